@@ -1,0 +1,259 @@
+"""Finding the data folder and loading it: files -> models, with problems as values.
+
+    >>> plan, problems = load_plan(Path("data"))          # doctest: +SKIP
+    >>> [p.text() for p in problems]                     # doctest: +SKIP
+    ['data/actions/4.4.yaml:3:9: error: CAP104 unknown status `done` ...']
+
+Nothing here raises for bad user data: every file that cannot be read, parsed or
+validated becomes a `Problem` and is left out of the plan.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cap.models import STATUSES, Action, Plan, Scr, ScrsFile, Theme, ThemesFile
+from cap.problems import Problem
+from cap.yamlio import Document, YamlFault, parse
+
+MAX_FILE_BYTES = 1_000_000
+ACTIONS_DIR = "actions"
+THEMES_FILE = "themes.yaml"
+SCRS_FILE = "scrs.yaml"
+ENV_VAR = "CAP_DATA"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class DataDirNotFound(Exception):
+    """No data folder: the message says where the tool looked."""
+
+
+def find_data_dir(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Path:
+    """`--data DIR`, else `$CAP_DATA`, else the nearest `data/` with themes.yaml upward."""
+    if explicit is not None:
+        return _must_be_data_dir(explicit, "--data")
+    if env.get(ENV_VAR):
+        return _must_be_data_dir(Path(env[ENV_VAR]), f"${ENV_VAR}")
+    for folder in (cwd, *cwd.parents):
+        if (folder / "data" / THEMES_FILE).is_file():
+            return folder / "data"
+    raise DataDirNotFound(
+        f"no data folder found: looked for data/{THEMES_FILE} in {cwd} and every folder above it "
+        f"(use --data DIR or set {ENV_VAR})"
+    )
+
+
+def _must_be_data_dir(path: Path, given_by: str) -> Path:
+    if not (path / THEMES_FILE).is_file():
+        raise DataDirNotFound(f"{path} (from {given_by}) is not a data folder: it has no {THEMES_FILE}")
+    return path
+
+
+def display_path(path: Path, data_dir: Path) -> str:
+    """A path as a person would type it: relative to the data folder's parent."""
+    try:
+        return path.relative_to(data_dir.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def action_files(data_dir: Path) -> list[Path]:
+    """The action files, `data/actions/*.yaml`, in name order."""
+    folder = data_dir / ACTIONS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith("."))
+
+
+def read_document(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one file, refusing what is too large, not UTF-8 or not safe YAML."""
+
+    def problem(code: str, message: str, line: int = 1, col: int = 1) -> list[Problem]:
+        return [Problem(shown, line, col, "error", code, message)]
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, problem("CAP001", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, problem("CAP009", f"cannot read file: {exc.strerror or exc}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, problem("CAP002", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, col)
+    try:
+        doc = parse(text)
+    except YamlFault as fault:
+        return None, problem(fault.code, fault.message, fault.line, fault.col)
+    if doc.data is None:
+        return None, problem("CAP004", "file is empty")
+    if not isinstance(doc.data, dict):
+        return None, problem("CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")
+    return doc, []
+
+
+def validate_document(doc: Document, model: type[M], shown: str) -> tuple[M | None, list[Problem]]:
+    """Validate a parsed document against a model; map each error to its line."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, _validation_problems(exc, doc, shown, model)
+
+
+def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Problem]]:
+    """Load one action file; its `ref` must be a string equal to the file name."""
+    shown = display_path(path, data_dir)
+    doc, problems = read_document(path, shown)
+    if doc is None:
+        return None, problems
+    action, problems = validate_document(doc, Action, shown)
+    if action is not None and action.ref != path.stem:
+        line, col = doc.position(("ref",))
+        problems.append(
+            Problem(shown, line, col, "error", "CAP106",
+                    f"ref {action.ref!r} does not match the file name {path.name!r}")
+        )
+        return None, problems
+    return action, problems
+
+
+def load_reference(data_dir: Path) -> tuple[list[Theme], list[Scr], list[Problem]]:
+    """`themes.yaml` and `scrs.yaml` (an absent scrs.yaml is an empty list)."""
+    problems: list[Problem] = []
+    themes: list[Theme] = []
+    scrs: list[Scr] = []
+    path = data_dir / THEMES_FILE
+    doc, found = read_document(path, display_path(path, data_dir))
+    problems += found
+    if doc is not None:
+        parsed, found = validate_document(doc, ThemesFile, display_path(path, data_dir))
+        problems += found
+        themes = parsed.themes if parsed else []
+    path = data_dir / SCRS_FILE
+    if path.exists():
+        doc, found = read_document(path, display_path(path, data_dir))
+        problems += found
+        if doc is not None:
+            parsed_scrs, found = validate_document(doc, ScrsFile, display_path(path, data_dir))
+            problems += found
+            scrs = parsed_scrs.scrs if parsed_scrs else []
+    return themes, scrs, problems
+
+
+def load_plan(data_dir: Path) -> tuple[Plan, list[Problem]]:
+    """Load the whole plan. Files with problems are reported and left out."""
+    themes, scrs, problems = load_reference(data_dir)
+    actions: list[Action] = []
+    for path in action_files(data_dir):
+        action, found = load_action_file(path, data_dir)
+        problems += found
+        if action is not None:
+            actions.append(action)
+    return Plan(themes=themes, scrs=scrs, actions=actions), problems
+
+
+def action_path(data_dir: Path, ref: str) -> Path:
+    return data_dir / ACTIONS_DIR / f"{ref}.yaml"
+
+
+# ----------------------------------------------------------------- pydantic -> Problem
+
+_TARGET_FIELDS = {"target_date", "from", "to"}
+
+
+def _validation_problems(exc: ValidationError, doc: Document, shown: str, model: type) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for err in exc.errors(include_url=False):
+        loc = _data_loc(doc.data, tuple(err["loc"]))
+        if loc in seen:  # one problem per place: a union reports once per branch
+            continue
+        seen.add(loc)
+        code, message, at_key = _describe(err, loc, doc, model)
+        line, col = doc.position(loc, key=at_key)
+        problems.append(Problem(shown, line, col, "error", code, message))
+    return problems
+
+
+def _data_loc(data: Any, loc: tuple) -> tuple:
+    """The part of a pydantic location that exists in the data (drops union branch names)."""
+    out: list = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        elif isinstance(node, dict) and len(out) == len(loc) - 1:
+            out.append(step)  # a missing or unknown key: keep it to name it
+            break
+        else:
+            break
+        out.append(step)
+    return tuple(out)
+
+
+def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, str, bool]:
+    kind = err["type"]
+    where = ".".join(str(s) for s in loc) or "file"
+    name = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        parent = _fields_at(model, loc[:-1])
+        hint = difflib.get_close_matches(str(name), parent, n=1)
+        suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
+        return "CAP101", f"unknown key `{where}`{suggestion}", True
+    if kind == "missing":
+        return "CAP102", f"missing required key `{where}`", False
+    if name == "status" and len(loc) == 1:
+        return "CAP104", f"unknown status {err['input']!r}; valid: {', '.join(STATUSES)}", False
+    if loc == ("ref",) and not isinstance(err["input"], str):
+        written = doc.source_text(loc)
+        return (
+            "CAP105",
+            f"`ref: {written}` is read as the number {err['input']!r}, not text; "
+            f"quote it: ref: '{written}'",
+            False,
+        )
+    if name in _TARGET_FIELDS:
+        return "CAP103", f"`{where}` must be a date (2017-06-01) or `ongoing`, not {err['input']!r}", False
+    return "CAP103", f"`{where}`: {err['msg']} (found {_show(err['input'])})", False
+
+
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """Key names allowed at a location, for "did you mean" hints."""
+    from typing import get_args
+
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(step)
+        if field is None:
+            return []
+        inner = [a for a in (field.annotation, *get_args(field.annotation)) if hasattr(a, "model_fields")]
+        if not inner:
+            return []
+        current = inner[0]
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "text", int: "number", float: "number", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,172 @@
+"""The record types of a plan, validated by pydantic v2 (strict, unknown keys forbidden).
+
+One `Action` per file in `data/actions/`; `Theme` and `Scr` are the reference data in
+`data/themes.yaml` and `data/scrs.yaml`.
+
+    >>> Action(ref="4.10", theme="accountability", action="...", lead=["NSCB"],
+    ...        target_date="ongoing", status="in-progress").is_open
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Status = Literal["open", "in-progress", "complete", "closed", "withdrawn"]
+STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withdrawn")
+#: Statuses of an action still being worked on: only these can be overdue.
+ACTIVE_STATUSES: tuple[str, ...] = ("open", "in-progress")
+
+Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S")]
+Ref = Annotated[str, StringConstraints(strict=True, pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
+Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Target = dt.date | Literal["ongoing"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+
+    #: Keys written even when empty, so every file shows the same skeleton.
+    _always: ClassVar[frozenset[str]] = frozenset()
+
+    def to_data(self) -> dict[str, Any]:
+        """The record as plain data in field order, for the canonical YAML writer.
+
+        Optional keys that are unset (None, or an empty list) are left out.
+        """
+        out: dict[str, Any] = {}
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            if value is None or (value == [] and name not in self._always):
+                continue
+            key = info.alias or name
+            if isinstance(value, list):
+                out[key] = [v.to_data() if isinstance(v, _Record) else v for v in value]
+            elif isinstance(value, _Record):
+                out[key] = value.to_data()
+            else:
+                out[key] = value
+        return out
+
+
+class ProgressEntry(_Record):
+    """One dated line of an action's progress log."""
+
+    date: dt.date
+    text: Text
+    author: Text | None = None
+
+
+class TargetRevision(_Record):
+    """A change of target date: the original date is the first revision's `from`."""
+
+    date: dt.date
+    from_: Target = Field(alias="from")
+    to: Target
+    reason: Text
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class SignOff(_Record):
+    """Who signed a complete action off, and when (status `closed`)."""
+
+    date: dt.date
+    by: Text
+
+
+class Action(_Record):
+    """One action of the plan: `data/actions/<ref>.yaml`."""
+
+    _always: ClassVar[frozenset[str]] = frozenset({"scrs", "progress"})
+
+    ref: Ref
+    theme: Id
+    scrs: list[Id] = Field(default_factory=list)
+    all_scrs: bool = False
+    action: Text
+    lead: list[Text] = Field(min_length=1)
+    target_date: Target
+    status: Status
+    owner: Text | None = None
+    outcome: Text | None = None
+    review_date: dt.date | None = None
+    evidence: list[Text] = Field(default_factory=list)
+    withdrawn_reason: Text | None = None
+    signed_off: SignOff | None = None
+    target_history: list[TargetRevision] = Field(default_factory=list)
+    progress: list[ProgressEntry] = Field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked on (`open` or `in-progress`)."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def original_target(self) -> dt.date | str:
+        """The target date first set, before any revision."""
+        return self.target_history[0].from_ if self.target_history else self.target_date
+
+    @property
+    def latest_progress(self) -> ProgressEntry | None:
+        return self.progress[-1] if self.progress else None
+
+    def scr_label(self) -> str:
+        """The SCR Ref as the source writes it: `D, L`, `All`, `M (and All)`."""
+        cited = ", ".join(self.scrs)
+        if self.all_scrs:
+            return f"{cited} (and All)" if cited else "All"
+        return cited
+
+
+class Theme(_Record):
+    """A theme of the Thematic Learning Framework; action refs start with its number."""
+
+    id: Id
+    number: Annotated[int, Field(ge=1, strict=True)]
+    title: Text
+    aliases: list[Id] = Field(default_factory=list)
+
+
+class Scr(_Record):
+    """A case the plan cites. Case letters only: never a child's or family's details."""
+
+    id: Id
+    title: Text
+    note: Text | None = None
+
+
+class ThemesFile(_Record):
+    """`data/themes.yaml`."""
+
+    themes: list[Theme]
+
+
+class ScrsFile(_Record):
+    """`data/scrs.yaml`."""
+
+    scrs: list[Scr]
+
+
+@dataclass
+class Plan:
+    """The whole plan as loaded: reference data and the actions in natural ref order."""
+
+    themes: list[Theme]
+    scrs: list[Scr]
+    actions: list[Action]
+
+    def __post_init__(self) -> None:
+        from cap.query import natural_key
+
+        self.actions.sort(key=lambda a: natural_key(a.ref))
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def action(self, ref: str) -> Action | None:
+        return next((a for a in self.actions if a.ref == ref), None)

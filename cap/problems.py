@@ -1,0 +1,69 @@
+"""Problems in user data are values: where (path, line, col), how bad, which rule, what.
+
+    >>> Problem("data/actions/4.4.yaml", 3, 9, "error", "CAP104", "unknown status").text()
+    'data/actions/4.4.yaml:3:9: error: CAP104 unknown status'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every code the tool can report, with a short name. Codes are stable: never reuse one.
+CODES: dict[str, str] = {
+    "CAP001": "file-too-large",
+    "CAP002": "not-utf8",
+    "CAP003": "yaml-syntax",
+    "CAP004": "empty-file",
+    "CAP005": "not-a-mapping",
+    "CAP006": "duplicate-key",
+    "CAP007": "forbidden-tag",
+    "CAP008": "alias-or-merge",
+    "CAP009": "unreadable-file",
+    "CAP101": "unknown-key",
+    "CAP102": "missing-key",
+    "CAP103": "invalid-value",
+    "CAP104": "unknown-status",
+    "CAP105": "ref-not-a-string",
+    "CAP106": "ref-not-file-name",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def text(self) -> str:
+        """`path:line:col: severity: CODE message`, the form editors and CI understand."""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow annotation."""
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return (
+            f"::{self.severity} file={self.path},line={self.line},col={self.col},"
+            f"title={self.code}::{message}"
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
+
+
+def render_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n"

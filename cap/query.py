@@ -1,0 +1,126 @@
+"""Selecting actions: natural ref order, themes by id/alias/prefix, filters, overdue.
+
+Pure functions of (actions, as_of): nothing here reads files or asks for the date.
+
+    >>> natural_key("4.10") > natural_key("4.9")
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from cap.models import ACTIVE_STATUSES, Action, Theme
+
+
+def natural_key(ref: str) -> tuple:
+    """`4.9` before `4.10`; theme 1 before theme 4."""
+    return tuple(int(p) if p.isdigit() else p for p in ref.split("."))
+
+
+class UnknownTheme(LookupError):
+    """A theme that matches no id, alias or prefix (or more than one)."""
+
+
+def resolve_theme(themes: Iterable[Theme], text: str) -> Theme:
+    """A theme by id, alias, or an unambiguous prefix of one, any case."""
+    themes = list(themes)
+    wanted = text.strip().lower()
+    names = [(t, n.lower()) for t in themes for n in (t.id, *t.aliases)]
+    exact = {t.id: t for t, n in names if n == wanted}
+    if len(exact) == 1:
+        return next(iter(exact.values()))
+    prefixed = {t.id: t for t, n in names if wanted and n.startswith(wanted)}
+    if len(prefixed) == 1:
+        return next(iter(prefixed.values()))
+    valid = ", ".join(t.id for t in themes)
+    if prefixed:
+        raise UnknownTheme(f"theme {text!r} is ambiguous: it could be {', '.join(prefixed)}")
+    raise UnknownTheme(f"unknown theme {text!r}; valid themes: {valid}")
+
+
+def days_overdue(action: Action, as_of: dt.date) -> int | None:
+    """Days past the target date as of `as_of`; None when the action is not overdue.
+
+    Only open and in-progress actions can be overdue; `ongoing` never is. The target
+    date itself is not overdue: the day after it is (1 day).
+    """
+    if not action.is_open or not isinstance(action.target_date, dt.date):
+        return None
+    days = (as_of - action.target_date).days
+    return days if days > 0 else None
+
+
+def is_overdue(action: Action, as_of: dt.date) -> bool:
+    return days_overdue(action, as_of) is not None
+
+
+def is_due_within(action: Action, as_of: dt.date, days: int) -> bool:
+    """Open or in-progress, with a target date from `as_of` to `as_of + days`."""
+    if not action.is_open or not isinstance(action.target_date, dt.date):
+        return False
+    return as_of <= action.target_date <= as_of + dt.timedelta(days=days)
+
+
+def is_slipped(action: Action) -> bool:
+    """The target date has been revised to a later one (or to `ongoing`)."""
+    original, current = action.original_target, action.target_date
+    if original == current:
+        return False
+    if not isinstance(current, dt.date):
+        return True
+    return not isinstance(original, dt.date) or current > original
+
+
+@dataclass
+class Filters:
+    """What `cap list` and the reports can select; every criterion is ANDed."""
+
+    theme: str | None = None  # a theme id (resolve aliases first with resolve_theme)
+    scr: str | None = None
+    lead: str | None = None
+    statuses: list[str] = field(default_factory=list)
+    overdue: bool = False
+    due_within: int | None = None
+    search: str | None = None
+    slipped: bool = False
+
+    def matches(self, action: Action, as_of: dt.date) -> bool:
+        if self.theme and action.theme != self.theme:
+            return False
+        if self.scr and not (action.all_scrs or self.scr.lower() in (s.lower() for s in action.scrs)):
+            return False
+        if self.lead and not any(self.lead.lower() in lead.lower() for lead in action.lead):
+            return False
+        if self.statuses and action.status not in self.statuses:
+            return False
+        if self.overdue and not is_overdue(action, as_of):
+            return False
+        if self.due_within is not None and not is_due_within(action, as_of, self.due_within):
+            return False
+        if self.slipped and not is_slipped(action):
+            return False
+        if self.search and not _contains(action, self.search.lower()):
+            return False
+        return True
+
+
+def _contains(action: Action, needle: str) -> bool:
+    if needle in action.action.lower():
+        return True
+    return any(needle in entry.text.lower() for entry in action.progress)
+
+
+def select(actions: Iterable[Action], filters: Filters, as_of: dt.date) -> list[Action]:
+    """The actions matching every filter, in natural ref order."""
+    chosen = [a for a in actions if filters.matches(a, as_of)]
+    chosen.sort(key=lambda a: natural_key(a.ref))
+    return chosen
+
+
+__all__ = [
+    "ACTIVE_STATUSES", "Filters", "UnknownTheme", "days_overdue", "is_due_within",
+    "is_overdue", "is_slipped", "natural_key", "resolve_theme", "select",
+]

@@ -1,0 +1,216 @@
+"""Reading YAML safely with node positions, and the one canonical way of writing it.
+
+Reading uses the libyaml-backed safe loader (pure-Python safe loader where libyaml is
+missing) with four refusals a plain `yaml.safe_load` lacks: duplicate keys, anchors and
+aliases (so an alias bomb cannot expand), merge keys, and any tag outside the YAML core
+schema. Each refusal is a `YamlFault` carrying the line and column.
+
+    >>> doc = parse("ref: '4.4'\\nstatus: open\\n")
+    >>> doc.data, doc.position(("status",))
+    ({'ref': '4.4', 'status': 'open'}, (2, 9))
+
+Writing (`dump`) is deterministic: fixed key order (the caller's), long texts as folded
+block scalars, multi-line texts as literal block scalars, unicode kept, ISO dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Hashable
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset(
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+
+class YamlFault(Exception):
+    """A YAML text we refuse: `code`, `message`, 1-based `line` and `col`."""
+
+    def __init__(self, code: str, message: str, line: int = 1, col: int = 1):
+        super().__init__(message)
+        self.code, self.message, self.line, self.col = code, message, line, col
+
+
+def _fault(code: str, message: str, node: Node) -> YamlFault:
+    mark = node.start_mark
+    return YamlFault(code, message, mark.line + 1, mark.column + 1)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _fault("CAP008", "anchors and aliases (&, *) are not allowed", node)
+        if node.tag not in ALLOWED_TAGS:
+            tag = node.tag.replace(_CORE, "!!", 1)
+            raise _fault("CAP007", f"tag {tag} is not allowed (plain YAML only)", node)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
+        if not isinstance(node, MappingNode):
+            raise _fault("CAP005", "expected a mapping", node)
+        mapping: dict = {}
+        seen: dict[Hashable, Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _CORE + "merge":
+                raise _fault("CAP008", "merge keys (<<) are not allowed", key_node)
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, Hashable) or isinstance(key, (list, dict)):
+                raise _fault("CAP005", "a mapping key must be a plain value", key_node)
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                raise _fault("CAP006", f"duplicate key {key!r} (first at line {first})", key_node)
+            seen[key] = key_node
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_timestamp(self, node: Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise _fault("CAP103", f"{node.value!r} is not a real date ({exc})", node) from None
+
+
+_StrictLoader.add_constructor(_CORE + "timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: its Python value and its node tree (for positions)."""
+
+    data: Any
+    root: Node | None
+
+    def node_at(self, loc: tuple, *, key: bool = False) -> Node | None:
+        """The deepest node along `loc` (keys and indices); with `key`, a key's own node."""
+        node, found = self.root, self.root
+        for i, step in enumerate(loc):
+            if isinstance(node, MappingNode):
+                match = next(
+                    ((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(step)),
+                    None,
+                )
+                if match is None:
+                    break
+                last = i == len(loc) - 1
+                node = match[0] if (key and last) else match[1]
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+            else:
+                break
+            found = node
+        return found
+
+    def position(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of `node_at(loc)`; (1, 1) for an empty document."""
+        node = self.node_at(loc, key=key)
+        if node is None:
+            return 1, 1
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def source_text(self, loc: tuple) -> str | None:
+        """The text as written for a scalar at `loc` (`4.10` for a float 4.1)."""
+        node = self.node_at(loc)
+        return node.value if isinstance(node, ScalarNode) else None
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document; raise YamlFault for anything refused or malformed."""
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except YamlFault:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise YamlFault("CAP003", f"YAML syntax error: {message}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlFault("CAP003", f"YAML error: {exc}") from None
+    except RecursionError:
+        raise YamlFault("CAP003", "YAML nested too deeply") from None
+    finally:
+        loader.dispose()
+    return Document(data, root)
+
+
+# --------------------------------------------------------------------------- writing
+
+WIDTH = 80
+#: Texts longer than this are written as folded block scalars (`>-`), wrapped at WIDTH.
+FOLD_OVER = 60
+
+
+class _CanonicalDumper(yaml.SafeDumper):
+    """The pure-Python emitter, for the same bytes on every platform."""
+
+    block_texts = True
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:  # type: ignore[override]
+        style = None
+        if self.block_texts:
+            if "\n" in data:
+                style = "|"
+            elif len(data) > FOLD_OVER:
+                style = ">"
+        return self.represent_scalar(_CORE + "str", data, style=style)
+
+    def represent_none(self, data: None) -> yaml.ScalarNode:  # type: ignore[override]
+        return self.represent_scalar(_CORE + "null", "null")
+
+
+_CanonicalDumper.add_representer(str, _CanonicalDumper.represent_str)
+_CanonicalDumper.add_representer(type(None), _CanonicalDumper.represent_none)
+
+
+class _QuotedDumper(_CanonicalDumper):
+    block_texts = False
+
+
+def _emit(data: Any, dumper: type) -> str:
+    return yaml.dump(
+        data,
+        Dumper=dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=WIDTH,
+        indent=2,
+    )
+
+
+def dump(data: dict) -> str:
+    """The canonical text of a mapping (keys in the order given).
+
+    Block scalars are used only where they read back exactly; otherwise the whole file
+    falls back to quoted scalars, so a save can never garble a text.
+    """
+    text = _emit(data, _CanonicalDumper)
+    if _reads_back(text, data):
+        return text
+    text = _emit(data, _QuotedDumper)
+    if not _reads_back(text, data):  # pragma: no cover - would be a PyYAML bug
+        raise ValueError("could not write this record so that it reads back unchanged")
+    return text
+
+
+def _reads_back(text: str, data: Any) -> bool:
+    try:
+        return parse(text).data == data
+    except YamlFault:
+        return False
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

@@ -1,0 +1,115 @@
+"""Shared fixtures: the real data, copies of it in tmp_path, small fixture repos, a fixed date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cap.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SOURCE = Path(__file__).resolve().parent / "source-norfolk-scr-composite-action-plan-2017-01.txt"
+#: A fixed as-of date for tests: no test may depend on the real date.
+AS_OF = dt.date(2017, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def _stable_environment(monkeypatch):
+    """Same terminal width, no colour, and no data folder from the environment."""
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("CAP_DATA", raising=False)
+    monkeypatch.delenv("CAP_DEBUG", raising=False)
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text or bytes} under root; returns root."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the real data folder: tmp_path/data."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+MINIMAL_THEMES = """\
+themes:
+- id: curiosity
+  number: 1
+  title: Professional curiosity
+  aliases:
+  - professional-curiosity
+- id: accountability
+  number: 4
+  title: 'Ownership and accountability: management grip'
+"""
+
+MINIMAL_SCRS = """\
+scrs:
+- id: A
+  title: Case A
+"""
+
+
+def action_yaml(ref: str = "1.1", **fields: str) -> str:
+    """A small valid action file; keyword fields replace lines (raw YAML values)."""
+    values = {
+        "ref": f"'{ref}'",
+        "theme": "curiosity",
+        "scrs": "[A]",
+        "all_scrs": "false",
+        "action": "Do the thing.",
+        "lead": "[NSCB]",
+        "target_date": "2017-06-01",
+        "status": "open",
+        "progress": "[]",
+    }
+    values.update(fields)
+    return "".join(f"{k}: {v}\n" for k, v in values.items() if v is not None)
+
+
+@pytest.fixture
+def small_data(tmp_path) -> Path:
+    """A tiny valid data folder with two themes, one SCR and one action (1.1)."""
+    return write_files(
+        tmp_path,
+        {
+            "data/themes.yaml": MINIMAL_THEMES,
+            "data/scrs.yaml": MINIMAL_SCRS,
+            "data/actions/1.1.yaml": action_yaml(),
+        },
+    ) / "data"
+
+
+class Cap:
+    """Run `cap` in-process through Typer's CliRunner."""
+
+    def __init__(self, data: Path | None = None):
+        self.runner = CliRunner()
+        self.data = data
+
+    def __call__(self, *args: str, data: Path | None = None, input: str | None = None):
+        folder = data or self.data
+        prefix = ["--data", str(folder)] if folder is not None else []
+        return self.runner.invoke(app, [*prefix, *args], input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cap() -> Cap:
+    """`cap(...)` against the real data folder."""
+    return Cap(DATA)

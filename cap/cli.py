@@ -173,10 +173,6 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
 # ------------------------------------------------------------------ reading: list, show
 
 
-class ListFormat(str):
-    pass
-
-
 FORMATS = ("table", "json", "csv")
 
 
@@ -252,6 +248,21 @@ def show_command(
         return
     title = next((t.title for t in themes if t.id == action.theme), None)
     console().print(render.show_view(action, day, title))
+
+
+# ------------------------------------------------------------------ writing: progress, add, retarget, close, withdraw, reopen, fmt
+
+
+# ------------------------------------------------------------------ checking: validate, schema
+
+
+# ------------------------------------------------------------------ reporting: report, stats
+
+
+# ------------------------------------------------------------------ git: changes, history, merge-driver, git-setup
+
+
+# ------------------------------------------------------------------ starting: init, import
 
 
 # ------------------------------------------------------------------ entry point

@@ -74,32 +74,39 @@ def action_files(data_dir: Path) -> list[Path]:
 
 def read_document(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one file, refusing what is too large, not UTF-8 or not safe YAML."""
-
-    def problem(code: str, message: str, line: int = 1, col: int = 1) -> list[Problem]:
-        return [Problem(shown, line, col, "error", code, message)]
-
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, problem("CAP001", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            return None, [_problem(shown, "CAP001", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, problem("CAP009", f"cannot read file: {exc.strerror or exc}")
+        return None, [_problem(shown, "CAP009", f"cannot read file: {exc.strerror or exc}")]
+    return parse_bytes(raw, shown)
+
+
+def parse_bytes(raw: bytes, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Parse a file's bytes (from disk or from git) into a mapping document, or problems."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [_problem(shown, "CAP001", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, problem("CAP002", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, col)
+        return None, [_problem(shown, "CAP002", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, col)]
     try:
         doc = parse(text)
     except YamlFault as fault:
-        return None, problem(fault.code, fault.message, fault.line, fault.col)
+        return None, [_problem(shown, fault.code, fault.message, fault.line, fault.col)]
     if doc.data is None:
-        return None, problem("CAP004", "file is empty")
+        return None, [_problem(shown, "CAP004", "file is empty")]
     if not isinstance(doc.data, dict):
-        return None, problem("CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")
+        return None, [_problem(shown, "CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")]
     return doc, []
+
+
+def _problem(shown: str, code: str, message: str, line: int = 1, col: int = 1) -> Problem:
+    return Problem(shown, line, col, "error", code, message)
 
 
 def validate_document(doc: Document, model: type[M], shown: str) -> tuple[M | None, list[Problem]]:
@@ -116,12 +123,16 @@ def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Pr
     doc, problems = read_document(path, shown)
     if doc is None:
         return None, problems
+    return action_from_document(doc, path.stem, shown)
+
+
+def action_from_document(doc: Document, stem: str, shown: str) -> tuple[Action | None, list[Problem]]:
+    """Validate a parsed action file whose name (without `.yaml`) is `stem`."""
     action, problems = validate_document(doc, Action, shown)
-    if action is not None and action.ref != path.stem:
+    if action is not None and action.ref != stem:
         line, col = doc.position(("ref",))
         problems.append(
-            Problem(shown, line, col, "error", "CAP106",
-                    f"ref {action.ref!r} does not match the file name {path.name!r}")
+            _problem(shown, "CAP106", f"ref {action.ref!r} does not match the file name '{stem}.yaml'", line, col)
         )
         return None, problems
     return action, problems

@@ -96,7 +96,8 @@ def test_data_option_that_is_not_a_data_folder(tmp_path):
 
 
 def run_cap(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    exe = shutil.which("cap") or os.path.join(os.path.dirname(sys.executable), "cap")
+    beside = os.path.join(os.path.dirname(sys.executable), "cap")  # the cap of this environment
+    exe = beside if os.path.exists(beside) else shutil.which("cap")
     env = {**os.environ, "COLUMNS": "160"}
     env.pop("CAP_DATA", None)
     return subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)

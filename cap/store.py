@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from cap.models import Action
+from cap.models import Action, _Record
 from cap.yamlio import dump, parse
 
 LOCK_TIMEOUT_SECONDS = 60
@@ -29,9 +29,9 @@ class StoreError(Exception):
     """A write that was refused; the message is one clear line and nothing was changed."""
 
 
-def canonical_text(action: Action) -> str:
-    """The one canonical YAML text of an action."""
-    return dump(action.to_data())
+def canonical_text(record: _Record) -> str:
+    """The one canonical YAML text of a record: an Action, a ThemesFile or a ScrsFile."""
+    return dump(record.to_data())
 
 
 def lock_path(data_dir: Path) -> Path:

@@ -187,7 +187,7 @@ def list_command(
     search: SearchOpt = None,
     slipped: SlippedOpt = False,
     as_of: AsOf = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", metavar="table|json|csv", help="Output format.")] = "table",
 ) -> None:
     """List actions, filtered (filters combine with AND), in ref order.
 
@@ -220,7 +220,7 @@ def list_command(
 def show_command(
     ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.10.")],
     as_of: AsOf = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    format: Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="Output format.")] = "text",
 ) -> None:
     """Show everything about one action: fields, target history, progress log.
 
@@ -272,6 +272,11 @@ def main() -> None:
     """The console script: run the app; a fault of the tool is one line, not a traceback."""
     try:
         app()
+    except BrokenPipeError:
+        # The reader went away (`cap list | head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("cap: interrupted", err=True)
         sys.exit(130)

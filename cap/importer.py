@@ -426,24 +426,35 @@ def parse_status(text: str) -> str:
 
 
 def parse_progress(text: str, date: dt.date, date_given: bool) -> list[ProgressEntry]:
-    """A narrative -> one entry dated `date`; a whole log (`YYYY-MM-DD: text` a line) -> its entries.
+    """A narrative -> one entry dated `date`; a whole log (`YYYY-MM-DD: text` an entry) -> its entries.
 
-    A single `YYYY-MM-DD: text` line is read as a log entry only when its date is the
-    row's Progress date, so a narrative that merely starts with a date keeps its words.
+    A log is what `cap report --format csv --full` writes: each entry starts a line with
+    its ISO date; a line that does not continues the entry before it. A cell is read as a
+    log only when its first line starts with a date and either its last entry is dated
+    the row's Progress date, or (with no Progress date) it holds two entries or more; so
+    a narrative that merely starts with a date keeps its words and the paper's date.
     """
     if not text:
         return []
-    lines = [line for line in text.split("\n") if line.strip()]
-    matches = [_LOG_LINE.match(line.strip()) for line in lines]
-    is_log = all(matches) and (len(lines) > 1 or (date_given and matches[0].group(1) == date.isoformat()))
-    if is_log:
-        entries = []
-        for m in matches:
-            try:
-                entries.append(ProgressEntry(date=dt.date.fromisoformat(m.group(1)), text=m.group(2).strip()))
-            except ValueError:
-                raise ValueError(f"Progress: {m.group(1)!r} is not a real date") from None
-        return sorted(entries, key=lambda e: e.date)
+    lines = text.split("\n")
+    first = _LOG_LINE.match(lines[0].strip())
+    if first is not None:
+        groups: list[list[str]] = []
+        for line in lines:
+            m = _LOG_LINE.match(line.strip())
+            if m:
+                groups.append([m.group(1), m.group(2).strip()])
+            else:
+                groups[-1][1] += "\n" + line
+        last = groups[-1][0]
+        if (date_given and last == date.isoformat()) or (not date_given and len(groups) > 1):
+            entries = []
+            for day, words in groups:
+                try:
+                    entries.append(ProgressEntry(date=dt.date.fromisoformat(day), text=words.strip()))
+                except ValueError:
+                    raise ValueError(f"Progress: {day!r} is not a real date") from None
+            return sorted(entries, key=lambda e: e.date)
     return [ProgressEntry(date=date, text=text)]
 
 

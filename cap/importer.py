@@ -307,6 +307,7 @@ def _columns(cells: list[str], row: SourceRow, loc: _Located) -> tuple[dict[str,
 def assemble(rows: list[SourceRow], kind: str, book: _ThemeBook, loc: _Located, outcome: ImportOutcome) -> list[_Record]:
     """Headers, theme headings, rows and their run-on rows -> one record per action."""
     columns: dict[str, int] | None = None
+    header: SourceRow | None = None
     width = 0
     theme: Theme | _NewTheme | None | bool = None  # False: an unknown heading (already reported)
     records: list[_Record] = []
@@ -328,7 +329,7 @@ def assemble(rows: list[SourceRow], kind: str, book: _ThemeBook, loc: _Located, 
             columns, ignored = _columns(cells, row, loc)
             if columns is None:
                 return []
-            width = len(cells)
+            width, header = len(cells), row
             outcome.ignored_columns = list(dict.fromkeys([*outcome.ignored_columns, *ignored]))
             last = None
             continue
@@ -383,7 +384,7 @@ def assemble(rows: list[SourceRow], kind: str, book: _ThemeBook, loc: _Located, 
         loc.add(None, "CAP803", "no header row found: the table must start with a row naming the columns "
                 "Ref, SCR Ref, Action, Lead agency, Target date, Progress")
     elif not records and not loc.problems:
-        loc.add(None, "CAP802", "no actions found: the table has a header row but no rows")
+        loc.add(header, "CAP802", "no actions found: the table has a header row but no rows")
     return records
 
 

@@ -445,7 +445,7 @@ BAD_FILES = {
     "a blank file": ("plan.txt", b"\r\n  \r\n", "plan.txt:1:1: error: CAP802 the file is empty"),
     "a binary file": ("plan.csv", b"Ref,SCR Ref\n\x89PNG\x00\x00\x1a", "plan.csv:2:1: error: CAP801 a binary file"),
     "an Excel workbook": ("plan.csv", b"PK\x03\x04rest-of-zip", "plan.csv:1:1: error: CAP801 this is an Excel workbook"),
-    "a header and no rows": ("plan.txt", text_plan().encode(), "error: CAP802 no actions found"),
+    "a header and no rows": ("plan.txt", text_plan().encode(), "plan.txt:2:1: error: CAP802 no actions found"),
     "no header row": ("plan.csv", b"1.1,D,Act.,NSCB,01/06/17,x\r\n", "plan.csv:1:1: error: CAP803 row 1: no header row"),
     "a duplicate ref": ("plan.txt", text_plan(row(), row()).encode(),
                         "plan.txt:4:1: error: CAP806 ref 1.1 appears twice: also at line 3"),

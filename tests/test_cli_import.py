@@ -552,3 +552,14 @@ def test_imported_files_are_canonical(repo):
     assert yaml.safe_load((repo / "scrs.yaml").read_text())["scrs"][0] == {"id": "D", "title": "Case D"}
     shutil.rmtree(repo / "actions")  # a clone loses the empty folder: import makes it again
     assert run_import(repo, SOURCE).exit_code == 0 and len(action_files(repo)) == 22
+
+
+def test_importing_into_the_real_data_adds_lines_only(data_copy, tmp_path):
+    before = (data_copy / "scrs.yaml").read_text()
+    source = write(tmp_path, "new.txt", text_plan(row(ref="1.5", scr="T, Q")))
+    result = Cap(data_copy)("import", str(source), "--progress-date", "2017-03-31")
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated, 0 unchanged" in result.stdout
+    assert (data_copy / "scrs.yaml").read_text() == before + "- id: T\n  title: Case T\n"
+    assert action_files(data_copy).keys() - action_files(DATA).keys() == {"1.5.yaml"}
+    assert {k: v for k, v in action_files(data_copy).items() if k != "1.5.yaml"} == action_files(DATA)

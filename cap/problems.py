@@ -29,6 +29,15 @@ CODES: dict[str, str] = {
     "CAP104": "unknown-status",
     "CAP105": "ref-not-a-string",
     "CAP106": "ref-not-file-name",
+    # cap import (issue 8): problems in the file being imported
+    "CAP801": "import-unreadable",
+    "CAP802": "import-empty",
+    "CAP803": "import-columns",
+    "CAP804": "import-invalid-cell",
+    "CAP805": "import-unknown-theme",
+    "CAP806": "import-duplicate-ref",
+    "CAP807": "import-not-a-row",
+    "CAP808": "import-progress-older",
 }
 
 

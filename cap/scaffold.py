@@ -1,0 +1,220 @@
+"""`cap init`: a new, ready data repository for a board starting afresh.
+
+    >>> created = create_repository(Path("norfolk-cap"))   # doctest: +SKIP
+    >>> [p.as_posix() for p in created.written][:3]          # doctest: +SKIP
+    ['data/themes.yaml', 'data/scrs.yaml', 'README.md']
+
+The templates are Python constants, so they ship inside the installed package. The data
+files are written by the canonical writer; every file is written atomically, and an
+existing data folder is never touched: the whole command refuses before writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cap.models import Theme, ThemesFile
+
+#: The four themes of the Thematic Learning Framework (Norfolk, 2016), a starting point.
+FRAMEWORK_THEMES: tuple[Theme, ...] = (
+    Theme(id="curiosity", number=1, title="Professional curiosity", aliases=["professional-curiosity"]),
+    Theme(
+        id="information-sharing",
+        number=2,
+        title="Fora for discussion and information-sharing",
+        aliases=["fora", "info-sharing"],
+    ),
+    Theme(
+        id="collaboration",
+        number=3,
+        title="Collaborative working, decision-making and planning",
+        aliases=["collaborative-working", "decision-making", "planning"],
+    ),
+    Theme(
+        id="accountability",
+        number=4,
+        title="Ownership and accountability: management grip",
+        aliases=["ownership", "management-grip"],
+    ),
+)
+
+MERGE_DRIVER_CONFIG = 'git config merge.cap.driver "cap merge-driver %O %A %B"'
+
+GITATTRIBUTES = """\
+# Merge action files with cap's merge driver: two people adding progress to the same
+# action merge cleanly. Git falls back to its ordinary merge until the driver is set up:
+#   git config merge.cap.driver "cap merge-driver %O %A %B"
+data/actions/*.yaml merge=cap
+"""
+
+PRE_COMMIT_CONFIG = """\
+# Check the plan before every commit: pip install pre-commit && pre-commit install
+repos:
+- repo: local
+  hooks:
+  - id: cap-validate
+    name: cap validate
+    entry: cap validate
+    language: system
+    pass_filenames: false
+    files: ^data/
+"""
+
+WORKFLOW = """\
+# Check the plan on every push and pull request; problems show on the changed lines.
+# Set the repository variable CAP_INSTALL (Settings > Secrets and variables > Actions >
+# Variables) to where pip gets cap, for example git+https://github.com/ORG/cap@v0.1.0
+name: cap validate
+
+on:
+  push:
+  pull_request:
+
+permissions:
+  contents: read
+
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install cap
+        env:
+          CAP_INSTALL: ${{ vars.CAP_INSTALL }}
+        run: |
+          if [ -z "$CAP_INSTALL" ]; then
+            echo "::error::set the repository variable CAP_INSTALL to where pip gets cap"
+            exit 1
+          fi
+          python -m pip install "$CAP_INSTALL"
+      - name: Validate the plan
+        run: cap validate --format github
+"""
+
+README = """\
+# Our composite action plan
+
+This repository holds the board's Serious Case Review composite action plan as plain
+text: one small file per action in `data/actions/`, the learning themes in
+`data/themes.yaml` and the cases the plan cites in `data/scrs.yaml`. Cases are letters
+(`Case Q`), never names. Git keeps the history: every change is a small, readable diff.
+
+It was made by `cap init`; the `cap` tool reads and updates it.
+
+## First steps
+
+```sh
+git init && git add . && git commit -m "Start the composite action plan"
+{merge_config}
+pip install pre-commit && pre-commit install
+```
+
+The second line lets git merge two people's changes to the same action (progress added
+by both) cleanly; `cap git-setup` does the same for you. The third checks the plan before
+every commit (`.pre-commit-config.yaml`).
+
+## Bring the current plan in
+
+Save the Excel tracker as CSV (File > Save As > CSV UTF-8), or copy the Word table into
+a plain text file, then:
+
+```sh
+cap import plan.csv --progress-date 2017-01-31 --dry-run   # shows what it would create
+cap import plan.csv --progress-date 2017-01-31
+```
+
+The columns are Ref, SCR Ref, Action, Lead agency, Target date and Progress, with a Theme
+column or the theme headings between the tables. `--progress-date` is the date of the
+paper the narratives come from. Nothing is written if any row cannot be read; the error
+names the row.
+
+## Every day
+
+```sh
+cap list --overdue                  # what is past its target date
+cap list --theme curiosity          # one theme
+cap show 1.1                        # everything about one action
+cap validate                        # check every file
+```
+
+Edit `data/themes.yaml` to change the themes (an action's ref starts with its theme's
+number). CI checks the plan on every push (`.github/workflows/cap-validate.yml`: set the
+repository variable `CAP_INSTALL` to where pip gets cap).
+"""
+
+
+class InitRefused(Exception):
+    """The target already holds a data folder (or is not a folder): nothing was written."""
+
+
+@dataclass
+class Created:
+    """What `create_repository` wrote and what it left alone (relative to the root)."""
+
+    root: Path
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+def themes_text(blank: bool = False) -> str:
+    """`data/themes.yaml`: the framework's four themes, or none."""
+    from cap.store import canonical_text
+    from cap.yamlio import dump
+
+    if blank:
+        return dump({"themes": []})
+    return canonical_text(ThemesFile(themes=list(FRAMEWORK_THEMES)))
+
+
+def scrs_text() -> str:
+    from cap.yamlio import dump
+
+    return dump({"scrs": []})
+
+
+def repository_files(blank: bool = False) -> dict[str, str]:
+    """Every file of a new repository, by path relative to its root."""
+    return {
+        "data/themes.yaml": themes_text(blank),
+        "data/scrs.yaml": scrs_text(),
+        "README.md": README.replace("{merge_config}", MERGE_DRIVER_CONFIG),
+        ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
+        ".github/workflows/cap-validate.yml": WORKFLOW,
+        ".gitattributes": GITATTRIBUTES,
+    }
+
+
+def create_repository(root: Path, blank: bool = False) -> Created:
+    """Write a new repository's files under `root` (made if missing).
+
+    Refuses (InitRefused, nothing written) when `root/data` exists. Other files that
+    exist already (a README, a .gitattributes) are left as they are and listed in `kept`.
+    """
+    from cap.loader import ACTIONS_DIR
+    from cap.store import atomic_write, plan_lock
+
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise InitRefused(f"{root} is a file, not a folder")
+    data = root / "data"
+    if data.exists() or data.is_symlink():
+        raise InitRefused(f"{data} already exists: cap init never overwrites a data folder")
+    files = repository_files(blank)
+    created = Created(root)
+    with plan_lock(data):
+        if data.exists():  # made by someone else while we waited for the lock
+            raise InitRefused(f"{data} already exists: cap init never overwrites a data folder")
+        (data / ACTIONS_DIR).mkdir(parents=True)
+        for rel, text in files.items():
+            path = root / rel
+            if path.exists():
+                created.kept.append(Path(rel))
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, text)
+            created.written.append(Path(rel))
+    return created

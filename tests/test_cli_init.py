@@ -1,0 +1,140 @@
+"""`cap init`: a new repository that loads cleanly, its templates, and refusing to overwrite."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cap.loader import load_plan
+from tests.conftest import DATA, Cap
+from tests.test_cli_show import run_cap
+
+FILES = [
+    ".gitattributes",
+    ".github/workflows/cap-validate.yml",
+    ".pre-commit-config.yaml",
+    "README.md",
+    "data/scrs.yaml",
+    "data/themes.yaml",
+]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_init_makes_a_repository_that_loads_and_lists(tmp_path):
+    result = Cap()("init", str(tmp_path / "plan"))
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "plan"
+    assert sorted(tree(root)) == FILES
+    assert (root / "data" / "actions").is_dir() and not list((root / "data" / "actions").iterdir())
+    assert (root / "data" / "themes.yaml").read_bytes() == (DATA / "themes.yaml").read_bytes()
+    assert (root / "data" / "scrs.yaml").read_text() == "scrs: []\n"
+    plan, problems = load_plan(root / "data")
+    assert problems == [] and len(plan.themes) == 4 and plan.actions == []
+    listed = Cap(root / "data")("list")
+    assert listed.exit_code == 0 and "0 of 0 actions" in listed.stdout
+    assert "created data/themes.yaml" in result.stdout
+
+
+def test_init_blank_has_no_themes(tmp_path):
+    assert Cap()("init", "--blank", str(tmp_path)).exit_code == 0
+    assert (tmp_path / "data" / "themes.yaml").read_text() == "themes: []\n"
+    plan, problems = load_plan(tmp_path / "data")
+    assert problems == [] and plan.themes == []
+
+
+def test_init_defaults_to_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert Cap()("init").exit_code == 0
+    assert sorted(tree(tmp_path)) == FILES
+    assert Cap()("list").exit_code == 0  # found as the nearest data/ folder
+
+
+def test_init_refuses_an_existing_data_folder_and_writes_nothing(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "notes.txt").write_text("mine")
+    before = tree(tmp_path)
+    result = Cap()("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert "already exists: cap init never overwrites a data folder" in result.stderr
+    assert tree(tmp_path) == before and not (tmp_path / "README.md").exists()
+
+
+def test_init_twice_is_refused(tmp_path):
+    assert Cap()("init", str(tmp_path)).exit_code == 0
+    before = tree(tmp_path)
+    assert Cap()("init", "--blank", str(tmp_path)).exit_code == 1
+    assert tree(tmp_path) == before
+
+
+def test_init_refuses_a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    result = Cap()("init", str(tmp_path / "f"))
+    assert result.exit_code == 1 and "is a file, not a folder" in result.stderr
+
+
+def test_init_keeps_files_that_exist(tmp_path):
+    (tmp_path / "README.md").write_text("# Our own readme\n")
+    result = Cap()("init", str(tmp_path))
+    assert result.exit_code == 0
+    assert "kept README.md (it exists already)" in result.stdout
+    assert (tmp_path / "README.md").read_text() == "# Our own readme\n"
+    assert (tmp_path / ".gitattributes").exists()
+
+
+def test_pre_commit_config_uses_the_local_cap_validate_hook(tmp_path):
+    Cap()("init", str(tmp_path))
+    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"
+    (hook,) = repo["hooks"]
+    assert hook["id"] == "cap-validate" and hook["entry"] == "cap validate"
+    assert hook["language"] == "system" and hook["pass_filenames"] is False
+
+
+def test_workflow_runs_cap_validate_for_github(tmp_path):
+    Cap()("init", str(tmp_path))
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/cap-validate.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["validate"]["steps"]]
+    assert "cap validate --format github" in runs
+    assert any("pip install" in r for r in runs)
+    assert True in workflow and "pull_request" in workflow[True]  # `on:` reads as true in YAML 1.1
+
+
+def test_merge_driver_attribute_and_config_line(tmp_path):
+    Cap()("init", str(tmp_path))
+    assert "data/actions/*.yaml merge=cap\n" in (tmp_path / ".gitattributes").read_text()
+    readme = (tmp_path / "README.md").read_text()
+    assert 'git config merge.cap.driver "cap merge-driver %O %A %B"' in readme
+    assert "{merge_config}" not in readme and "cap import" in readme
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_reads_the_merge_attribute(tmp_path):
+    Cap()("init", str(tmp_path))
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    out = subprocess.run(
+        ["git", "check-attr", "merge", "data/actions/4.10.yaml", "data/themes.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.splitlines() == ["data/actions/4.10.yaml: merge: cap", "data/themes.yaml: merge: unspecified"]
+
+
+def test_installed_cap_init_ships_its_templates(tmp_path):
+    """The real process, from a folder outside the project: the templates are in the package."""
+    result = run_cap("init", "board", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(tree(tmp_path / "board")) == FILES
+    again = run_cap("init", "board", cwd=tmp_path)
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+
+
+def test_help_has_examples():
+    result = Cap()("init", "--help")
+    assert result.exit_code == 0 and "cap init norfolk-cap" in result.stdout

@@ -1,0 +1,175 @@
+"""The importer's core: reading cells, mapping them, and a property round trip."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cap.importer import (
+    decode,
+    detect_kind,
+    parse_lead,
+    parse_progress,
+    parse_scrs,
+    parse_status,
+    prepare_import,
+    read_text_rows,
+    slug,
+)
+from cap.models import Action, ProgressEntry
+from cap.scaffold import create_repository
+
+D = dt.date(2017, 1, 31)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("All", ([], True)), ("M (and All)", (["M"], True)), ("m (AND all)", (["m"], True)),
+     ("K,O,P,Q,R", (list("KOPQR"), False)), (" D , L ", (["D", "L"], False)), ("D, D", (["D"], False)),
+     ("Case Q, case R", (["Q", "R"], False)), ("Q, All", (["Q"], True)), ("", ([], False))],
+)
+def test_parse_scrs(text, expected):
+    assert parse_scrs(text) == expected
+
+
+@pytest.mark.parametrize("text", ["K and O", "K & O", "Q?"])
+def test_parse_scrs_refuses_what_is_not_a_case_letter(text):
+    with pytest.raises(ValueError, match="is not a case letter"):
+        parse_scrs(text)
+
+
+def test_parse_lead():
+    assert parse_lead("Health/NSCB") == ["Health", "NSCB"]
+    assert parse_lead(" All partners ") == ["All partners"]
+    assert parse_lead("/") == []
+
+
+@pytest.mark.parametrize("text,status", [("In progress", "in-progress"), ("COMPLETE", "complete"),
+                                         ("Completed", "complete"), ("in_progress", "in-progress"),
+                                         ("Withdrawn", "withdrawn"), ("Not started", "open")])
+def test_parse_status(text, status):
+    assert parse_status(text) == status
+
+
+def test_parse_progress_narrative_and_log():
+    assert parse_progress("", D, False) == []
+    assert parse_progress("Audit done.", D, False) == [ProgressEntry(date=D, text="Audit done.")]
+    log = "2017-01-31: First.\n2017-03-01: Second,\nstill second.\n2017-04-01: Third (NSCB)"
+    assert parse_progress(log, dt.date(2017, 4, 1), True) == [
+        ProgressEntry(date=D, text="First."),
+        ProgressEntry(date=dt.date(2017, 3, 1), text="Second,\nstill second."),
+        ProgressEntry(date=dt.date(2017, 4, 1), text="Third (NSCB)"),
+    ]
+    assert len(parse_progress(log, D, False)) == 3  # no Progress date column: two entries or more
+
+
+def test_a_narrative_that_starts_with_a_date_keeps_its_words():
+    text = "2017-03-01: meeting held."
+    assert parse_progress(text, D, False) == [ProgressEntry(date=D, text=text)]
+    assert parse_progress(text, D, True) == [ProgressEntry(date=D, text=text)]
+    assert parse_progress(text, dt.date(2017, 3, 1), True) == [
+        ProgressEntry(date=dt.date(2017, 3, 1), text="meeting held.")]
+
+
+def test_a_log_with_an_impossible_date_is_refused():
+    with pytest.raises(ValueError, match="'2017-02-30' is not a real date"):
+        parse_progress("2017-01-31: a\n2017-02-30: b", D, False)
+
+
+def test_decode_encodings():
+    assert decode("Children’s".encode("utf-8-sig"), "f")[0] == "Children’s"
+    assert decode("Children’s £5".encode("cp1252"), "f")[0] == "Children’s £5"
+    assert decode("\ufeffRef\tAction".encode("utf-16-le"), "f")[0] == "Ref\tAction"
+    assert decode(b"a\x0bb\x0cc", "f")[0] == "a b c"  # Word's line and page breaks
+
+
+@pytest.mark.parametrize("raw,code", [(b"", "CAP802"), (b" \n\t\n", "CAP802"), (b"a\x00b", "CAP801"),
+                                      (b"a\x1bb", "CAP801"), (b"%PDF-1.4", "CAP801"),
+                                      (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "CAP801")])
+def test_decode_refuses(raw, code):
+    text, problems = decode(raw, "f")
+    assert text is None and [p.code for p in problems] == [code]
+
+
+def test_detect_kind():
+    assert detect_kind("plan.csv", "a\tb") == "csv"
+    assert detect_kind("plan.txt", "a,b") == "text"
+    assert detect_kind("plan", "a\tb") == "text"
+    assert detect_kind("plan", "a,b") == "csv"
+    assert detect_kind("plan.txt", "a,b", "csv") == "csv"
+
+
+def test_text_rows_split_only_on_tabs_and_line_ends():
+    rows = read_text_rows('a\t"b\tc\r\nno tabs\u2028here\rx\ty')
+    assert [r.cells for r in rows] == [["a", '"b', "c"], ["no tabs\u2028here"], ["x", "y"]]
+    assert [r.tabbed for r in rows] == [True, False, True]
+
+
+def test_slug():
+    assert slug("Ownership and accountability: management grip") == "ownership-and-accountability-management-grip"
+    assert slug("!!!") == "theme"
+
+
+# ------------------------------------------------------------------ property: CSV -> actions
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fresh")
+    create_repository(root)
+    return root / "data"
+
+
+words = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "S"), exclude_characters="\u2028\u2029"),
+    min_size=1,
+    max_size=40,
+).map(str.strip).filter(bool)
+lead_words = words.filter(lambda w: "/" not in w and "," not in w)
+days = st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+@st.composite
+def actions(draw):
+    theme, number = draw(st.sampled_from([("curiosity", 1), ("accountability", 4)]))
+    entries = sorted(draw(st.lists(st.builds(ProgressEntry, date=days, text=words), max_size=3)),
+                     key=lambda e: e.date)
+    return Action(
+        ref=f"{number}.{draw(st.integers(1, 30))}",
+        theme=theme,
+        scrs=draw(st.lists(st.sampled_from(list("DIJKLMNOPQRS")), unique=True, max_size=4)),
+        all_scrs=draw(st.booleans()),
+        action=draw(words),
+        lead=draw(st.lists(lead_words, min_size=1, max_size=3)),
+        target_date=draw(st.one_of(days, st.just("ongoing"))),
+        status=draw(st.sampled_from(["open", "in-progress", "complete", "closed", "withdrawn"])),
+        progress=entries,
+    )
+
+
+TITLES = {"curiosity": "Professional curiosity", "accountability": "Ownership and accountability: management grip"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(actions(), min_size=1, max_size=5, unique_by=lambda a: a.ref), st.booleans())
+def test_report_csv_imports_back_to_the_same_actions(fresh, plan, full):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "BRAG",
+                     "Progress date", "Progress"])
+    for a in plan:
+        latest = a.latest_progress
+        progress = ("\n".join(f"{e.date.isoformat()}: {e.text}" for e in a.progress) if full
+                    else (latest.text if latest else ""))
+        writer.writerow([TITLES[a.theme], a.ref, a.scr_label(), a.action, "/".join(a.lead),
+                         a.target_date if isinstance(a.target_date, str) else a.target_date.isoformat(),
+                         a.status, "", latest.date.isoformat() if latest else "", progress])
+    outcome, problems = prepare_import(fresh, out.getvalue().encode("utf-8-sig"), "report.csv", progress_date=D)
+    assert problems == []
+    expected = [a if full else a.model_copy(update={"progress": a.progress[-1:]}) for a in plan]
+    assert outcome.created == expected

@@ -65,9 +65,14 @@ class Context:
 
 
 def problem(source: SourceFile, loc: tuple, code: str, message: str, *, key: bool = False) -> Problem:
-    """A Problem at the node `loc` of a file; warning or error as `WARNINGS` says."""
+    """A Problem at the node `loc` of a file."""
     line, col = source.doc.position(loc, key=key) if source.doc is not None else (1, 1)
-    return Problem(source.shown, line, col, "warning" if code in WARNINGS else "error", code, message)
+    return located(source.shown, line, col, code, message)
+
+
+def located(shown: str, line: int, col: int, code: str, message: str) -> Problem:
+    """A Problem at a place; a warning or an error as `WARNINGS` says."""
+    return Problem(shown, line, col, "warning" if code in WARNINGS else "error", code, message)
 
 
 # ------------------------------------------------------------------ files
@@ -83,7 +88,7 @@ def check_stray_files(ctx: Context) -> Iterator[Problem]:
             why = f"is not read: action files end in .yaml (rename it {path.stem}.yaml)"
         else:
             why = "is not an action file and is not read (move it out of the data folder, or delete it)"
-        yield Problem(shown, 1, 1, "warning", "CAP011", f"{ACTIONS_DIR}/{path.name} {why}")
+        yield located(shown, 1, 1, "CAP011", f"{ACTIONS_DIR}/{path.name} {why}")
 
 
 # ------------------------------------------------------------------ reference data
@@ -294,8 +299,8 @@ def check_canonical_format(ctx: Context) -> Iterator[Problem]:
             continue
         line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
         where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"
-        yield Problem(
-            source.shown, line or 1, 1, "warning", "CAP214",
+        yield located(
+            source.shown, line or 1, 1, "CAP214",
             f"not in the canonical format ({where}); `cap fmt` rewrites it",
         )
 
@@ -385,8 +390,8 @@ def check_personal_data(ctx: Context) -> Iterator[Problem]:
                 if lines is None:
                     lines = source.raw.decode("utf-8-sig").splitlines()
                 line, col = _locate(source, loc, found, lines)
-                yield Problem(
-                    source.shown, line, col, "warning", code,
+                yield located(
+                    source.shown, line, col, code,
                     f"`{_where(loc)}` has what looks like {what} ({_mask(found)}): "
                     f"the plan is about cases, never children; remove it",
                 )

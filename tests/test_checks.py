@@ -138,6 +138,15 @@ def test_symlink_outside_the_data_folder_is_refused(clean, tmp_path):
     assert [a.ref for a in plan.actions] == ["1.1"]  # every command refuses it, not only validate
 
 
+def test_every_command_refuses_an_action_linked_from_outside(clean, tmp_path):
+    from cap.loader import load_action_file
+
+    outside = write_files(tmp_path, {"secret.yaml": canonical_action("1.2")}) / "secret.yaml"
+    os.symlink(outside, clean / "actions" / "1.2.yaml")
+    action, problems = load_action_file(clean / "actions" / "1.2.yaml", clean)
+    assert action is None and [p.code for p in problems] == ["CAP010"]
+
+
 def test_symlink_to_themes_outside_is_refused(clean, tmp_path):
     outside = write_files(tmp_path, {"elsewhere/themes.yaml": MINIMAL_THEMES}) / "elsewhere" / "themes.yaml"
     (clean / "themes.yaml").unlink()

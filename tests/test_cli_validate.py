@@ -44,9 +44,14 @@ def test_real_data_passes(cap):
     assert result.stdout == "22 actions checked, 0 errors, 0 warnings\n"
 
 
-def test_real_data_passes_strict_on_any_day(cap):
-    # no --as-of: today, whatever day the suite runs (the shipped data is dated 2017)
+def test_as_of_defaults_to_today(cap, monkeypatch):
+    from cap import dates
+
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2100, 1, 1))
     assert cap("validate", "--strict").stdout == "22 actions checked, 0 errors, 0 warnings\n"
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2017, 1, 30))  # the day before the narratives
+    result = cap("validate")
+    assert result.exit_code == 1 and "is in the future (as of 2017-01-30)" in result.stdout
 
 
 def test_text_lists_every_problem_then_the_summary_and_exits_1(broken):
@@ -103,7 +108,7 @@ def test_json_is_a_list_of_problem_objects(broken):
 
 
 def test_json_of_clean_data_is_an_empty_list(cap):
-    result = cap("validate", "--format", "json")
+    result = cap("validate", "--format", "json", "--as-of", "2017-07-01")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
 
 
@@ -127,7 +132,7 @@ def test_no_data_folder_is_one_line(tmp_path, monkeypatch):
 
 
 def test_installed_cap_validates_the_real_data():
-    result = run_cap("validate", "--strict")
+    result = run_cap("validate", "--strict", "--as-of", "2017-07-01")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "22 actions checked, 0 errors, 0 warnings\n"
 
@@ -143,7 +148,7 @@ def test_installed_cap_survives_hostile_files(clean, tmp_path):
         "data/actions/4.4.yml.bak": "ref: [",
     })
     os.symlink(tmp_path / "outside.yaml", clean / "actions" / "1.5.yaml")
-    result = run_cap("validate", "--format", "json", cwd=tmp_path)
+    result = run_cap("validate", "--format", "json", "--as-of", "2017-07-01", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     found = [(p["path"].rsplit("/", 1)[1], p["code"]) for p in json.loads(result.stdout)]
     assert found == [
@@ -210,7 +215,7 @@ def test_pre_commit_hook_runs_cap_validate_on_data_changes():
     hook = next(h for h in hooks if h["id"] == "cap-validate")
     assert hook["entry"] == "cap validate" and hook["language"] == "python"
     assert hook["pass_filenames"] is False and hook["files"] == "^data/"
-    assert Cap(DATA)(*hook["entry"].split()[1:]).exit_code == 0  # the entry is a real command
+    assert Cap(DATA)(*hook["entry"].split()[1:], "--as-of", "2017-07-01").exit_code == 0  # a real command
 
 
 def test_github_workflow_installs_cap_and_annotates():

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, TypeVar
 
@@ -69,18 +70,84 @@ def action_files(data_dir: Path) -> list[Path]:
     folder = data_dir / ACTIONS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if _is_action_name(p))
+
+
+def _is_action_name(path: Path) -> bool:
+    return path.suffix == ".yaml" and not path.name.startswith(".")
+
+
+def stray_files(data_dir: Path) -> list[Path]:
+    """What else is in `data/actions/` (hidden files aside): never loaded, worth a warning."""
+    folder = data_dir / ACTIONS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if not _is_action_name(p) and not p.name.startswith("."))
+
+
+@dataclass
+class SourceFile:
+    """One data file as loaded: where it is, its bytes, its parsed document, its record.
+
+    `raw` and `doc` are None when the file could not be read or parsed; `record` (an
+    Action, ThemesFile or ScrsFile) is None when it did not validate.
+    """
+
+    path: Path
+    shown: str
+    raw: bytes | None = None
+    doc: Document | None = None
+    record: Any = None
+
+
+@dataclass
+class Sources:
+    """Every data file `load_sources` looked at, for checks that need positions or bytes."""
+
+    themes: SourceFile | None = None
+    scrs: SourceFile | None = None
+    actions: list[SourceFile] = field(default_factory=list)
+
+
+def links_outside(path: Path, data_dir: Path) -> bool:
+    """True when `path` (through a symlink, itself or a folder) leads out of the data folder."""
+    try:
+        return not path.resolve().is_relative_to(data_dir.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def read_source(path: Path, data_dir: Path) -> tuple[SourceFile, list[Problem]]:
+    """Read and parse one data file; a symlink leading out of the data folder is refused."""
+    source = SourceFile(path, display_path(path, data_dir))
+    if links_outside(path, data_dir):
+        return source, [_problem(source.shown, "CAP010", "is a link leading outside the data folder; refused, not read")]
+    source.raw, problems = _read_bytes(path, source.shown)
+    if source.raw is None:
+        return source, problems
+    source.doc, problems = parse_bytes(source.raw, source.shown)
+    return source, problems
+
+
+def _read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """A regular file's bytes, never more than the limit (a FIFO or device is not read)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, [_problem(shown, "CAP009", "cannot read file: not a regular file")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [_problem(shown, "CAP001", f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1), []
+    except OSError as exc:
+        return None, [_problem(shown, "CAP009", f"cannot read file: {exc.strerror or exc}")]
 
 
 def read_document(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one file, refusing what is too large, not UTF-8 or not safe YAML."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [_problem(shown, "CAP001", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [_problem(shown, "CAP009", f"cannot read file: {exc.strerror or exc}")]
+    raw, problems = _read_bytes(path, shown)
+    if raw is None:
+        return None, problems
     return parse_bytes(raw, shown)
 
 
@@ -119,11 +186,17 @@ def validate_document(doc: Document, model: type[M], shown: str) -> tuple[M | No
 
 def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Problem]]:
     """Load one action file; its `ref` must be a string equal to the file name."""
-    shown = display_path(path, data_dir)
-    doc, problems = read_document(path, shown)
-    if doc is None:
-        return None, problems
-    return action_from_document(doc, path.stem, shown)
+    source, problems = load_action_source(path, data_dir)
+    return source.record, problems
+
+
+def load_action_source(path: Path, data_dir: Path) -> tuple[SourceFile, list[Problem]]:
+    """`load_action_file`, keeping the bytes and the document for checks."""
+    source, problems = read_source(path, data_dir)
+    if source.doc is None:
+        return source, problems
+    source.record, problems = action_from_document(source.doc, path.stem, source.shown)
+    return source, problems
 
 
 def action_from_document(doc: Document, stem: str, shown: str) -> tuple[Action | None, list[Problem]]:
@@ -140,37 +213,50 @@ def action_from_document(doc: Document, stem: str, shown: str) -> tuple[Action |
 
 def load_reference(data_dir: Path) -> tuple[list[Theme], list[Scr], list[Problem]]:
     """`themes.yaml` and `scrs.yaml` (an absent scrs.yaml is an empty list)."""
-    problems: list[Problem] = []
-    themes: list[Theme] = []
-    scrs: list[Scr] = []
-    path = data_dir / THEMES_FILE
-    doc, found = read_document(path, display_path(path, data_dir))
-    problems += found
-    if doc is not None:
-        parsed, found = validate_document(doc, ThemesFile, display_path(path, data_dir))
-        problems += found
-        themes = parsed.themes if parsed else []
-    path = data_dir / SCRS_FILE
-    if path.exists():
-        doc, found = read_document(path, display_path(path, data_dir))
-        problems += found
-        if doc is not None:
-            parsed_scrs, found = validate_document(doc, ScrsFile, display_path(path, data_dir))
-            problems += found
-            scrs = parsed_scrs.scrs if parsed_scrs else []
+    themes_source, scrs_source, problems = _load_reference_sources(data_dir)
+    themes = themes_source.record.themes if themes_source.record else []
+    scrs = scrs_source.record.scrs if scrs_source and scrs_source.record else []
     return themes, scrs, problems
+
+
+def _load_reference_sources(data_dir: Path) -> tuple[SourceFile, SourceFile | None, list[Problem]]:
+    themes, problems = _load_model_source(data_dir / THEMES_FILE, data_dir, ThemesFile)
+    scrs = None
+    path = data_dir / SCRS_FILE
+    if path.exists() or path.is_symlink():
+        scrs, found = _load_model_source(path, data_dir, ScrsFile)
+        problems += found
+    return themes, scrs, problems
+
+
+def _load_model_source(path: Path, data_dir: Path, model: type[BaseModel]) -> tuple[SourceFile, list[Problem]]:
+    source, problems = read_source(path, data_dir)
+    if source.doc is not None:
+        source.record, found = validate_document(source.doc, model, source.shown)
+        problems += found
+    return source, problems
 
 
 def load_plan(data_dir: Path) -> tuple[Plan, list[Problem]]:
     """Load the whole plan. Files with problems are reported and left out."""
-    themes, scrs, problems = load_reference(data_dir)
-    actions: list[Action] = []
+    plan, problems, _sources = load_sources(data_dir)
+    return plan, problems
+
+
+def load_sources(data_dir: Path) -> tuple[Plan, list[Problem], Sources]:
+    """`load_plan`, also returning every file's bytes and document (for `cap validate`)."""
+    themes, scrs, problems = _load_reference_sources(data_dir)
+    sources = Sources(themes=themes, scrs=scrs)
     for path in action_files(data_dir):
-        action, found = load_action_file(path, data_dir)
+        source, found = load_action_source(path, data_dir)
         problems += found
-        if action is not None:
-            actions.append(action)
-    return Plan(themes=themes, scrs=scrs, actions=actions), problems
+        sources.actions.append(source)
+    plan = Plan(
+        themes=themes.record.themes if themes.record else [],
+        scrs=scrs.record.scrs if scrs and scrs.record else [],
+        actions=[s.record for s in sources.actions if s.record is not None],
+    )
+    return plan, problems, sources
 
 
 def action_path(data_dir: Path, ref: str) -> Path:

@@ -1,0 +1,493 @@
+"""`cap validate`: every check of the data, as small functions listed in one place.
+
+Loading (cap/loader.py) already refuses what cannot be read, parsed or validated, one
+located Problem each. The checks here look at what loaded: across files (themes and SCRs
+declared, refs unique), within an action (dates in order, a closed action signed off),
+the canonical format, and anything that looks like personal data. Each check is a
+function `check_<rule>(context) -> Iterator[Problem]`; `CHECKS` lists them all.
+
+    >>> report = validate(Path("data"), as_of=dt.date(2017, 7, 1))   # doctest: +SKIP
+    >>> report.summary()                                             # doctest: +SKIP
+    '22 actions checked, 0 errors, 0 warnings'
+
+Nothing here reads the clock: `as_of` is a parameter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from cap.loader import ACTIONS_DIR, SCRS_FILE, SourceFile, Sources, display_path, load_sources, stray_files
+from cap.models import Action, Plan
+from cap.problems import Problem
+
+#: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
+WARNINGS: frozenset[str] = frozenset(
+    {"CAP011", "CAP207", "CAP208", "CAP213", "CAP214", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
+)
+
+
+@dataclass
+class Context:
+    """What every check sees: the loaded plan, the files behind it, and the as-of date."""
+
+    data_dir: Path
+    as_of: dt.date
+    plan: Plan
+    sources: Sources
+
+    def actions(self) -> Iterator[tuple[SourceFile, Action]]:
+        """Each action that loaded, with its file."""
+        for source in self.sources.actions:
+            if source.record is not None:
+                yield source, source.record
+
+    def files(self) -> Iterator[SourceFile]:
+        """Every data file that parsed: themes.yaml, scrs.yaml, then the actions."""
+        for source in (self.sources.themes, self.sources.scrs, *self.sources.actions):
+            if source is not None and source.doc is not None:
+                yield source
+
+    @property
+    def themes_loaded(self) -> bool:
+        return self.sources.themes is not None and self.sources.themes.record is not None
+
+    @property
+    def scrs_loaded(self) -> bool:
+        """scrs.yaml loaded, or is absent (then no SCR is declared)."""
+        return self.sources.scrs is None or self.sources.scrs.record is not None
+
+
+def problem(source: SourceFile, loc: tuple, code: str, message: str, *, key: bool = False) -> Problem:
+    """A Problem at the node `loc` of a file."""
+    line, col = source.doc.position(loc, key=key) if source.doc is not None else (1, 1)
+    return located(source.shown, line, col, code, message)
+
+
+def located(shown: str, line: int, col: int, code: str, message: str) -> Problem:
+    """A Problem at a place; a warning or an error as `WARNINGS` says."""
+    return Problem(shown, line, col, "warning" if code in WARNINGS else "error", code, message)
+
+
+# ------------------------------------------------------------------ files
+
+
+def check_stray_files(ctx: Context) -> Iterator[Problem]:
+    """Anything in data/actions/ that is not a `.yaml` file is never loaded: say so."""
+    for path in stray_files(ctx.data_dir):
+        shown = display_path(path, ctx.data_dir)
+        if path.is_dir():
+            why = "is a folder; cap reads only the .yaml files directly in actions/"
+        elif path.suffix in (".yml", ".YAML", ".YML"):
+            why = f"is not read: action files end in .yaml (rename it {path.stem}.yaml)"
+        else:
+            why = "is not an action file and is not read (move it out of the data folder, or delete it)"
+        yield located(shown, 1, 1, "CAP011", f"{ACTIONS_DIR}/{path.name} {why}")
+
+
+# ------------------------------------------------------------------ reference data
+
+
+def check_theme_names_unique(ctx: Context) -> Iterator[Problem]:
+    """Theme ids and aliases name one theme each (any case: `--theme` ignores case)."""
+    if not ctx.themes_loaded:
+        return
+    source = ctx.sources.themes
+    seen: dict[str, tuple[str, int]] = {}
+    for i, theme in enumerate(source.record.themes):
+        names = [(("themes", i, "id"), theme.id)] + [
+            (("themes", i, "aliases", j), alias) for j, alias in enumerate(theme.aliases)
+        ]
+        for loc, name in names:
+            if name.lower() in seen:
+                owner, line = seen[name.lower()]
+                yield problem(source, loc, "CAP204", f"theme name `{name}` is already used by theme `{owner}` (line {line})")
+            else:
+                seen[name.lower()] = (theme.id, source.doc.position(loc)[0])
+
+
+def check_theme_numbers_unique(ctx: Context) -> Iterator[Problem]:
+    """Each theme has its own number: refs start with it."""
+    if not ctx.themes_loaded:
+        return
+    source = ctx.sources.themes
+    seen: dict[int, str] = {}
+    for i, theme in enumerate(source.record.themes):
+        if theme.number in seen:
+            yield problem(source, ("themes", i, "number"), "CAP205", f"theme number {theme.number} is already used by theme `{seen[theme.number]}`")
+        else:
+            seen[theme.number] = theme.id
+
+
+def check_scr_ids_unique(ctx: Context) -> Iterator[Problem]:
+    """Each case is declared once in scrs.yaml (any case: `--scr` ignores case)."""
+    if ctx.sources.scrs is None or ctx.sources.scrs.record is None:
+        return
+    source = ctx.sources.scrs
+    seen: dict[str, int] = {}
+    for i, scr in enumerate(source.record.scrs):
+        if scr.id.lower() in seen:
+            yield problem(source, ("scrs", i, "id"), "CAP206", f"SCR `{scr.id}` is declared twice (first at line {seen[scr.id.lower()]})")
+        else:
+            seen[scr.id.lower()] = source.doc.position(("scrs", i, "id"))[0]
+
+
+def check_scrs_cited(ctx: Context) -> Iterator[Problem]:
+    """An SCR no action cites is probably a typo or a leftover: a warning."""
+    if ctx.sources.scrs is None or ctx.sources.scrs.record is None:
+        return
+    cited: set[str] = set()
+    for source in ctx.sources.actions:  # actions that failed to load still cite their SCRs
+        data = source.doc.data if source.doc is not None else None
+        scrs = data.get("scrs") if isinstance(data, dict) else None
+        if isinstance(scrs, list):
+            cited.update(s.lower() for s in scrs if isinstance(s, str))
+    for i, scr in enumerate(ctx.sources.scrs.record.scrs):
+        if scr.id.lower() not in cited:
+            yield problem(ctx.sources.scrs, ("scrs", i, "id"), "CAP207", f"SCR `{scr.id}` is declared but no action cites it")
+
+
+# ------------------------------------------------------------------ actions against the reference data
+
+
+def check_refs_unique(ctx: Context) -> Iterator[Problem]:
+    """No two actions share a ref."""
+    seen: dict[str, str] = {}
+    for source, action in ctx.actions():
+        if action.ref in seen:
+            yield problem(source, ("ref",), "CAP201", f"ref {action.ref!r} is already used by {seen[action.ref]}")
+        else:
+            seen[action.ref] = source.shown
+
+
+def check_action_themes_declared(ctx: Context) -> Iterator[Problem]:
+    """An action's theme is a theme id from themes.yaml (an alias is named as such)."""
+    if not ctx.themes_loaded:
+        return
+    themes = ctx.plan.themes
+    ids = {t.id for t in themes}
+    names = {n.lower(): t.id for t in themes for n in (t.id, *t.aliases)}
+    for source, action in ctx.actions():
+        if action.theme in ids:
+            continue
+        if action.theme.lower() in names:
+            hint = f"write the theme's id: theme: {names[action.theme.lower()]}"
+        else:
+            close = difflib.get_close_matches(action.theme, sorted(ids), n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"declared: {', '.join(t.id for t in themes)}"
+        yield problem(source, ("theme",), "CAP202", f"unknown theme `{action.theme}` ({hint})")
+
+
+def check_action_scrs_declared(ctx: Context) -> Iterator[Problem]:
+    """Every SCR an action cites is declared in scrs.yaml."""
+    if not ctx.scrs_loaded:
+        return
+    declared = {s.id for s in ctx.plan.scrs}
+    listing = ", ".join(s.id for s in ctx.plan.scrs) or f"none: there is no {SCRS_FILE}"
+    for source, action in ctx.actions():
+        for i, scr in enumerate(action.scrs):
+            if scr not in declared:
+                yield problem(source, ("scrs", i), "CAP203", f"SCR `{scr}` is not declared in {SCRS_FILE} (declared: {listing})")
+
+
+def check_ref_matches_theme(ctx: Context) -> Iterator[Problem]:
+    """A ref starts with its theme's number (4.10 is in theme 4).
+
+    A warning, not an error: nothing breaks, and a board that moves an action to another
+    theme may rightly keep its ref, which minutes and papers already quote.
+    """
+    if not ctx.themes_loaded:
+        return
+    numbers = {t.id: t.number for t in ctx.plan.themes}
+    for source, action in ctx.actions():
+        number = numbers.get(action.theme)
+        prefix = action.ref.split(".")[0]
+        if number is not None and prefix != str(number):
+            yield problem(
+                source, ("ref",), "CAP208",
+                f"ref {action.ref} starts with {prefix} but theme `{action.theme}` is number {number}",
+            )
+
+
+# ------------------------------------------------------------------ within an action
+
+
+def _dated(action: Action) -> Iterator[tuple[tuple, dt.date, str]]:
+    """Every date that records something that happened: (loc of the date, date, what)."""
+    for i, entry in enumerate(action.progress):
+        yield ("progress", i, "date"), entry.date, "progress entry"
+    for i, revision in enumerate(action.target_history):
+        yield ("target_history", i, "date"), revision.date, "target revision"
+    if action.signed_off is not None:
+        yield ("signed_off", "date"), action.signed_off.date, "sign-off"
+
+
+def check_dates_in_order(ctx: Context) -> Iterator[Problem]:
+    """Progress entries and target revisions are oldest first (the last is the latest)."""
+    for source, action in ctx.actions():
+        for field, entries in (("progress", action.progress), ("target_history", action.target_history)):
+            for i in range(1, len(entries)):
+                if entries[i].date < entries[i - 1].date:
+                    yield problem(
+                        source, (field, i, "date"), "CAP209",
+                        f"`{field}` is not in date order: {entries[i].date} comes after {entries[i - 1].date} "
+                        f"(oldest first; the last entry is read as the latest)",
+                    )
+
+
+def check_dates_not_in_future(ctx: Context) -> Iterator[Problem]:
+    """Nothing is recorded as having happened after the as-of date."""
+    for source, action in ctx.actions():
+        for loc, date, what in _dated(action):
+            if date > ctx.as_of:
+                yield problem(source, loc, "CAP210", f"{what} dated {date} is in the future (as of {ctx.as_of})")
+
+
+def check_closed_signed_off(ctx: Context) -> Iterator[Problem]:
+    """A `closed` action was signed off: it says by whom and when."""
+    for source, action in ctx.actions():
+        if action.status == "closed" and action.signed_off is None:
+            yield problem(
+                source, ("status",), "CAP211",
+                "a closed action needs `signed_off` (date and by); or is it `complete`, awaiting sign-off?",
+            )
+
+
+def check_withdrawn_has_reason(ctx: Context) -> Iterator[Problem]:
+    """A `withdrawn` action says why."""
+    for source, action in ctx.actions():
+        if action.status == "withdrawn" and action.withdrawn_reason is None:
+            yield problem(source, ("status",), "CAP212", "a withdrawn action needs `withdrawn_reason`")
+
+
+def check_target_history(ctx: Context) -> Iterator[Problem]:
+    """Target revisions chain: each `from` is the previous `to`; the last `to` is the target date."""
+    for source, action in ctx.actions():
+        history = action.target_history
+        for i in range(1, len(history)):
+            if history[i].from_ != history[i - 1].to:
+                yield problem(
+                    source, ("target_history", i, "from"), "CAP213",
+                    f"target revision moves from {history[i].from_} but the revision before moved to {history[i - 1].to}",
+                )
+        if history and history[-1].to != action.target_date:
+            yield problem(
+                source, ("target_date",), "CAP213",
+                f"target_date is {action.target_date} but the last target revision moved it to {history[-1].to} "
+                f"(change a target date with `cap retarget`)",
+            )
+
+
+# ------------------------------------------------------------------ format
+
+
+def check_canonical_format(ctx: Context) -> Iterator[Problem]:
+    """Each file is exactly as `cap fmt` writes it, so diffs stay small and readable."""
+    from cap.store import canonical_text
+
+    for source in ctx.files():
+        if source.record is None or source.raw is None:
+            continue
+        want = canonical_text(source.record)
+        if source.raw == want.encode("utf-8"):
+            continue
+        line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
+        where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"
+        yield located(
+            source.shown, line or 1, 1, "CAP214",
+            f"not in the canonical format ({where}); `cap fmt` rewrites it",
+        )
+
+
+def _first_difference(have: list[str], want: list[str]) -> int | None:
+    for number, (a, b) in enumerate(zip(have, want), start=1):
+        if a != b:
+            return number
+    if len(have) != len(want):
+        return max(1, min(len(have), len(want) + 1))
+    return None
+
+
+# ------------------------------------------------------------------ personal data
+
+
+def _nhs_number(digits: str) -> bool:
+    """10 digits passing the NHS modulus 11 check (not all the same digit)."""
+    if len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+_DIGIT = re.compile(r"\d")
+_TEN_DIGITS = re.compile(r"(?<![\w+/.-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w/-])")
+#: `AB 12 34 56 C`: letters never used as a prefix are left out (D, F, I, Q, U, V; O second).
+_NI_NUMBER = re.compile(
+    r"(?i)\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+)
+#: Capitals with the space, as postcodes are written: `NR1 2DH`, `SW1A 1AA` (not `C39ds`).
+_POSTCODE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKPSTUW]?|GIR) [0-9][ABD-HJLNP-UW-Z]{2}\b")
+_BIRTH = re.compile(r"\bDOB\b|(?i:\bD\.O\.B\b|\bdate of birth\b|\bborn on\b)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+#: UK numbers: 0 or +44 then 9 or 10 more digits, spaced or dashed; `(01603) 222333`.
+_PHONE = re.compile(
+    r"(?<![\w/.])(?:(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[ -]?\d){8,9}|\(0\d{3,4}\)\s?\d{3}[ -]?\d{3,4})(?![\w/])"
+)
+
+
+def personal_data(text: str) -> Iterator[tuple[str, str, str]]:
+    """Whatever in `text` looks like personal data: (code, what it looks like, the match)."""
+    if _DIGIT.search(text):  # most texts have no digit: skip the number patterns
+        nhs: list[tuple[int, int]] = []
+        for m in _TEN_DIGITS.finditer(text):
+            if _nhs_number(re.sub(r"\D", "", m.group())):
+                nhs.append(m.span())
+                yield "CAP301", "an NHS number", m.group()
+        for m in _NI_NUMBER.finditer(text):
+            yield "CAP302", "a National Insurance number", m.group()
+        for m in _POSTCODE.finditer(text):
+            yield "CAP303", "a postcode", m.group()
+        for m in _PHONE.finditer(text):
+            if not any(start < m.end() and m.start() < end for start, end in nhs):
+                yield "CAP306", "a phone number", m.group()
+    for m in _BIRTH.finditer(text):
+        yield "CAP304", "a date of birth", m.group()
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            yield "CAP305", "an email address", m.group()
+
+
+def _mask(found: str) -> str:
+    """Enough to find it, not enough to spread it further through CI logs."""
+    return found[:2] + re.sub(r"[A-Za-z0-9]", "*", found[2:])
+
+
+def _texts(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*loc, i))
+
+
+def check_personal_data(ctx: Context) -> Iterator[Problem]:
+    """The plan is about cases, never children: warn on anything that looks like personal data."""
+    for source in ctx.files():
+        lines: list[str] | None = None
+        for loc, text in _texts(source.doc.data):
+            for code, what, found in personal_data(text):
+                if lines is None:
+                    lines = source.raw.decode("utf-8-sig").splitlines()
+                line, col = _locate(source, loc, found, lines)
+                yield located(
+                    source.shown, line, col, code,
+                    f"`{_where(loc)}` has what looks like {what} ({_mask(found)}): "
+                    f"the plan is about cases, never children; remove it",
+                )
+
+
+def _locate(source: SourceFile, loc: tuple, found: str, lines: list[str]) -> tuple[int, int]:
+    """The line and column of `found` inside the value at `loc` (a block text spans lines)."""
+    node = source.doc.node_at(loc)
+    first, last = node.start_mark.line, node.end_mark.line
+    for number in range(first, min(last, len(lines) - 1) + 1):
+        start = node.start_mark.column if number == first else 0
+        col = lines[number].find(found, start)
+        if col >= 0:
+            return number + 1, col + 1
+    return first + 1, node.start_mark.column + 1
+
+
+def _where(loc: tuple) -> str:
+    return ".".join(str(step) for step in loc) or "file"
+
+
+# ------------------------------------------------------------------ all of them
+
+Check = Callable[[Context], Iterable[Problem]]
+
+#: Every check `cap validate` runs, in this order (the report is then sorted by place).
+CHECKS: tuple[Check, ...] = (
+    check_stray_files,
+    check_theme_names_unique,
+    check_theme_numbers_unique,
+    check_scr_ids_unique,
+    check_scrs_cited,
+    check_refs_unique,
+    check_action_themes_declared,
+    check_action_scrs_declared,
+    check_ref_matches_theme,
+    check_dates_in_order,
+    check_dates_not_in_future,
+    check_closed_signed_off,
+    check_withdrawn_has_reason,
+    check_target_history,
+    check_canonical_format,
+    check_personal_data,
+)
+
+
+@dataclass
+class Report:
+    """What `cap validate` found: the problems, in file and line order, and how much it read."""
+
+    problems: list[Problem]
+    actions_checked: int
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (under `strict`, warnings were already made errors)."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """`22 actions checked, 0 errors, 0 warnings`."""
+        n, e, w = self.actions_checked, len(self.errors), len(self.warnings)
+        return (
+            f"{n} action{'' if n == 1 else 's'} checked, "
+            f"{e} error{'' if e == 1 else 's'}, {w} warning{'' if w == 1 else 's'}"
+        )
+
+
+def validate(
+    data_dir: Path, as_of: dt.date, strict: bool = False, ignore: Iterable[str] = (), checks: Iterable[Check] = CHECKS
+) -> Report:
+    """Load the data folder and run every check; `strict` makes each warning an error.
+
+    `ignore` drops warnings with those codes (errors cannot be ignored: the plan would not load).
+    """
+    plan, problems, sources = load_sources(data_dir)
+    context = Context(data_dir, as_of, plan, sources)
+    for check in checks:
+        problems.extend(check(context))
+    skip = set(ignore) & WARNINGS
+    problems = [p for p in problems if p.code not in skip]
+    if strict:
+        problems = [dataclasses.replace(p, severity="error") for p in problems]
+    problems.sort(key=_place)
+    return Report(problems, len(sources.actions), strict)
+
+
+def _place(p: Problem) -> tuple:
+    """File order with 4.9 before 4.10, then line, column, code."""
+    parts = tuple(int(s) if s.isdigit() else s for s in re.split(r"(\d+)", p.path))
+    return parts, p.line, p.col, p.code

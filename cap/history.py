@@ -371,16 +371,24 @@ Segment = tuple[str, str]  # ("=" | "-" | "+", words)
 
 def word_diff(before: str, after: str) -> tuple[Segment, ...]:
     """A word-level diff: runs of kept ("="), removed ("-") and added ("+") words."""
-    a, b = before.split(), after.split()
+    return _token_diff(before.split(), after.split(), " ")
+
+
+def item_diff(before: Sequence[str], after: Sequence[str]) -> tuple[Segment, ...]:
+    """A list's diff, item by item (items of a run joined with `, `)."""
+    return _token_diff(list(before), list(after), ", ")
+
+
+def _token_diff(a: list[str], b: list[str], sep: str) -> tuple[Segment, ...]:
     out: list[Segment] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            out.append(("=", " ".join(a[i1:i2])))
+            out.append(("=", sep.join(a[i1:i2])))
             continue
         if i2 > i1:
-            out.append(("-", " ".join(a[i1:i2])))
+            out.append(("-", sep.join(a[i1:i2])))
         if j2 > j1:
-            out.append(("+", " ".join(b[j1:j2])))
+            out.append(("+", sep.join(b[j1:j2])))
     return tuple(out)
 
 
@@ -511,15 +519,25 @@ class Withdrawn(Change):
 
 @dataclass(frozen=True, eq=True)
 class FieldEdited(Change):
-    """A field's text edited (action, lead, SCRs, owner ...), with a word diff."""
+    """A field edited (action, lead, SCRs, owner ...): a word diff, or for a list
+    (lead, SCRs, evidence) a diff of its items."""
 
     field: str
     before: str
     after: str
+    before_items: tuple[str, ...] | None = None
+    after_items: tuple[str, ...] | None = None
     kind: ClassVar[str] = "edited"
 
     @property
+    def separator(self) -> str:
+        """What joins the parts of a diff segment: `, ` between items, ` ` between words."""
+        return ", " if self.before_items is not None else " "
+
+    @property
     def diff(self) -> tuple[Segment, ...]:
+        if self.before_items is not None and self.after_items is not None:
+            return item_diff(self.before_items, self.after_items)
         return word_diff(self.before, self.after)
 
     def as_dict(self) -> dict[str, Any]:
@@ -533,16 +551,16 @@ def _revision_text(rev: TargetRevision) -> str:
     return f"{rev.date.isoformat()}: {format_iso(rev.from_)} -> {format_iso(rev.to)} ({rev.reason})"
 
 
-#: Fields shown as word-diffed text, in this order, with how each is written.
-_EDITED_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("action", lambda a: a.action),
-    ("lead", lambda a: ", ".join(a.lead)),
-    ("scrs", lambda a: a.scr_label()),
-    ("theme", lambda a: a.theme),
-    ("owner", lambda a: a.owner or ""),
-    ("outcome", lambda a: a.outcome or ""),
-    ("review_date", lambda a: a.review_date.isoformat() if a.review_date else ""),
-    ("evidence", lambda a: "; ".join(a.evidence)),
+#: Fields shown as edits, in this order: how each is written, and its items (lists only).
+_EDITED_FIELDS: tuple[tuple[str, Any, Any], ...] = (
+    ("action", lambda a: a.action, None),
+    ("lead", lambda a: ", ".join(a.lead), lambda a: tuple(a.lead)),
+    ("scrs", lambda a: a.scr_label(), lambda a: (*a.scrs, *(["All"] if a.all_scrs else []))),
+    ("theme", lambda a: a.theme, None),
+    ("owner", lambda a: a.owner or "", None),
+    ("outcome", lambda a: a.outcome or "", None),
+    ("review_date", lambda a: a.review_date.isoformat() if a.review_date else "", None),
+    ("evidence", lambda a: "; ".join(a.evidence), lambda a: tuple(a.evidence)),
 )
 
 
@@ -613,10 +631,13 @@ def diff_actions(old: Action | None, new: Action | None) -> list[Change]:
         changes.append(FieldEdited("target_history", "; ".join(_revision_text(r) for r in dropped), ""))
 
     # texts, lists and the remaining fields, as word diffs
-    for name, show in _EDITED_FIELDS:
+    for name, show, items in _EDITED_FIELDS:
         before, after = show(old), show(new)
         if before != after:
-            changes.append(FieldEdited(name, before, after))
+            if items is None:
+                changes.append(FieldEdited(name, before, after))
+            else:
+                changes.append(FieldEdited(name, before, after, items(old), items(new)))
     if old.signed_off != new.signed_off and not closure:
         show_sign = lambda s: f"{s.date.isoformat()} by {s.by}" if s else ""  # noqa: E731
         changes.append(FieldEdited("signed_off", show_sign(old.signed_off), show_sign(new.signed_off)))

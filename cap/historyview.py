@@ -72,20 +72,20 @@ def shorten_equal(diff: Iterable[Segment], context: int = CONTEXT_WORDS) -> list
     return out
 
 
-def diff_plain(diff: Iterable[Segment]) -> str:
+def diff_plain(diff: Iterable[Segment], sep: str = " ") -> str:
     """`kept [-removed-] {+added+} kept`, the form of `git diff --word-diff`."""
     parts = []
     for op, text in shorten_equal(diff):
         parts.append(text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
-    return " ".join(parts)
+    return sep.join(parts)
 
 
-def diff_markdown(diff: Iterable[Segment]) -> str:
+def diff_markdown(diff: Iterable[Segment], sep: str = " ") -> str:
     parts = []
     for op, text in shorten_equal(diff):
         safe = md(text)
         parts.append(safe if op == "=" else f"~~{safe}~~" if op == "-" else f"**{safe}**")
-    return " ".join(parts)
+    return sep.join(parts)
 
 
 #: Inline Markdown specials (user text never starts a line, so `#`, `-`, `1.` are safe).
@@ -157,7 +157,7 @@ def detail(change: Change) -> str:
     if isinstance(change, FieldEdited):
         if change.before.split() == change.after.split():
             return "spacing only"
-        return diff_plain(change.diff)
+        return diff_plain(change.diff, change.separator)
     raise TypeError(change)  # pragma: no cover
 
 
@@ -196,7 +196,7 @@ def markdown_item(change: Change) -> str:
         return f"**Withdrawn** (was {change.before}): {md(change.reason) or 'no reason recorded'}"
     if isinstance(change, FieldEdited):
         name = FIELD_NAMES.get(change.field, change.field)
-        body = "spacing only" if change.before.split() == change.after.split() else diff_markdown(change.diff)
+        body = "spacing only" if change.before.split() == change.after.split() else diff_markdown(change.diff, change.separator)
         return f"**{name[0].upper() + name[1:]} edited**: {body}"
     raise TypeError(change)  # pragma: no cover
 
@@ -206,9 +206,9 @@ def _styled_detail(change: Change):
     from rich.text import Text
 
     text = Text()
-    diff = None
+    diff, sep = None, " "
     if isinstance(change, FieldEdited) and change.before.split() != change.after.split():
-        diff = change.diff
+        diff, sep = change.diff, change.separator
     elif isinstance(change, ProgressEdited):
         text.append(f"{change.after.date.isoformat()}{_who(change.after.author)}: ")
         diff = change.diff
@@ -216,7 +216,7 @@ def _styled_detail(change: Change):
         return Text(detail(change))
     for i, (op, words) in enumerate(shorten_equal(diff)):
         if i:
-            text.append(" ")
+            text.append(sep)
         if op == "=":
             text.append(words)
         elif op == "-":

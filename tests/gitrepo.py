@@ -128,3 +128,33 @@ def without_git_path(tmp_path: Path) -> str:
     folder = tmp_path / "bin-without-git"
     folder.mkdir(exist_ok=True)
     return str(folder)
+
+
+def plan_with_history(root: Path, data: Path) -> tuple[GitRepo, dict[str, str]]:
+    """The real January plan, then a February and a March commit with every kind of change,
+    and one uncommitted progress entry (1.2). Returns the repo and the commits by name."""
+    from cap.models import SignOff, TargetRevision
+
+    r = GitRepo(root, data=data)
+    shas = {"january": r.commit("January 2017 plan", "2017-01-31")}
+
+    r.add_progress("1.1", "2017-02-14", "Workshop planned for April.", "MEO")
+    shas["february"] = r.commit("February update", "2017-02-15")
+
+    r.add_progress("4.4", "2017-03-08", "CPI audit complete: 40 cases sampled.", "Pat Police")
+    r.update("4.4", status="complete")
+    rev = TargetRevision(date=dt.date(2017, 3, 9), from_=dt.date(2017, 6, 1), to=dt.date(2017, 9, 1),
+                         reason="Workshop moved to the autumn programme.")
+    r.update("1.1", target_date=dt.date(2017, 9, 1), target_history=[rev.model_dump(by_alias=True)])
+    r.update("2.4", status="closed", signed_off=SignOff(date=dt.date(2017, 3, 7), by="SCR review group").to_data())
+    r.update("3.1", status="withdrawn", withdrawn_reason="Superseded by the new MASH protocol.")
+    text = r.action("4.1").action
+    r.update("4.1", action=text.replace("incorporates sufficient focus", "gives real focus"),
+             lead=["NSCB", "Workforce Development Group"], scrs=["M", "Q"])
+    new = r.action("4.10").model_copy(update={"ref": "4.12", "action": "Audit the audit of audits.", "progress": []})
+    r.save(new)
+    r.remove("data/actions/4.11.yaml")
+    shas["march"] = r.commit("March update", "2017-03-10", author=POLICE)
+
+    r.add_progress("1.2", "2017-03-20", "Uncommitted note.", "MEO")
+    return r, shas

@@ -100,9 +100,10 @@ def test_edits_to_text_lead_and_scrs():
     new = make(action="Do the other thing.", lead=["NSCB", "Police"], scrs=["A", "B"], all_scrs=True)
     assert diff_actions(old, new) == [
         FieldEdited("action", "Do the thing.", "Do the other thing."),
-        FieldEdited("lead", "NSCB", "NSCB, Police"),
-        FieldEdited("scrs", "A", "A, B (and All)"),
+        FieldEdited("lead", "NSCB", "NSCB, Police", ("NSCB",), ("NSCB", "Police")),
+        FieldEdited("scrs", "A", "A, B (and All)", ("A",), ("A", "B", "All")),
     ]
+    assert diff_actions(old, new)[1].diff == (("=", "NSCB"), ("+", "Police"))
 
 
 # ------------------------------------------------------------------ the action-level merge

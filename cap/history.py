@@ -30,7 +30,7 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Iterable, Sequence
+from typing import Any, ClassVar, Sequence
 
 from cap.dates import DateError, format_iso, parse_date
 from cap.loader import (
@@ -39,7 +39,6 @@ from cap.loader import (
     action_files,
     action_from_document,
     action_path,
-    display_path,
     load_action_file,
     load_reference,
     parse_bytes,

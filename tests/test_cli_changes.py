@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import DATA, Cap
-from tests.gitrepo import GitRepo, git_env, plan_with_history, without_git_path  # noqa: F401
+from tests.gitrepo import git_env, plan_with_history, without_git_path  # noqa: F401
 from tests.test_cli_show import run_cap
 
 

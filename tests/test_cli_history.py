@@ -77,15 +77,22 @@ def test_merged_branches_show_at_their_own_commits(history):
     repo.checkout("main")
     repo.add_progress("4.4", "2017-04-01", "Health: GP records linked.", "Hal Health")
     repo.commit("Health progress", "2017-04-02", author=HEALTH)
-    repo.git("merge", "--no-ff", "--no-commit", "police", date="2017-04-05")
+    repo.merge("police", "2017-04-05")  # a plain merge: both entries, nothing else
+    repo.branch("police-2")
+    repo.add_progress("4.4", "2017-04-06", "Police: second review.", "Pat Police")
+    repo.commit("Police again", "2017-04-06", author=POLICE)
+    repo.checkout("main")
+    repo.git("merge", "--no-ff", "--no-commit", "police-2", date="2017-04-07")
     repo.update("4.4", owner="MASH manager")  # a change made in the merge itself
-    repo.commit("Merge police", "2017-04-05")
+    repo.commit("Merge police-2, naming an owner", "2017-04-07")
     found = steps(repo, "4.4")
-    assert [(s["subject"], [c["kind"] for c in s["changes"]]) for s in found[-3:]] == [
+    assert [(s["subject"], [c["kind"] for c in s["changes"]]) for s in found[-4:]] == [
         ("Health progress", ["progress"]),
         ("Police progress", ["progress"]),
-        ("Merge police", ["edited"]),  # only what the merge changed itself
+        ("Police again", ["progress"]),
+        ("Merge police-2, naming an owner", ["edited"]),  # only what the merge changed itself
     ]
+    assert [e.author for e in repo.action("4.4").progress[-3:]] == ["Hal Health", "Pat Police", "Pat Police"]
 
 
 def test_a_commit_where_the_file_does_not_load(history):

@@ -11,6 +11,7 @@ from cap.loader import load_plan
 from cap.store import canonical_text
 from tests.conftest import DATA, Cap
 from tests.gitrepo import HEALTH, POLICE, GitRepo, git_env  # noqa: F401
+from tests.test_cli_show import run_cap
 
 BESIDE = os.path.join(os.path.dirname(sys.executable), "cap")  # the cap of this environment
 
@@ -50,6 +51,15 @@ def test_git_setup_writes_the_attribute_and_the_driver_once(tmp_path):
     assert (r.root / ".gitattributes").read_text() == "*.txt text\ndata/actions/*.yaml merge=cap\n"
     assert r.git("config", "merge.cap.driver").stdout == f"{BESIDE} merge-driver %O %A %B\n"
     assert r.git("check-attr", "merge", "data/actions/4.4.yaml").stdout == "data/actions/4.4.yaml: merge: cap\n"
+
+
+def test_installed_cap_git_setup_names_itself_as_the_driver(tmp_path):
+    r = GitRepo(tmp_path / "plan", data=DATA)
+    (r.root / "sub").mkdir()
+    result = run_cap("git-setup", cwd=r.root / "sub")
+    assert result.returncode == 0, result.stderr
+    assert r.git("config", "merge.cap.driver").stdout == f"{BESIDE} merge-driver %O %A %B\n"
+    assert (r.root / ".gitattributes").read_text() == "data/actions/*.yaml merge=cap\n"
 
 
 def test_git_setup_outside_a_repository(small_data):

@@ -75,7 +75,7 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
   h3 { font-size: 10pt; break-after: avoid; }
   .headline { font-size: 12pt; }
   .note { font-size: 7.5pt; }
-  tr, .chart, dl.key { break-inside: avoid; }
+  tr, .chart, dl.key, .grid > div { break-inside: avoid; }
   thead { display: table-header-group; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

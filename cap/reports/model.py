@@ -13,7 +13,7 @@ under a status, the headline) are decided here, never in a renderer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cap.dates import format_iso, format_uk
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff
@@ -355,7 +355,8 @@ def build_report(
         amber_days=amber_days,
         stale_since=stale_since,
         full=full,
-        selection=describe(filters, themes),
+        # An agency report names its agency in its description; the selection need not repeat it.
+        selection=describe(replace(filters, lead=None) if kind == "agency" else filters, themes),
         themes=themes,
         summary=_summary(selected, themes, as_of),
         rows=tuple(rows),

@@ -86,47 +86,57 @@ def console_messages(log: str) -> list[str]:
 
 
 class Page(HTMLParser):
-    """A parsed DOM: every element with its attributes, and the visible text."""
+    """A parsed DOM: every element with its attributes, each element's text, the visible text."""
 
     HIDDEN = {"style", "title", "script", "head", "desc"}
+    VOID = {"meta", "link", "br", "img", "col", "input", "hr", "area", "base", "source", "wbr"}
 
     def __init__(self, dom: str):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.texts: dict[str, list[str]] = {}
-        self._open: list[str] = []
+        self.closed: list[tuple[str, dict, str]] = []   # (tag, attributes, its whole text), in closing order
+        self._open: list[tuple[str, dict, list[str]]] = []
         self._visible: list[str] = []
         self.feed(dom)
         self.close()
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
-        if tag not in ("meta", "link", "br", "img", "col", "input", "rect", "hr"):
-            self._open.append(tag)
+        if tag not in self.VOID:
+            self._open.append((tag, dict(attrs), []))
 
     def handle_startendtag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
 
     def handle_endtag(self, tag):
-        if tag in self._open:
-            while self._open and self._open.pop() != tag:
-                pass
+        if any(name == tag for name, _, _ in self._open):
+            while self._open:
+                name, attrs, parts = self._open.pop()
+                text = "".join(parts)
+                self.closed.append((name, attrs, " ".join(text.split())))
+                if self._open:
+                    self._open[-1][2].append(text)
+                if name == tag:
+                    break
 
     def handle_data(self, data):
-        for tag in set(self._open):
-            self.texts.setdefault(tag, []).append(data)
-        if not self.HIDDEN & set(self._open):
+        if self._open:
+            self._open[-1][2].append(data)
+        if not self.HIDDEN & {name for name, _, _ in self._open}:
             self._visible.append(data)
 
     @property
     def text(self) -> str:
+        """The visible text, whitespace collapsed."""
         return " ".join(" ".join(self._visible).split())
 
     def tags(self, name: str) -> list[dict[str, str | None]]:
         return [attrs for tag, attrs in self.elements if tag == name]
 
-    def text_of(self, tag: str) -> str:
-        return "".join(self.texts.get(tag, []))
+    def texts(self, tag: str, cls: str | None = None) -> list[str]:
+        """The text of every `tag` element (of class `cls`), whitespace collapsed, in closing order."""
+        return [text for name, attrs, text in self.closed
+                if name == tag and (cls is None or cls in (attrs.get("class") or "").split())]
 
 
 def read_png(path: Path) -> tuple[int, int, list[bytes]]:

@@ -106,15 +106,15 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozens
 
 def chart(summary: Summary) -> str:
     """Status by theme as horizontal stacked bars, one per theme, drawn in inline SVG."""
-    width, left, bar_width, bar_height, step = 760, 8, 640, 22, 48
+    width, left, bar_width, bar_height, step = 760, 4, 710, 24, 52
     top = 8
     most = max((t.total for t in summary.by_theme), default=0) or 1
     parts = []
     y = top
     for t in summary.by_theme:
-        parts.append(f'<text x="{left}" y="{y + 13}" class="label">{escape(t.theme.heading)}</text>')
+        parts.append(f'<text x="{left}" y="{y + 15}" class="label">{escape(t.theme.heading)}</text>')
         x = float(left)
-        bar_y = y + 19
+        bar_y = y + 21
         for status, count in zip(STATUSES, t.counts):
             if not count:
                 continue
@@ -125,10 +125,10 @@ def chart(summary: Summary) -> str:
                 f"<title>{escape(t.theme.heading)}: {count} {status}</title></rect>"
             )
             if w >= 18:
-                parts.append(f'<text x="{x + w / 2:.1f}" y="{bar_y + 15}" text-anchor="middle" '
+                parts.append(f'<text x="{x + w / 2:.1f}" y="{bar_y + 17}" text-anchor="middle" '
                              f'fill="{ink}" class="count">{count}</text>')
             x += w
-        parts.append(f'<text x="{x + 6:.1f}" y="{bar_y + 15}" class="total">{t.total}</text>')
+        parts.append(f'<text x="{x + 6:.1f}" y="{bar_y + 17}" class="total">{t.total}</text>')
         y += step
     legend_y = y + 10
     x = float(left)
@@ -136,10 +136,10 @@ def chart(summary: Summary) -> str:
     for status in STATUSES:
         fill, _ink = STATUS_COLOURS[status]
         label = f"{status} ({totals[status]})"
-        parts.append(f'<rect x="{x:.1f}" y="{legend_y}" width="14" height="14" fill="{fill}" '
+        parts.append(f'<rect x="{x:.1f}" y="{legend_y}" width="15" height="15" fill="{fill}" '
                      f'stroke="#5f6368" stroke-width="0.5"/>')
-        parts.append(f'<text x="{x + 19:.1f}" y="{legend_y + 12}" class="legend">{escape(label)}</text>')
-        x += 30 + 7.2 * len(label)
+        parts.append(f'<text x="{x + 20:.1f}" y="{legend_y + 13}" class="legend">{escape(label)}</text>')
+        x += 36 + 7.6 * len(label)
     height = legend_y + 24
     description = "; ".join(
         f"{t.theme.heading}: " + ", ".join(f"{n} {s}" for s, n in zip(STATUSES, t.counts) if n)
@@ -151,8 +151,8 @@ def chart(summary: Summary) -> str:
         f'font-family="Segoe UI, Calibri, Arial, Helvetica, sans-serif">\n'
         f'<title id="chart-title">Actions by status and theme</title>\n'
         f'<desc id="chart-desc">{escape(description)}</desc>\n'
-        "<style>.label { font-size: 13px; fill: #1b1b1b; } .count { font-size: 12px; font-weight: 700; } "
-        ".total { font-size: 12px; fill: #1b1b1b; } .legend { font-size: 12px; fill: #1b1b1b; }</style>\n"
+        "<style>.label { font-size: 15px; fill: #1b1b1b; } .count { font-size: 14px; font-weight: 700; } "
+        ".total { font-size: 14px; fill: #1b1b1b; } .legend { font-size: 14px; fill: #1b1b1b; }</style>\n"
         + "\n".join(parts)
         + "\n</svg>"
     )

@@ -46,6 +46,7 @@ table.key td:first-child { width: 1%; }
 .nowrap { white-space: nowrap; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px 28px;
   align-items: start; }
+.chart { margin: 0; }
 .chart svg { width: 100%; max-width: 760px; height: auto; display: block; }
 .brag { display: inline-block; min-width: 4.6em; padding: 1px 6px; border-radius: 3px; font-weight: 700;
   text-align: center; border: 1px solid rgba(0, 0, 0, .25); }
@@ -195,7 +196,7 @@ def summary(report: Report) -> str:
     return f"""<section class="summary">
 <h2>Summary</h2>
 <div class="grid">
-<figure class="chart" style="margin:0">
+<figure class="chart">
 {chart(s)}
 </figure>
 <div>

@@ -29,11 +29,9 @@ def stats_view(report: Report):
                      box=None, pad_edge=False, padding=(0, 1))
 
     by_theme = table("Status by theme")
-    by_theme.add_column("Theme")
-    for status in STATUSES:
-        by_theme.add_column(status, justify="right")
-    by_theme.add_column("total", justify="right")
-    by_theme.add_column("overdue", justify="right")
+    by_theme.add_column("Theme", ratio=1)
+    for name in (*STATUSES, "total", "overdue"):
+        by_theme.add_column(name, justify="right", no_wrap=True, min_width=len(name))
     for t in s.by_theme:
         by_theme.add_row(Text(t.theme.heading), *(Text(str(n)) for n in t.counts), Text(str(t.total)),
                          Text(str(t.overdue), style="red" if t.overdue else ""))
@@ -50,7 +48,7 @@ def stats_view(report: Report):
 
     if s.overdue_by_lead:
         leads = table("Overdue by lead agency")
-        leads.add_column("Lead agency")
+        leads.add_column("Lead agency", max_width=40)
         leads.add_column("overdue", justify="right")
         leads.add_column("refs")
         for c in s.overdue_by_lead:

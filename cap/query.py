@@ -74,7 +74,6 @@ def is_slipped(action: Action) -> bool:
     return not isinstance(original, dt.date) or current > original
 
 
-
 #: The BRAG ratings, in the order reports list them.
 BRAG = ("Blue", "Red", "Amber", "Green")
 #: The default amber window, in days.

@@ -73,10 +73,10 @@ def parse_target(text: str) -> _dt.date | str:
     return parse_date(text)
 
 
-def format_uk(value: _dt.date | str) -> str:
-    """`01/06/17` as the source document writes dates; `Ongoing` for ongoing."""
+def format_uk(value: _dt.date | str, *, full_year: bool = False) -> str:
+    """`01/06/17` as the source document writes dates (`01/06/2017` with full_year); `Ongoing` for ongoing."""
     if isinstance(value, _dt.date):
-        return value.strftime("%d/%m/%y")
+        return value.strftime("%d/%m/%Y" if full_year else "%d/%m/%y")
     return "Ongoing" if value == ONGOING else str(value)
 
 

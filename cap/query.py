@@ -74,6 +74,37 @@ def is_slipped(action: Action) -> bool:
     return not isinstance(original, dt.date) or current > original
 
 
+#: The BRAG ratings, in the order reports list them.
+BRAG = ("Blue", "Red", "Amber", "Green")
+#: The default amber window, in days.
+AMBER_DAYS = 30
+
+
+def brag(action: Action, as_of: dt.date, amber_days: int = AMBER_DAYS) -> str | None:
+    """The BRAG rating as of `as_of`; None for a withdrawn action (it carries none).
+
+    Blue: closed or complete. Red: overdue (wins over everything below it). Amber: due
+    within `amber_days` of `as_of`, or its target date revised to a later one. Green:
+    otherwise on track (including `ongoing` actions).
+    """
+    if action.status == "withdrawn":
+        return None
+    if action.status in ("closed", "complete"):
+        return "Blue"
+    if is_overdue(action, as_of):
+        return "Red"
+    if is_due_within(action, as_of, amber_days) or is_slipped(action):
+        return "Amber"
+    return "Green"
+
+
+def is_stale(action: Action, since: dt.date) -> bool:
+    """Open or in-progress with no progress entry dated on or after `since`."""
+    if not action.is_open:
+        return False
+    return not action.progress or max(e.date for e in action.progress) < since
+
+
 @dataclass
 class Filters:
     """What `cap list` and the reports can select; every criterion is ANDed."""
@@ -121,6 +152,6 @@ def select(actions: Iterable[Action], filters: Filters, as_of: dt.date) -> list[
 
 
 __all__ = [
-    "ACTIVE_STATUSES", "Filters", "UnknownTheme", "days_overdue", "is_due_within",
-    "is_overdue", "is_slipped", "natural_key", "resolve_theme", "select",
+    "ACTIVE_STATUSES", "AMBER_DAYS", "BRAG", "Filters", "UnknownTheme", "brag", "days_overdue",
+    "is_due_within", "is_overdue", "is_slipped", "is_stale", "natural_key", "resolve_theme", "select",
 ]

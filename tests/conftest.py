@@ -113,3 +113,10 @@ class Cap:
 def cap() -> Cap:
     """`cap(...)` against the real data folder."""
     return Cap(DATA)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="Rewrite the report golden files in tests/golden/ (and docs/report.png) from the current output.",
+    )

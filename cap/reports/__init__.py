@@ -1,0 +1,54 @@
+"""Board reports: one Report value (`build_report`), rendered as Markdown, HTML, CSV or JSON.
+
+    >>> from cap.reports import build_report, render
+    >>> text = render(build_report(plan, Filters(), as_of), "html")     # doctest: +SKIP
+
+Each format is a module with one pure `render(report) -> str`: the same report gives the
+same text, byte for byte (no timestamp unless the report carries a `stamp`).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from cap.reports.model import (
+    DEFAULT_TITLE, KINDS, STALE_DAYS, Report, ReportError, Row, Section, Summary, brag_key, build_report,
+)
+
+#: Format name -> the module that renders it.
+FORMATS = {"md": "markdown", "html": "html", "csv": "csv", "json": "json"}
+#: Other names accepted for a format, and the file extensions that imply one.
+ALIASES = {"markdown": "md", "htm": "html"}
+
+
+def normalise_format(name: str) -> str:
+    """`md`, `html`, `csv` or `json` for a format name or alias; ReportError if unknown."""
+    key = name.strip().lower().lstrip(".")
+    key = ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise ReportError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
+    return key
+
+
+def format_for_path(path: Path) -> str:
+    """The format a file name's extension asks for; ReportError if it names none."""
+    try:
+        return normalise_format(Path(path).suffix)
+    except ReportError:
+        raise ReportError(
+            f"cannot tell the format from the file name {Path(path).name!r}; "
+            f"use --format {'|'.join(FORMATS)}"
+        ) from None
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as text in one format (`md`, `html`, `csv`, `json`)."""
+    module = import_module(f"cap.reports.{FORMATS[normalise_format(fmt)]}")
+    return module.render(report)
+
+
+__all__ = [
+    "DEFAULT_TITLE", "FORMATS", "KINDS", "Report", "ReportError", "Row", "STALE_DAYS", "Section",
+    "Summary", "brag_key", "build_report", "format_for_path", "normalise_format", "render",
+]

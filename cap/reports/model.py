@@ -1,0 +1,377 @@
+"""The Report value: what a board paper says, built once, rendered in any format.
+
+`build_report` is a pure function of the plan, the filters, the as-of date and the report
+options; every renderer (`markdown`, `html`, `csv`, `json`, and `cap stats`) only lays
+out what it holds. Ratings and words shared by every format (BRAG, the key, the notes
+under a status, the headline) are decided here, never in a renderer.
+
+    >>> report = build_report(plan, Filters(), dt.date(2026, 11, 26))   # doctest: +SKIP
+    >>> report.summary.headline
+    '20 of 22 actions overdue as of 26/11/2026'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from cap.dates import format_iso, format_uk
+from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff
+from cap.query import (
+    AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, natural_key, select,
+)
+
+#: What `--kind` can ask for.
+KINDS = ("plan", "exceptions", "agency")
+#: How far back `--stale-since` looks by default.
+STALE_DAYS = 90
+DEFAULT_TITLE = "Serious Case Review composite action plan"
+
+
+class ReportError(ValueError):
+    """Report options that do not make sense together; the message is one clear line."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One action as a report shows it, with its state as of the report's date."""
+
+    ref: str
+    theme: str
+    scr_ref: str  # as the source writes it: `D, L`, `All`, `M (and All)`
+    scrs: tuple[str, ...]
+    all_scrs: bool
+    action: str
+    lead: tuple[str, ...]
+    target_date: dt.date | str
+    original_target: dt.date | str
+    status: str
+    brag: str | None
+    days_overdue: int | None
+    slipped: bool
+    stale: bool
+    due_soon: bool
+    #: The progress the report shows: the latest entry, or the whole log with --full.
+    progress: tuple[ProgressEntry, ...]
+    latest: ProgressEntry | None
+    signed_off: SignOff | None
+    withdrawn_reason: str | None
+    #: Short phrases under the status: overdue days, revised target, no recent progress.
+    notes: tuple[str, ...]
+
+    @property
+    def lead_label(self) -> str:
+        """The lead agencies as the source writes them: `Health/NSCB`."""
+        return "/".join(self.lead)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_exception(self) -> bool:
+        """What the exception report shows: active and overdue, slipped or stale."""
+        return self.is_active and (self.days_overdue is not None or self.slipped or self.stale)
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    id: str
+    number: int
+    title: str
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """One line of the status-by-theme table."""
+
+    theme: ThemeInfo
+    counts: tuple[int, ...]  # in STATUSES order
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class LeadCount:
+    """Overdue (or stale) actions of one lead agency (an action with two leads counts for each)."""
+
+    lead: str
+    refs: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.refs)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The counts at the top of every report, over every action the filters select."""
+
+    as_of: dt.date
+    total: int
+    by_theme: tuple[ThemeCount, ...]
+    brag_counts: tuple[tuple[str, int], ...]  # (rating, count) in BRAG order
+    overdue: tuple[Row, ...]
+    overdue_by_lead: tuple[LeadCount, ...]
+    due_soon: tuple[Row, ...]
+    slipped: tuple[Row, ...]
+    stale: tuple[Row, ...]
+    stale_by_lead: tuple[LeadCount, ...]
+
+    @property
+    def status_totals(self) -> tuple[int, ...]:
+        return tuple(sum(t.counts[i] for t in self.by_theme) for i in range(len(STATUSES)))
+
+    @property
+    def withdrawn(self) -> int:
+        return self.status_totals[STATUSES.index("withdrawn")]
+
+    @property
+    def headline(self) -> str:
+        """`20 of 22 actions overdue as of 26/11/2026`."""
+        noun = "action" if self.total == 1 else "actions"
+        return f"{len(self.overdue)} of {self.total} {noun} overdue as of {format_uk(self.as_of, full_year=True)}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A theme's heading and the rows under it."""
+
+    theme: ThemeInfo
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    kind: str
+    as_of: dt.date
+    amber_days: int
+    stale_since: dt.date
+    full: bool
+    #: The filters in words, one phrase each (empty: the whole plan).
+    selection: tuple[str, ...]
+    themes: tuple[ThemeInfo, ...]
+    summary: Summary
+    #: The rows the report lists (after --kind), in natural ref order, withdrawn included.
+    rows: tuple[Row, ...]
+    plan_total: int
+    lead: str | None = None
+    #: The day the report was produced, only when asked for (`--stamp`).
+    stamp: dt.date | None = None
+    key: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def as_of_text(self) -> str:
+        return format_uk(self.as_of, full_year=True)
+
+    @property
+    def stale_since_text(self) -> str:
+        return format_uk(self.stale_since, full_year=True)
+
+    @property
+    def due_until_text(self) -> str:
+        return format_uk(self.as_of + dt.timedelta(days=self.amber_days), full_year=True)
+
+    @property
+    def kind_label(self) -> str:
+        """What the paper is, in one line."""
+        if self.kind == "exceptions":
+            return (f"Exception report: actions overdue, with a revised target date, "
+                    f"or with no progress since {self.stale_since_text}")
+        if self.kind == "agency":
+            return f"Agency report: actions led by {self.lead}"
+        return "Composite action plan"
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """A section per theme in theme order, for the rows not withdrawn; empty themes left out."""
+        out = []
+        for theme in self.themes:
+            rows = tuple(r for r in self.rows if r.theme == theme.id and r.status != "withdrawn")
+            if rows:
+                out.append(Section(theme, rows))
+        return tuple(out)
+
+    @property
+    def withdrawn(self) -> tuple[Row, ...]:
+        """Withdrawn actions carry no rating and are listed apart."""
+        return tuple(r for r in self.rows if r.status == "withdrawn")
+
+    def theme(self, theme_id: str) -> ThemeInfo:
+        return next((t for t in self.themes if t.id == theme_id), ThemeInfo(theme_id, 0, theme_id))
+
+
+def brag_key(amber_days: int) -> tuple[tuple[str, str], ...]:
+    """The BRAG key every report explains, in BRAG order."""
+    window = "1 day" if amber_days == 1 else f"{amber_days} days"
+    return (
+        ("Blue", "Closed, or complete and awaiting sign-off."),
+        ("Red", "Overdue: open or in progress and past its target date."),
+        ("Amber", f"Due within {window}, or its target date has been put back."),
+        ("Green", "On track."),
+    )
+
+
+WITHDRAWN_NOTE = "Withdrawn actions carry no rating and are listed apart."
+
+
+def describe(filters: Filters, themes: list | tuple = ()) -> tuple[str, ...]:
+    """The filters in words, for the top of a report."""
+    words = []
+    if filters.theme:
+        title = next((t.title for t in themes if t.id == filters.theme), filters.theme)
+        words.append(f"theme: {title}")
+    if filters.scr:
+        words.append(f"case {filters.scr} (and actions for all reviews)")
+    if filters.lead:
+        words.append(f"lead agency containing '{filters.lead}'")
+    if filters.statuses:
+        words.append("status: " + " or ".join(filters.statuses))
+    if filters.overdue:
+        words.append("overdue")
+    if filters.due_within is not None:
+        words.append(f"due within {filters.due_within} days")
+    if filters.slipped:
+        words.append("target date put back")
+    if filters.search:
+        words.append(f"containing '{filters.search}'")
+    return tuple(words)
+
+
+def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bool) -> Row:
+    overdue = days_overdue(action, as_of)
+    slipped = is_slipped(action)
+    stale = is_stale(action, stale_since)
+    latest = action.latest_progress
+    notes = []
+    if overdue is not None:
+        notes.append("1 day overdue" if overdue == 1 else f"{overdue} days overdue")
+    if slipped:
+        notes.append(f"target put back from {format_uk(action.original_target)}")
+    if stale:
+        notes.append(f"no progress since {format_uk(latest.date)}" if latest else "no progress recorded")
+    if action.signed_off:
+        notes.append(f"signed off {format_uk(action.signed_off.date)} by {action.signed_off.by}")
+    return Row(
+        ref=action.ref,
+        theme=action.theme,
+        scr_ref=action.scr_label(),
+        scrs=tuple(action.scrs),
+        all_scrs=action.all_scrs,
+        action=action.action,
+        lead=tuple(action.lead),
+        target_date=action.target_date,
+        original_target=action.original_target,
+        status=action.status,
+        brag=brag(action, as_of, amber_days),
+        days_overdue=overdue,
+        slipped=slipped,
+        stale=stale,
+        due_soon=is_due_within(action, as_of, amber_days),
+        progress=tuple(action.progress) if full else ((latest,) if latest else ()),
+        latest=latest,
+        signed_off=action.signed_off,
+        withdrawn_reason=action.withdrawn_reason,
+        notes=tuple(notes),
+    )
+
+
+def by_lead(rows: list[Row]) -> tuple[LeadCount, ...]:
+    """The rows' refs under each lead agency, most first (an action counts for each of its leads)."""
+    leads: dict[str, list[str]] = {}
+    for row in rows:
+        for lead in dict.fromkeys(row.lead):
+            leads.setdefault(lead, []).append(row.ref)
+    counts = (LeadCount(lead, tuple(refs)) for lead, refs in leads.items())
+    return tuple(sorted(counts, key=lambda c: (-c.count, c.lead.casefold(), c.lead)))
+
+
+def _summary(rows: list[Row], themes: tuple[ThemeInfo, ...], as_of: dt.date) -> Summary:
+    by_theme = []
+    for theme in themes:
+        mine = [r for r in rows if r.theme == theme.id]
+        if mine:
+            counts = tuple(sum(1 for r in mine if r.status == s) for s in STATUSES)
+            by_theme.append(ThemeCount(theme, counts, sum(1 for r in mine if r.days_overdue is not None)))
+    overdue = [r for r in rows if r.days_overdue is not None]
+    stale = [r for r in rows if r.stale]
+    due_soon = sorted((r for r in rows if r.due_soon), key=lambda r: (r.target_date, natural_key(r.ref)))
+    return Summary(
+        as_of=as_of,
+        total=len(rows),
+        by_theme=tuple(by_theme),
+        brag_counts=tuple((b, sum(1 for r in rows if r.brag == b)) for b in BRAG),
+        overdue=tuple(overdue),
+        overdue_by_lead=by_lead(overdue),
+        due_soon=tuple(due_soon),
+        slipped=tuple(r for r in rows if r.slipped and r.is_active),
+        stale=tuple(stale),
+        stale_by_lead=by_lead(stale),
+    )
+
+
+def build_report(
+    plan: Plan,
+    filters: Filters,
+    as_of: dt.date,
+    *,
+    amber_days: int = AMBER_DAYS,
+    stale_since: dt.date | None = None,
+    kind: str = "plan",
+    full: bool = False,
+    title: str | None = None,
+    stamp: dt.date | None = None,
+) -> Report:
+    """The report of the actions `filters` select, as of `as_of`.
+
+    The summary covers every selected action; `kind` narrows the rows listed under it:
+    `plan` all of them, `exceptions` the open or in-progress ones that are overdue, have
+    a revised target date or no progress since `stale_since` (default: `as_of` minus 90
+    days), `agency` one lead agency's actions (`filters.lead` is required).
+    """
+    if kind not in KINDS:
+        raise ReportError(f"unknown report kind {kind!r}; choose from {', '.join(KINDS)}")
+    if kind == "agency" and not filters.lead:
+        raise ReportError("an agency report needs --lead AGENCY")
+    if amber_days < 0:
+        raise ReportError("the amber window cannot be negative")
+    if stale_since is None:
+        stale_since = as_of - dt.timedelta(days=STALE_DAYS)
+    themes = tuple(ThemeInfo(t.id, t.number, t.title) for t in plan.themes)
+    selected = [_row(a, as_of, amber_days, stale_since, full) for a in select(plan.actions, filters, as_of)]
+    rows = [r for r in selected if r.is_exception] if kind == "exceptions" else selected
+    return Report(
+        title=title or DEFAULT_TITLE,
+        kind=kind,
+        as_of=as_of,
+        amber_days=amber_days,
+        stale_since=stale_since,
+        full=full,
+        # An agency report names its agency in its description; the selection need not repeat it.
+        selection=describe(replace(filters, lead=None) if kind == "agency" else filters, themes),
+        themes=themes,
+        summary=_summary(selected, themes, as_of),
+        rows=tuple(rows),
+        plan_total=len(plan.actions),
+        lead=filters.lead,
+        stamp=stamp,
+        key=brag_key(amber_days),
+    )
+
+
+def progress_line(entry: ProgressEntry, iso: bool = False) -> str:
+    """`31/01/17: text (author)` (ISO date with `iso`), one progress entry on one line."""
+    day = entry.date.isoformat() if iso else format_uk(entry.date)
+    return f"{day}: {entry.text}" + (f" ({entry.author})" if entry.author else "")
+
+
+def target_text(row: Row, iso: bool = False) -> str:
+    return format_iso(row.target_date) if iso else format_uk(row.target_date)

@@ -11,7 +11,6 @@ validated becomes a `Problem` and is left out of the plan.
 from __future__ import annotations
 
 import difflib
-import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -113,3 +113,12 @@ class Cap:
 def cap() -> Cap:
     """`cap(...)` against the real data folder."""
     return Cap(DATA)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch) -> dt.date:
+    """`cap.dates.today()` is AS_OF (2017-07-01) for commands that default to today."""
+    import cap.dates
+
+    monkeypatch.setattr(cap.dates, "today", lambda: AS_OF)
+    return AS_OF

@@ -317,8 +317,8 @@ def _update(ref: str, change, done) -> None:
 
 @app.command("progress")
 def progress_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.4.")],
-    text: Annotated[str, typer.Argument(help="What was done, as reported (quote it).")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What was done, as reported (quote it).")],
     date: DateOpt = None,
     author: AuthorOpt = None,
     status: Annotated[
@@ -329,13 +329,14 @@ def progress_command(
     """Add a dated entry to an action's progress log (and optionally change its status).
 
     A back-dated entry takes its place in date order. Closing, withdrawing and
-    reopening have their own commands.
+    reopening have their own commands. A text starting with - goes after --.
 
     \b
     Examples:
       cap progress 4.4 "Audit of CPI referrals presented to the board."
       cap progress 1.2 "Training delivered to 120 staff." --date 14/06/17 --author "NSCB"
       cap progress 2.1 "Protocol published." --status complete
+      cap progress 3.1 -- "- first bullet of the agency's report"
     """
     from cap.updates import add_progress
 
@@ -400,7 +401,7 @@ def add_command(
 
 @app.command("retarget")
 def retarget_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
     target: Annotated[str, typer.Argument(metavar="DATE", help="The new target date, or ongoing.")],
     reason: ReasonOpt = None,
     date: Annotated[
@@ -436,7 +437,7 @@ def retarget_command(
 
 @app.command("close")
 def close_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
     by: Annotated[Optional[str], typer.Option("--by", metavar="WHO", help="Who signed it off (required).")] = None,
     date: Annotated[
         Optional[str], typer.Option("--date", metavar="DATE", help="The day it was signed off (default: today).")
@@ -462,7 +463,7 @@ def close_command(
 
 @app.command("withdraw")
 def withdraw_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
     reason: ReasonOpt = None,
     date: DateOpt = None,
     author: AuthorOpt = None,
@@ -486,7 +487,7 @@ def withdraw_command(
 
 @app.command("reopen")
 def reopen_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
     reason: ReasonOpt = None,
     date: DateOpt = None,
     author: AuthorOpt = None,

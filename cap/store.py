@@ -40,9 +40,11 @@ def lock_path(data_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def plan_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+def plan_lock(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the data folder's write lock (one writer at a time, across processes)."""
     from filelock import FileLock, Timeout
+
+    timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
 
     lock = FileLock(str(lock_path(data_dir)), timeout=timeout)
     try:

@@ -213,7 +213,7 @@ def _block_reads_back(text: str, style: str) -> bool:
 
 
 def _emit(data: Any, dumper: type) -> str:
-    return yaml.dump(
+    text = yaml.dump(
         data,
         Dumper=dumper,
         sort_keys=False,
@@ -222,6 +222,11 @@ def _emit(data: Any, dumper: type) -> str:
         width=WIDTH,
         indent=2,
     )
+    # After a text ending in blank lines (`|+`) PyYAML ends the file with `...`, a line
+    # the next appended entry would remove: leave it out where the text reads back without it.
+    if text.endswith("\n...\n") and _reads_back(text[: -len("...\n")], data):
+        text = text[: -len("...\n")]
+    return text
 
 
 def dump(data: dict) -> str:

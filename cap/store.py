@@ -40,9 +40,11 @@ def lock_path(data_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def plan_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+def plan_lock(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the data folder's write lock (one writer at a time, across processes)."""
     from filelock import FileLock, Timeout
+
+    timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
 
     lock = FileLock(str(lock_path(data_dir)), timeout=timeout)
     try:
@@ -81,12 +83,14 @@ def _fsync_directory(folder: Path) -> None:
             os.close(fd)
 
 
-def checked_text(action: Action) -> str:
-    """The canonical text, after proving it loads back to the same action."""
-    text = canonical_text(action)
-    again = Action.model_validate(parse(text).data)
-    if again != action:  # pragma: no cover - would be a writer bug; never write it
-        raise StoreError(f"refusing to write {action.ref}: the file would not load back unchanged")
+def checked_text(record: _Record) -> str:
+    """The canonical text, after proving it loads back to the same record (an Action,
+    a ThemesFile or a ScrsFile)."""
+    text = canonical_text(record)
+    again = type(record).model_validate(parse(text).data)
+    if again != record:  # pragma: no cover - would be a writer bug; never write it
+        name = getattr(record, "ref", type(record).__name__)
+        raise StoreError(f"refusing to write {name}: the file would not load back unchanged")
     return text
 
 

@@ -15,7 +15,10 @@ block scalars, multi-line texts as literal block scalars, unicode kept, ISO date
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass
 from typing import Any, Hashable
 
@@ -150,6 +153,8 @@ def parse(text: str) -> Document:
 WIDTH = 80
 #: Texts longer than this are written as folded block scalars (`>-`), wrapped at WIDTH.
 FOLD_OVER = 60
+#: Line breaks YAML knows but PyYAML writes raw inside quotes, where they read back changed.
+_ODD_BREAKS = frozenset("\x85\u2028\u2029")
 
 
 class _CanonicalDumper(yaml.SafeDumper):
@@ -157,13 +162,20 @@ class _CanonicalDumper(yaml.SafeDumper):
 
     block_texts = True
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never `&id001`/`*id001` for a value used twice (one date, say): we refuse those
+
     def represent_str(self, data: str) -> yaml.ScalarNode:  # type: ignore[override]
         style = None
-        if self.block_texts:
+        if _ODD_BREAKS.intersection(data):
+            style = '"'  # escaped as \N, \L, \P: the only form that reads back
+        elif self.block_texts:
             if "\n" in data:
                 style = "|"
             elif len(data) > FOLD_OVER:
                 style = ">"
+            if style and not _block_reads_back(data, style):
+                style = None  # PyYAML cannot write this one as a block: quote it alone
         return self.represent_scalar(_CORE + "str", data, style=style)
 
     def represent_none(self, data: None) -> yaml.ScalarNode:  # type: ignore[override]
@@ -178,8 +190,30 @@ class _QuotedDumper(_CanonicalDumper):
     block_texts = False
 
 
+class _BlockProbe(yaml.SafeDumper):
+    block_style = ">"
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:  # type: ignore[override]
+        return self.represent_scalar(_CORE + "str", data, style=self.block_style)
+
+
+class _LiteralProbe(_BlockProbe):
+    block_style = "|"
+
+
+_BlockProbe.add_representer(str, _BlockProbe.represent_str)
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_reads_back(text: str, style: str) -> bool:
+    """Whether PyYAML writes `text` as a block scalar that reads back unchanged (it folds
+    a leading space wrongly, for one); tried at the indentation of a progress text."""
+    data = {"p": [{"text": text}]}
+    return _reads_back(_emit(data, _LiteralProbe if style == "|" else _BlockProbe), data)
+
+
 def _emit(data: Any, dumper: type) -> str:
-    return yaml.dump(
+    text = yaml.dump(
         data,
         Dumper=dumper,
         sort_keys=False,
@@ -188,13 +222,20 @@ def _emit(data: Any, dumper: type) -> str:
         width=WIDTH,
         indent=2,
     )
+    # After a text ending in blank lines (`|+`) PyYAML ends the file with `...`, a line
+    # the next appended entry would remove: leave it out where the text reads back without it.
+    if text.endswith("\n...\n") and _reads_back(text[: -len("...\n")], data):
+        text = text[: -len("...\n")]
+    return text
 
 
 def dump(data: dict) -> str:
     """The canonical text of a mapping (keys in the order given).
 
-    Block scalars are used only where they read back exactly; otherwise the whole file
-    falls back to quoted scalars, so a save can never garble a text.
+    Block scalars are used only where they read back exactly (each text is tried alone,
+    and one that cannot be a block is quoted alone, so the rest of the file keeps its
+    form); should the whole still not read back, every text is quoted, so a save can
+    never garble a text.
     """
     text = _emit(data, _CanonicalDumper)
     if _reads_back(text, data):
@@ -210,6 +251,36 @@ def _reads_back(text: str, data: Any) -> bool:
         return parse(text).data == data
     except YamlFault:
         return False
+
+
+def comment_lines(text: str) -> list[int]:
+    """The 1-based lines holding a `#` comment, which a canonical rewrite would drop.
+
+    A `#` is a comment where the YAML scanner reads no token (quoted, plain and block
+    texts are tokens), or after a block scalar's indicator (`>- # like this`).
+    """
+    if "#" not in text:
+        return []
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []
+    spans = sorted((t.start_mark.index, t.end_mark.index) for t in tokens if t.end_mark.index > t.start_mark.index)
+    lines: set[int] = set()
+    for token in tokens:
+        if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+            start = token.start_mark.index
+            header = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+            if re.match(r"[|>][0-9+-]*[ \t]+#", header):
+                lines.add(token.start_mark.line + 1)
+    starts = [s for s, _ in spans]
+    for index, char in enumerate(text):
+        if char != "#":
+            continue
+        i = bisect.bisect_right(starts, index) - 1
+        if i < 0 or not (spans[i][0] <= index < spans[i][1]):
+            lines.add(text.count("\n", 0, index) + 1)
+    return sorted(lines)
 
 
 def is_date(value: Any) -> bool:

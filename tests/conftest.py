@@ -120,3 +120,12 @@ def pytest_addoption(parser):
         "--update-golden", action="store_true", default=False,
         help="Rewrite the report golden files in tests/golden/ (and docs/report.png) from the current output.",
     )
+
+
+@pytest.fixture
+def fixed_today(monkeypatch) -> dt.date:
+    """`cap.dates.today()` is AS_OF (2017-07-01) for commands that default to today."""
+    import cap.dates
+
+    monkeypatch.setattr(cap.dates, "today", lambda: AS_OF)
+    return AS_OF

@@ -1,0 +1,409 @@
+"""Changing the plan: progress entries, new actions, target dates and the lifecycle.
+
+The changes are pure functions: each takes an action, the change and `today`, and
+returns a new Action or a `Refusal` (a value, like a Problem: nothing is raised for a
+mistake in what a person asked for). The lifecycle rules live here and nowhere else.
+
+    >>> after = add_progress(action, "Audit done.", today=dt.date(2017, 7, 1))   # doctest: +SKIP
+    >>> update_action(data_dir, "4.4", lambda a: add_progress(a, "Audit done.",
+    ...               today=dt.date(2017, 7, 1)))                                # doctest: +SKIP
+    Written(action=..., path=.../data/actions/4.4.yaml, ...)
+
+`update_action` and `create_action` do the file work: under the data folder's lock they
+read the file, refuse one that does not load (its problems, file untouched) or holds `#`
+comments a rewrite would drop, apply the change, and write the canonical text atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from cap.dates import format_iso
+from cap.models import ACTIVE_STATUSES, Action, ProgressEntry, Scr, SignOff, Target, TargetRevision, Theme
+from cap.problems import Problem
+
+# ------------------------------------------------------------------ the lifecycle
+
+#: The statuses `cap progress --status` may set; `closed` and `withdrawn` have their own commands.
+SETTABLE_STATUSES: tuple[str, ...] = ("open", "in-progress", "complete")
+
+#: Each change of status, and the statuses it may start from. The one place for these rules.
+LIFECYCLE: dict[str, tuple[str, ...]] = {
+    "status": ACTIVE_STATUSES,  # cap progress --status open|in-progress|complete
+    "retarget": ACTIVE_STATUSES,
+    "close": ("complete",),
+    "withdraw": ("open", "in-progress", "complete"),
+    "reopen": ("complete", "closed", "withdrawn"),
+}
+
+#: Why a change is refused from a status, beyond "it is <status>": what to do instead.
+_HINTS: dict[tuple[str, str], str] = {
+    ("status", "complete"): "reopen it first: cap reopen {ref} --reason \"...\"",
+    ("status", "closed"): "reopen it first: cap reopen {ref} --reason \"...\"",
+    ("status", "withdrawn"): "reopen it first: cap reopen {ref} --reason \"...\"",
+    ("retarget", "complete"): "only an open or in-progress action has a target to revise",
+    ("retarget", "closed"): "only an open or in-progress action has a target to revise",
+    ("retarget", "withdrawn"): "only an open or in-progress action has a target to revise",
+    ("close", "open"): "only a complete action can be signed off: "
+    "cap progress {ref} \"...\" --status complete",
+    ("close", "in-progress"): "only a complete action can be signed off: "
+    "cap progress {ref} \"...\" --status complete",
+    ("close", "closed"): "it was signed off already",
+    ("close", "withdrawn"): "a withdrawn action is not signed off",
+    ("withdraw", "closed"): "it was signed off; reopen it first to withdraw it",
+    ("withdraw", "withdrawn"): "it is withdrawn already",
+    ("reopen", "open"): "only a complete, closed or withdrawn action can be reopened",
+    ("reopen", "in-progress"): "only a complete, closed or withdrawn action can be reopened",
+}
+
+REF_PATTERN = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A change that was not made: one clear line, the exit status, and any problems of
+    the file that stopped it (already with file and line)."""
+
+    message: str
+    exit_code: int = 1
+    problems: tuple[Problem, ...] = ()
+
+
+def allowed(change: str, action: Action) -> Refusal | None:
+    """None when the lifecycle lets `change` start from the action's status."""
+    if action.status in LIFECYCLE[change]:
+        return None
+    verb = {"status": "change the status of", "retarget": "retarget"}.get(change, change)
+    hint = _HINTS.get((change, action.status), "").format(ref=action.ref)
+    return Refusal(f"cannot {verb} {action.ref}: it is {action.status}" + (f"; {hint}" if hint else ""))
+
+
+# ------------------------------------------------------------------ checks of what was asked
+
+
+def _text(value: str | None, what: str, option: str = "") -> Refusal | None:
+    if value is None or not value.strip():
+        how = f" (give {option} \"...\")" if option else ""
+        return Refusal(f"the {what} is empty{how}", 2)
+    return None
+
+
+def _day(date: dt.date | None, today: dt.date, what: str) -> dt.date | Refusal:
+    day = today if date is None else date
+    if day > today:
+        return Refusal(f"the {what} {day.isoformat()} is after today ({today.isoformat()}): "
+                       "record what has happened, not what is planned", 1)
+    return day
+
+
+def _insert(progress: Sequence[ProgressEntry], entry: ProgressEntry) -> list[ProgressEntry]:
+    """The log with `entry` in date order: after every entry of the same day or earlier."""
+    out = list(progress)
+    index = len(out)
+    while index > 0 and out[index - 1].date > entry.date:
+        index -= 1
+    out.insert(index, entry)
+    return out
+
+
+def _first_refusal(*checks: object) -> Refusal | None:
+    return next((c for c in checks if isinstance(c, Refusal)), None)
+
+
+def _logged(action: Action, day: dt.date, text: str, author: str | None, **changes: object) -> Action:
+    """A copy of the action with `changes` and one progress entry saying what happened."""
+    entry = ProgressEntry(date=day, text=text, author=author)
+    return Action.model_validate({**dict(action), **changes, "progress": _insert(action.progress, entry)})
+
+
+# ------------------------------------------------------------------ the changes
+
+
+def add_progress(
+    action: Action,
+    text: str,
+    *,
+    today: dt.date,
+    date: dt.date | None = None,
+    author: str | None = None,
+    status: str | None = None,
+) -> Action | Refusal:
+    """One dated entry in the log (default date: today; never after it), in date order;
+    with `status`, a change to open, in-progress or complete recorded with it."""
+    refusal = _first_refusal(_text(text, "progress text"), _author(author))
+    if refusal:
+        return refusal
+    if status is not None and status not in SETTABLE_STATUSES:
+        return _status_refusal(status)
+    day = _day(date, today, "date")
+    if isinstance(day, Refusal):
+        return day
+    changes: dict[str, object] = {}
+    if status is not None and status != action.status:
+        refusal = allowed("status", action)
+        if refusal:
+            return refusal
+        changes["status"] = status
+    return _logged(action, day, text, author, **changes)
+
+
+def retarget(
+    action: Action,
+    target: Target,
+    reason: str | None,
+    *,
+    today: dt.date,
+    date: dt.date | None = None,
+    author: str | None = None,
+) -> Action | Refusal:
+    """A new target date; the old one is kept in `target_history` with the reason."""
+    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author), allowed("retarget", action))
+    if refusal:
+        return refusal
+    if target == action.target_date:
+        return Refusal(f"{action.ref}'s target date is already {format_iso(target)}", 1)
+    day = _day(date, today, "date of the revision")
+    if isinstance(day, Refusal):
+        return day
+    revision = TargetRevision(date=day, from_=action.target_date, to=target, reason=reason)
+    text = f"Target date revised from {format_iso(action.target_date)} to {format_iso(target)}: {reason}"
+    return _logged(
+        action, day, text, author, target_date=target, target_history=[*action.target_history, revision]
+    )
+
+
+def close(
+    action: Action,
+    by: str | None,
+    *,
+    today: dt.date,
+    date: dt.date | None = None,
+    author: str | None = None,
+) -> Action | Refusal:
+    """Sign a complete action off: status `closed`, who signed it off and when."""
+    missing_by = by is None or not by.strip()
+    refusal = _first_refusal(
+        Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else None,
+        _author(author),
+        allowed("close", action),
+    )
+    if refusal:
+        return refusal
+    day = _day(date, today, "sign-off date")
+    if isinstance(day, Refusal):
+        return day
+    return _logged(action, day, f"Signed off by {by}; closed.", author,
+                   status="closed", signed_off=SignOff(date=day, by=by))
+
+
+def withdraw(
+    action: Action,
+    reason: str | None,
+    *,
+    today: dt.date,
+    date: dt.date | None = None,
+    author: str | None = None,
+) -> Action | Refusal:
+    """Withdraw an action that will not be done (superseded, say), with the reason."""
+    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author), allowed("withdraw", action))
+    if refusal:
+        return refusal
+    day = _day(date, today, "date")
+    if isinstance(day, Refusal):
+        return day
+    return _logged(action, day, f"Withdrawn: {reason}", author, status="withdrawn", withdrawn_reason=reason)
+
+
+def reopen(
+    action: Action,
+    reason: str | None,
+    *,
+    today: dt.date,
+    date: dt.date | None = None,
+    author: str | None = None,
+) -> Action | Refusal:
+    """Put a complete, closed or withdrawn action back to in-progress. The sign-off or
+    withdrawal reason is cleared; the log keeps the entry that recorded it."""
+    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author), allowed("reopen", action))
+    if refusal:
+        return refusal
+    day = _day(date, today, "date")
+    if isinstance(day, Refusal):
+        return day
+    return _logged(action, day, f"Reopened (was {action.status}): {reason}", author,
+                   status="in-progress", signed_off=None, withdrawn_reason=None)
+
+
+def _author(author: str | None) -> Refusal | None:
+    if author is not None and not author.strip():
+        return Refusal("the author is empty (leave --author out, or give a name)", 2)
+    return None
+
+
+def _status_refusal(status: str) -> Refusal:
+    if status == "closed":
+        return Refusal("status closed comes only with a sign-off: cap close REF --by \"...\"", 2)
+    if status == "withdrawn":
+        return Refusal("status withdrawn comes only with a reason: cap withdraw REF --reason \"...\"", 2)
+    return Refusal(f"unknown status {status!r}; cap progress --status takes {', '.join(SETTABLE_STATUSES)}", 2)
+
+
+# ------------------------------------------------------------------ a new action
+
+
+def next_ref(theme: Theme, taken: Iterable[str]) -> str:
+    """The next free number in the theme: after 1.4 comes 1.5 (gaps are not refilled)."""
+    numbers = [int(r.split(".")[1]) for r in taken if REF_PATTERN.match(r) and r.split(".")[0] == str(theme.number)]
+    return f"{theme.number}.{max(numbers, default=0) + 1}"
+
+
+def new_action(
+    themes: Sequence[Theme],
+    scrs: Sequence[Scr],
+    taken: Iterable[str],
+    *,
+    theme: str | None,
+    action: str | None,
+    lead: Sequence[str],
+    target_date: Target | None,
+    cited: Sequence[str] = (),
+    all_scrs: bool = False,
+    ref: str | None = None,
+    outcome: str | None = None,
+    owner: str | None = None,
+) -> Action | Refusal:
+    """A new open action; `taken` are the refs already used (file names)."""
+    from cap.query import UnknownTheme, resolve_theme
+
+    if theme is None:
+        return Refusal("which theme? give --theme (an id, alias or prefix)", 2)
+    try:
+        found = resolve_theme(themes, theme)
+    except UnknownTheme as exc:
+        return Refusal(str(exc), 1)
+    refusal = _first_refusal(
+        _text(action, "action text", "--action"),
+        Refusal("who leads it? give --lead AGENCY (repeat for more than one)", 2) if not lead else None,
+        *(_text(name, "lead agency", "--lead") for name in lead),
+        Refusal("when is it due? give --target-date (a date, or ongoing)", 2) if target_date is None else None,
+        _text(outcome, "outcome", "--outcome") if outcome is not None else None,
+        _text(owner, "owner", "--owner") if owner is not None else None,
+    )
+    if refusal:
+        return refusal
+    ids = {s.id.lower(): s.id for s in scrs}
+    unknown = [c for c in cited if c.lower() not in ids]
+    if unknown:
+        return Refusal(f"unknown SCR {unknown[0]!r}; valid: {', '.join(s.id for s in scrs)}", 1)
+    taken = set(taken)
+    if ref is None:
+        ref = next_ref(found, taken)
+    elif not REF_PATTERN.match(ref):
+        return Refusal(f"{ref!r} is not a ref (refs look like {found.number}.5)", 2)
+    elif ref.split(".")[0] != str(found.number):
+        return Refusal(f"ref {ref} does not fit theme {found.id}: its refs start with {found.number}.", 1)
+    elif ref in taken:
+        return Refusal(f"ref {ref} is taken already: leave out --ref for the next free one", 1)
+    return Action(
+        ref=ref,
+        theme=found.id,
+        scrs=list(dict.fromkeys(ids[c.lower()] for c in cited)),
+        all_scrs=all_scrs,
+        action=action,
+        lead=list(dict.fromkeys(lead)),
+        target_date=target_date,
+        status="open",
+        outcome=outcome,
+        owner=owner,
+    )
+
+
+# ------------------------------------------------------------------ the file work
+
+
+@dataclass(frozen=True)
+class Written:
+    """A change that landed: the action before and after, and where."""
+
+    before: Action | None
+    action: Action
+    path: Path
+    shown: str
+    #: The file was not in the canonical format before: more lines changed than the update.
+    reformatted: bool = False
+
+
+def check_ref(ref: str) -> Refusal | None:
+    if not REF_PATTERN.match(ref):
+        return Refusal(f"{ref!r} is not a ref (refs look like 4.10)", 2)
+    return None
+
+
+def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | Refusal]) -> Written | Refusal:
+    """Apply `change` to one action file, locked, validated and atomic.
+
+    Refused, with the file untouched: an unknown ref, a file that does not load (its
+    problems come with the refusal), a file holding `#` comments a rewrite would drop,
+    and whatever `change` refuses. May raise StoreError (lock timeout) or OSError.
+    """
+    from cap.loader import action_from_document, action_path, display_path, parse_bytes
+    from cap.store import canonical_text, plan_lock, save_action
+    from cap.yamlio import comment_lines
+
+    refusal = check_ref(ref)
+    if refusal:
+        return refusal
+    path = action_path(data_dir, ref)
+    shown = display_path(path, data_dir)
+    with plan_lock(data_dir):
+        if not path.is_file():
+            return Refusal(f"unknown ref {ref!r}: there is no {shown}")
+        raw = path.read_bytes()
+        doc, problems = parse_bytes(raw, shown)
+        before = None
+        if doc is not None:
+            before, problems = action_from_document(doc, path.stem, shown)
+        if before is None or any(p.is_error for p in problems):
+            return Refusal(f"{shown} has errors: fix them first (nothing was changed)", 1, tuple(problems))
+        text = raw.decode("utf-8-sig")
+        comments = comment_lines(text)
+        if comments:
+            return Refusal(
+                f"{shown}:{comments[0]}: has a # comment, which cap would drop: move it into a "
+                "progress entry or delete it, then try again (nothing was changed)", 1)
+        after = change(before)
+        if isinstance(after, Refusal):
+            return after
+        save_action(path, after)
+    return Written(before, after, path, shown, reformatted=raw != canonical_text(before).encode("utf-8"))
+
+
+def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[str]], Action | Refusal]) -> Written | Refusal:
+    """Write a new action file: `make(themes, scrs, taken refs)` builds it under the lock."""
+    from cap.loader import action_files, action_path, display_path, load_reference
+    from cap.store import plan_lock, save_action
+
+    with plan_lock(data_dir):
+        themes, scrs, problems = load_reference(data_dir)
+        if any(p.is_error for p in problems):
+            return Refusal("the reference data has errors: fix them first (nothing was written)", 1, tuple(problems))
+        action = make(themes, scrs, [p.stem for p in action_files(data_dir)])
+        if isinstance(action, Refusal):
+            return action
+        path = action_path(data_dir, action.ref)
+        shown = display_path(path, data_dir)
+        if path.exists():  # pragma: no cover - `taken` holds every file name
+            return Refusal(f"{shown} exists already (nothing was written)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_action(path, action)
+    return Written(None, action, path, shown)
+
+
+__all__ = [
+    "LIFECYCLE", "SETTABLE_STATUSES", "Refusal", "Written", "add_progress", "allowed", "check_ref",
+    "close", "create_action", "new_action", "next_ref", "reopen", "retarget", "update_action", "withdraw",
+]

@@ -290,11 +290,12 @@ def check_target_history(ctx: Context) -> Iterator[Problem]:
 def check_canonical_format(ctx: Context) -> Iterator[Problem]:
     """Each file is exactly as `cap fmt` writes it, so diffs stay small and readable."""
     from cap.store import canonical_text
+    from cap.yamlio import header_comment
 
     for source in ctx.files():
         if source.record is None or source.raw is None:
             continue
-        want = canonical_text(source.record)
+        want = canonical_text(source.record, header_comment(source.raw.decode("utf-8-sig", errors="replace")))
         if source.raw == want.encode("utf-8"):
             continue
         line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())

@@ -62,7 +62,7 @@ def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: F
     from cap.loader import action_from_document, display_path, read_document, validate_document
     from cap.models import Action
     from cap.store import atomic_write, checked_text
-    from cap.yamlio import comment_lines
+    from cap.yamlio import comment_lines, header_comment
 
     shown = display_path(path, data_dir)
     doc, problems = read_document(path, shown)
@@ -75,8 +75,8 @@ def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: F
     if record is None or any(p.is_error for p in problems):
         result.problems += problems
         return
-    text = checked_text(record)
     raw = path.read_bytes()
+    text = checked_text(record, header_comment(raw.decode("utf-8-sig")))
     if raw == text.encode("utf-8"):
         result.unchanged.append(shown)
         return

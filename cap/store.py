@@ -29,9 +29,12 @@ class StoreError(Exception):
     """A write that was refused; the message is one clear line and nothing was changed."""
 
 
-def canonical_text(record: _Record) -> str:
-    """The one canonical YAML text of a record: an Action, a ThemesFile or a ScrsFile."""
-    return dump(record.to_data())
+def canonical_text(record: _Record, header: str = "") -> str:
+    """The one canonical YAML text of a record: an Action, a ThemesFile or a ScrsFile.
+
+    `header` is the file's leading `#` block (yamlio.header_comment), kept as written.
+    """
+    return header + dump(record.to_data())
 
 
 def lock_path(data_dir: Path) -> Path:
@@ -83,10 +86,10 @@ def _fsync_directory(folder: Path) -> None:
             os.close(fd)
 
 
-def checked_text(record: _Record) -> str:
+def checked_text(record: _Record, header: str = "") -> str:
     """The canonical text, after proving it loads back to the same record (an Action,
     a ThemesFile or a ScrsFile)."""
-    text = canonical_text(record)
+    text = canonical_text(record, header)
     again = type(record).model_validate(parse(text).data)
     if again != record:  # pragma: no cover - would be a writer bug; never write it
         name = getattr(record, "ref", type(record).__name__)
@@ -94,7 +97,7 @@ def checked_text(record: _Record) -> str:
     return text
 
 
-def save_action(path: Path, action: Action) -> None:
+def save_action(path: Path, action: Action, header: str = "") -> None:
     """Validate, then atomically write one action file (the caller holds the lock)."""
     validated = Action.model_validate(action.model_dump(by_alias=True))
-    atomic_write(path, checked_text(validated))
+    atomic_write(path, checked_text(validated, header))

@@ -352,7 +352,7 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
     """
     from cap.loader import action_from_document, action_path, display_path, parse_bytes
     from cap.store import canonical_text, plan_lock, save_action
-    from cap.yamlio import comment_lines
+    from cap.yamlio import comment_lines, header_comment
 
     refusal = check_ref(ref)
     if refusal:
@@ -378,8 +378,9 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
         after = change(before)
         if isinstance(after, Refusal):
             return after
-        save_action(path, after)
-    return Written(before, after, path, shown, reformatted=raw != canonical_text(before).encode("utf-8"))
+        header = header_comment(text)
+        save_action(path, after, header)
+    return Written(before, after, path, shown, reformatted=raw != canonical_text(before, header).encode("utf-8"))
 
 
 def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[str]], Action | Refusal]) -> Written | Refusal:

@@ -253,14 +253,36 @@ def _reads_back(text: str, data: Any) -> bool:
         return False
 
 
+_HEADER = re.compile(r"(?:#[^\n]*\n)*")
+
+
+def header_comment(text: str) -> str:
+    """The block of `#` lines at the very top of a file, kept as written by every rewrite.
+
+    It is the place for an editor's schema line
+    (`# yaml-language-server: $schema=...`); a comment anywhere else has no place in the
+    canonical format.
+
+        >>> header_comment("# schema line\nref: '4.4'\n")
+        '# schema line\n'
+    """
+    return _HEADER.match(text).group(0)
+
+
 def comment_lines(text: str) -> list[int]:
     """The 1-based lines holding a `#` comment, which a canonical rewrite would drop.
 
     A `#` is a comment where the YAML scanner reads no token (quoted, plain and block
-    texts are tokens), or after a block scalar's indicator (`>- # like this`).
+    texts are tokens), or after a block scalar's indicator (`>- # like this`). The
+    header comment (`header_comment`) is kept by rewrites, so it is not listed.
     """
     if "#" not in text:
         return []
+    skip = header_comment(text).count("\n")
+    return [line for line in _comment_lines(text) if line > skip]
+
+
+def _comment_lines(text: str) -> list[int]:
     try:
         tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:

@@ -101,13 +101,32 @@ def test_a_file_that_does_not_parse_is_reported(small_data):
 
 
 def test_comments_are_never_dropped(small_data):
-    commented = "# The themes of the Thematic Learning Framework\n" + MINIMAL_THEMES
+    commented = MINIMAL_THEMES.replace("  number: 1\n", "  number: 1  # first in the framework\n")
     write_files(small_data.parent, {"data/themes.yaml": commented})
     for args in (["fmt"], ["fmt", "--check"]):
         result = Cap(small_data)(*args)
         assert result.exit_code == 1
-        assert "data/themes.yaml:1: has a # comment, which the canonical format would drop" in result.stderr
+        assert "data/themes.yaml:3: has a # comment, which the canonical format would drop" in result.stderr
         assert (small_data / "themes.yaml").read_text() == commented
+
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/action.json\n"
+
+
+def test_a_header_comment_is_kept_and_counts_as_canonical(small_data):
+    """An editor's schema line at the top belongs to the file: fmt, progress and validate keep it."""
+    header = SCHEMA_LINE + "# second header line\n"
+    write_files(small_data.parent, {"data/actions/1.1.yaml": header + CANONICAL_1_1})
+    assert Cap(small_data)("fmt", "--check").exit_code == 0
+    assert Cap(small_data)("validate", "--strict", "--as-of", "2017-07-01").exit_code == 0
+    write_files(small_data.parent, {"data/actions/1.1.yaml": header + CANONICAL_1_1.replace("status: open", "status:   open")})
+    assert Cap(small_data)("fmt").exit_code == 0
+    assert (small_data / "actions" / "1.1.yaml").read_text() == header + CANONICAL_1_1
+    result = Cap(small_data)("progress", "1.1", "Started.", "--date", "2017-06-01")
+    assert result.exit_code == 0, result.output
+    text = (small_data / "actions" / "1.1.yaml").read_text()
+    assert text.startswith(header + CANONICAL_1_1.rstrip("\n").removesuffix("progress: []"))
+    assert text.endswith("- date: 2017-06-01\n  text: Started.\n")
 
 
 def test_reference_files_are_formatted_too(small_data):

@@ -248,5 +248,6 @@ def test_comment_lines_finds_comments_and_only_comments():
         "  # indented\n"
         'd: "#"\n'
     )
-    assert comment_lines(text) == [1, 2, 3, 7]
+    assert comment_lines(text) == [2, 3, 7]  # line 1 is the header comment, which rewrites keep
+    assert comment_lines("a: b\n# after\n") == [2]
     assert comment_lines("a: b\n") == []

@@ -941,6 +941,7 @@ def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, stem: str | None
     caller leaves a line-level merge for a person to resolve.
     """
     from cap.store import canonical_text, checked_text
+    from cap.yamlio import header_comment
 
     loaded: dict[str, Action | None] = {}
     conflicts: list[str] = []
@@ -960,14 +961,17 @@ def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, stem: str | None
         return MergeResult(None, conflicts, stem)
     ours_action, theirs_action = loaded["ours"], loaded["theirs"]
     assert ours_action is not None and theirs_action is not None
+    header = header_comment(ours.decode("utf-8-sig", errors="replace"))  # ours' top comment block is kept
     merged_o, merged_t, conflicts = merge_actions(loaded["base"], ours_action, theirs_action)
     if conflicts:
-        return MergeResult(_with_markers(canonical_text(merged_o), canonical_text(merged_t)), conflicts, ours_action.ref)
+        return MergeResult(
+            _with_markers(canonical_text(merged_o, header), canonical_text(merged_t, header)), conflicts, ours_action.ref
+        )
     try:
-        text = checked_text(Action.model_validate(merged_o.model_dump(by_alias=True)))
+        text = checked_text(Action.model_validate(merged_o.model_dump(by_alias=True)), header)
     except Exception as exc:  # a combination of fields that does not validate
         return MergeResult(
-            _with_markers(canonical_text(ours_action), canonical_text(theirs_action)),
+            _with_markers(canonical_text(ours_action, header), canonical_text(theirs_action, header)),
             [f"the merged action does not validate: {exc}"],
             ours_action.ref,
         )

@@ -160,6 +160,17 @@ def test_merge_texts_writes_the_canonical_format():
     assert result.text == canonical_text(expected)
 
 
+def test_merge_keeps_our_header_comment():
+    header = "# yaml-language-server: $schema=../../schemas/action.json\n"
+    base = canonical_text(make())
+    ours = header + canonical_text(make(progress=[entry("2017-03-01", "Ours.")]))
+    theirs = canonical_text(make(progress=[entry("2017-03-02", "Theirs.")]))
+    result = merge_texts(base.encode(), ours.encode(), theirs.encode(), "1.1")
+    assert result.clean
+    expected = make(progress=[entry("2017-03-01", "Ours."), entry("2017-03-02", "Theirs.")])
+    assert result.text == header + canonical_text(expected)
+
+
 def test_conflict_markers_surround_only_the_conflicting_field():
     base = make()
     ours = make(status="complete", progress=[entry("2017-03-01", "Ours.")])

@@ -516,7 +516,7 @@ def fmt_command(
     """Rewrite every data file (actions, themes.yaml, scrs.yaml) in the canonical format.
 
     Files that do not load are reported and left alone, as are files holding
-    # comments (the canonical format has no place for them).
+    # comments below the header block at the top (the one place kept for them).
 
     \b
     Examples:

@@ -77,6 +77,7 @@ def test_numbers_are_sane(results):
         if row["baseline"]:
             expected = row["median_s"] / medians[row["baseline"]]
             assert row["ratio"] == pytest.approx(expected, rel=0.05, abs=0.02)
+            assert row["ratio_min"] > 0
             assert isinstance(row["target_met"], bool) or row["target_ratio"] is None
     assert rows["list-json"]["records"] == 50  # the command did the real work
     assert rows["list-json"]["target_rss_mb"] == 200

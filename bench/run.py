@@ -209,7 +209,9 @@ def make_action(rng: random.Random, ref: str, theme: str, scrs: list[str], statu
     if rng.random() < 0.3:
         data["outcome"] = "Practitioners " + rng.choice(VERBS).removeprefix("to ") + " " + rng.choice(TOPICS) + "."
     if rng.random() < 0.2:
-        data["evidence"] = [f"Audit report {rng.randint(2011, 2025)}-{rng.randint(1, 12):02d}" for _ in range(rng.randint(1, 3))]
+        data["evidence"] = [
+            f"Audit report {rng.randint(2011, 2025)}-{rng.randint(1, 12):02d}" for _ in range(rng.randint(1, 3))
+        ]
     if status == "withdrawn":
         data["withdrawn_reason"] = rng.choice(WITHDRAWN)
     if status == "closed":
@@ -447,7 +449,9 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def measure(cmds: list[Command], cap: str, runs: int, warmup: int, work: Path, log: Callable[[str], None]) -> list[dict]:
+def measure(
+    cmds: list[Command], cap: str, runs: int, warmup: int, work: Path, log: Callable[[str], None]
+) -> list[dict]:
     env = child_env()
     out_dir = work / "out"
     out_dir.mkdir(exist_ok=True)
@@ -494,7 +498,8 @@ def measure(cmds: list[Command], cap: str, runs: int, warmup: int, work: Path, l
             stdout_bytes=rs[-1].stdout_bytes,
         )
         if failed:
-            row["note"] = failed[-1].stderr.strip().splitlines()[-1][:300] if failed[-1].stderr.strip() else "non-zero exit"
+            last = failed[-1].stderr.strip()
+            row["note"] = last.splitlines()[-1][:300] if last else "non-zero exit"
         if cmd.name == "list-json" and not failed:
             row["records"] = count_records(out_dir / "list-json.out")
         base = medians.get(cmd.baseline) if cmd.baseline else None
@@ -599,7 +604,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated plan sizes (default 1000,10000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each command (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
-    parser.add_argument("--out", type=Path, default=HERE / "results.json", help="JSON results (default bench/results.json)")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json",
+                        help="JSON results (default bench/results.json)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated plans in DIR and reuse them")
     parser.add_argument("--only", metavar="NAMES", help="comma-separated command names (the baselines always run)")

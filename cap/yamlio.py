@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Hashable
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,9 +31,6 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 _CORE = "tag:yaml.org,2002:"
-ALLOWED_TAGS = frozenset(
-    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-)
 
 
 class YamlFault(Exception):
@@ -49,41 +46,97 @@ def _fault(code: str, message: str, node: Node) -> YamlFault:
     return YamlFault(code, message, mark.line + 1, mark.column + 1)
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _fault("CAP008", "anchors and aliases (&, *) are not allowed", node)
-        if node.tag not in ALLOWED_TAGS:
-            tag = node.tag.replace(_CORE, "!!", 1)
-            raise _fault("CAP007", f"tag {tag} is not allowed (plain YAML only)", node)
-        return super().construct_object(node, deep=deep)
+class _Composer(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's parser and composer with PyYAML's safe resolver: a node tree, no values."""
 
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
-        if not isinstance(node, MappingNode):
-            raise _fault("CAP005", "expected a mapping", node)
+
+_STR, _MAP, _SEQ = _CORE + "str", _CORE + "map", _CORE + "seq"
+_TIMESTAMP, _MERGE = _CORE + "timestamp", _CORE + "merge"
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+#: Scalars other than text are built by PyYAML's own safe constructor methods.
+_SCALARS = yaml.constructor.SafeConstructor()
+_SCALAR_BUILDERS = {
+    _CORE + "int": _SCALARS.construct_yaml_int,
+    _CORE + "float": _SCALARS.construct_yaml_float,
+    _CORE + "bool": _SCALARS.construct_yaml_bool,
+    _CORE + "null": _SCALARS.construct_yaml_null,
+}
+
+
+def _build(node: Node, seen: set[int]) -> Any:
+    """The Python value of a node tree, refusing what a plain safe load would accept.
+
+    Anchors and aliases (an alias is a node met twice: an alias bomb stops at once),
+    duplicate keys, merge keys and tags outside the core schema are refused, each a
+    YamlFault at its node. This is also faster than PyYAML's generic constructor.
+    """
+    if id(node) in seen:
+        raise _fault("CAP008", "anchors and aliases (&, *) are not allowed", node)
+    seen.add(id(node))
+    tag = node.tag
+    if tag == _STR and isinstance(node, ScalarNode):
+        return node.value
+    if tag == _MAP and isinstance(node, MappingNode):
         mapping: dict = {}
-        seen: dict[Hashable, Node] = {}
+        lines: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _CORE + "merge":
+            if key_node.tag == _MERGE:
                 raise _fault("CAP008", "merge keys (<<) are not allowed", key_node)
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, Hashable) or isinstance(key, (list, dict)):
+            key = _build(key_node, seen)
+            if isinstance(key, (list, dict)):
                 raise _fault("CAP005", "a mapping key must be a plain value", key_node)
-            if key in seen:
-                first = seen[key].start_mark.line + 1
-                raise _fault("CAP006", f"duplicate key {key!r} (first at line {first})", key_node)
-            seen[key] = key_node
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            if key in lines:
+                raise _fault("CAP006", f"duplicate key {key!r} (first at line {lines[key]})", key_node)
+            lines[key] = key_node.start_mark.line + 1
+            mapping[key] = _build(value_node, seen)
         return mapping
-
-    def construct_yaml_timestamp(self, node: Node) -> Any:
+    if tag == _SEQ and isinstance(node, SequenceNode):
+        return [_build(item, seen) for item in node.value]
+    if tag == _TIMESTAMP and isinstance(node, ScalarNode):
         try:
-            return super().construct_yaml_timestamp(node)
+            if _ISO_DATE.match(node.value):
+                return dt.date.fromisoformat(node.value)
+            return _SCALARS.construct_yaml_timestamp(node)
         except ValueError as exc:
             raise _fault("CAP103", f"{node.value!r} is not a real date ({exc})", node) from None
+    builder = _SCALAR_BUILDERS.get(tag)
+    if builder is None or not isinstance(node, ScalarNode):
+        shown = tag.replace(_CORE, "!!", 1)
+        raise _fault("CAP007", f"tag {shown} is not allowed (plain YAML only)", node)
+    return builder(node)
 
 
-_StrictLoader.add_constructor(_CORE + "timestamp", _StrictLoader.construct_yaml_timestamp)
+#: Deeper than any plan file needs; libyaml's composer recurses in C, so a hostile file
+#: nested thousands deep would crash the process rather than raise.
+MAX_DEPTH = 64
+_DEEP_HINTS = (
+    re.compile(r"(?:[-?:][ \t]+(?:[&!][^ \t\n]*[ \t]+)*){24,}"),  # compact `- - - -` nesting
+    re.compile(r"^[ \t]{200,}\S", re.MULTILINE),  # very deep indentation
+)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH, before libyaml composes it.
+
+    A cheap look first (flow brackets, compact indicators, indentation); only a text
+    that could be deep has its events counted, iteratively.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH and not any(h.search(text) for h in _DEEP_HINTS):
+        return
+    depth = 0
+    loader = _Composer(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.CollectionStartEvent, yaml.DocumentStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    mark = event.start_mark
+                    raise YamlFault("CAP003", f"YAML nested more than {MAX_DEPTH} deep", mark.line + 1, mark.column + 1)
+            elif isinstance(event, (yaml.CollectionEndEvent, yaml.DocumentEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -128,10 +181,14 @@ class Document:
 
 def parse(text: str) -> Document:
     """Parse one YAML document; raise YamlFault for anything refused or malformed."""
-    loader = _StrictLoader(text)
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        _check_depth(text)
+        loader = _Composer(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+        data = _build(root, set()) if root is not None else None
     except YamlFault:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -143,8 +200,6 @@ def parse(text: str) -> Document:
         raise YamlFault("CAP003", f"YAML error: {exc}") from None
     except RecursionError:
         raise YamlFault("CAP003", "YAML nested too deeply") from None
-    finally:
-        loader.dispose()
     return Document(data, root)
 
 

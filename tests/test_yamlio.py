@@ -83,3 +83,35 @@ def test_dump_is_stable():
     once = dump(data)
     assert dump(parse(once).data) == once
     assert once.startswith("ref: '4.10'\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
+        "a: " + "{b: " * 100_000 + "c" + "}" * 100_000 + "\n",
+        "- " * 200_000 + "x\n",
+        "? " * 100_000 + "x\n",
+        "- &a " * 50_000 + "x\n",
+        "".join(" " * i + "- \n" for i in range(0, 1_400, 2)),
+    ],
+    ids=["flow-seq", "flow-map", "compact-seq", "complex-keys", "anchored", "indented"],
+)
+def test_hostile_nesting_is_refused_not_a_crash(text):
+    """libyaml composes recursively in C: without the depth guard these crash the process."""
+    f = fault(text)
+    assert f.code in {"CAP003", "CAP008"}
+
+
+def test_tags_must_fit_their_node():
+    assert fault("a: !!str {b: 1}\n").code == "CAP007"
+    assert fault("a: !!seq {b: 1}\n").code == "CAP007"
+    assert fault("a: !!map [1]\n").code == "CAP007"
+    assert fault("a: !!set {b}\n").code == "CAP007"
+    assert parse("a: !!str 4.10\n").data == {"a": "4.10"}
+
+
+def test_scalars_of_the_core_schema():
+    doc = parse("i: 0x1F\nf: 1.5\nb: yes\nn: ~\nd: 2017-01-31\nt: 2017-01-31 10:00:00\n")
+    assert doc.data == {"i": 31, "f": 1.5, "b": True, "n": None, "d": dt.date(2017, 1, 31),
+                        "t": dt.datetime(2017, 1, 31, 10, 0)}

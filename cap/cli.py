@@ -8,6 +8,7 @@ them, so `cap --help` and `cap --version` start fast.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -51,6 +52,37 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     return Console(markup=False, highlight=False, emoji=False, stderr=stderr)
+
+
+def terminal_width() -> int:
+    """The terminal's width; for a pipe or file, $COLUMNS or 160."""
+    import shutil
+
+    return shutil.get_terminal_size((160, 24)).columns
+
+
+def write_out(chunks) -> None:
+    """Write text to standard output piece by piece (large outputs never sit in memory twice)."""
+    out = sys.stdout
+    for chunk in chunks:
+        out.write(chunk)
+    out.flush()
+
+
+def print_list(lines, footer: str) -> None:
+    """The list table: on a terminal with a bold header and red overdue days, else plain."""
+    if not sys.stdout.isatty():
+        write_out(itertools.chain((line.text + "\n" for line in lines), [footer + "\n"]))
+        return
+    from rich.text import Text
+
+    out = console()
+    for line in lines:
+        text = Text(line.text, style="bold" if line.header else "", no_wrap=True, overflow="ellipsis")
+        if line.overdue:
+            text.stylize("red", *line.overdue)
+        out.print(text)
+    out.print(Text(footer))
 
 
 def data_dir() -> Path:
@@ -207,13 +239,13 @@ def list_command(
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
     actions = select(plan.actions, filters, day)
     if format == "json":
-        typer.echo(render.to_json([render.record(a, day) for a in actions]), nl=False)
+        write_out(render.json_list(render.record(a, day) for a in actions))
     elif format == "csv":
-        typer.echo(render.to_csv(render.record(a, day) for a in actions), nl=False)
+        write_out([render.to_csv(render.record(a, day) for a in actions)])
     else:
-        out = console()
-        out.print(render.list_table(actions, day))
-        out.print(f"{len(actions)} of {len(plan.actions)} actions (as of {day.isoformat()}; * target revised)")
+        lines = render.list_lines(actions, day, terminal_width())
+        footer = f"{len(actions)} of {len(plan.actions)} actions (as of {day.isoformat()}; * target revised)"
+        print_list(lines, footer)
 
 
 @app.command("show")

@@ -13,7 +13,8 @@ import csv
 import datetime as dt
 import io
 import json
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 from cap.dates import format_iso, format_uk
 from cap.models import Action
@@ -98,36 +99,76 @@ def _csv_cell(key: str, value: Any) -> str:
 
 
 def shorten(text: str, width: int) -> str:
+    """One line of at most `width` characters, `…` where it was cut."""
     text = " ".join(text.split())
+    if width < 1:
+        return ""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def list_table(actions: list[Action], as_of: dt.date, *, action_width: int = 60):
-    """The `cap list` table."""
-    from rich.table import Table
-    from rich.text import Text
+def json_list(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A JSON list written piece by piece, one record a line (fast, and little memory)."""
+    yield "["
+    first = True
+    for rec in records:
+        yield ("\n" if first else ",\n") + json.dumps(rec, ensure_ascii=False)
+        first = False
+    yield "\n]\n" if not first else "]\n"
 
-    table = Table(show_lines=False, header_style="bold", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column("Ref", no_wrap=True)
-    table.add_column("Theme", max_width=19)
-    table.add_column("Lead", max_width=22)
-    table.add_column("Target", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Overdue", justify="right", no_wrap=True)
-    table.add_column("Action", ratio=1, min_width=16)
+
+LIST_HEADER = ("Ref", "Theme", "Lead", "Target", "Status", "Overdue", "Action")
+LEAD_WIDTH = 24
+GAP = "  "
+
+
+@dataclass
+class ListLine:
+    """One line of the `cap list` table; `overdue` is the (start, end) of a red cell."""
+
+    text: str
+    header: bool = False
+    overdue: tuple[int, int] | None = None
+
+
+def list_lines(actions: list[Action], as_of: dt.date, width: int) -> list[ListLine]:
+    """The `cap list` table as aligned lines fitting `width` columns.
+
+    Plain text (no box drawing), so 10,000 rows print in a fraction of a second and the
+    output greps and pastes cleanly; the lead and the action are shortened with `…`
+    (`--format json` has every word).
+    """
+    rows = []
     for action in actions:
         overdue_days = days_overdue(action, as_of)
-        target = format_iso(action.target_date) + (" *" if is_slipped(action) else "")
-        table.add_row(
-            Text(action.ref),
-            Text(action.theme),
-            Text(", ".join(action.lead)),
-            Text(target),
-            Text(action.status),
-            Text(f"{overdue_days}d" if overdue_days else "", style="red" if overdue_days else ""),
-            Text(shorten(action.action, action_width), overflow="ellipsis", no_wrap=True),
-        )
-    return table
+        rows.append((
+            action.ref,
+            action.theme,
+            shorten(", ".join(action.lead), LEAD_WIDTH),
+            format_iso(action.target_date) + (" *" if is_slipped(action) else ""),
+            action.status,
+            f"{overdue_days}d" if overdue_days else "",
+            action.action,
+        ))
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(LIST_HEADER[:-1])]
+    # On a narrow screen the lead gives way first (down to 12), then the action (down to 20).
+    start = sum(widths) + len(GAP) * len(widths)
+    squeeze = min(max(start + 20 - width, 0), max(widths[2] - 12, 0))
+    if squeeze:
+        widths[2] -= squeeze
+        start -= squeeze
+        rows = [(*r[:2], shorten(r[2], widths[2]), *r[3:]) for r in rows]
+    action_width = max(width - start, 20)
+    overdue_at = sum(widths[:5]) + len(GAP) * 5
+
+    def line(cells: tuple[str, ...], action_text: str) -> str:
+        left = [c.ljust(w) if i != 5 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return (GAP.join(left) + GAP + action_text).rstrip()
+
+    out = [ListLine(line(LIST_HEADER[:-1], LIST_HEADER[-1]), header=True)]
+    for row in rows:
+        span = (overdue_at, overdue_at + widths[5]) if row[5] else None
+        out.append(ListLine(line(row[:-1], shorten(row[-1], action_width)), overdue=span))
+    return out
 
 
 def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):

@@ -217,3 +217,39 @@ def test_unquoted_ref_4_10_is_not_accepted_as_4_1(small_data):
     result = Cap(small_data)("list")
     assert result.exit_code == 1
     assert "data/actions/4.10.yaml:1:6: error: CAP105 `ref: 4.10` is read as the number 4.1" in result.stderr
+
+
+def test_on_a_terminal_the_table_has_the_same_text(cap, monkeypatch, capsys):
+    """On a terminal the lines go through rich (bold header, red overdue days) unchanged."""
+    import datetime as dt
+
+    from cap import cli, render
+    from cap.loader import load_plan
+    from tests.conftest import DATA
+
+    plan, _ = load_plan(DATA)
+    lines = render.list_lines(plan.actions, dt.date(2017, 7, 1), 160)
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True)
+    cli.print_list(lines, "22 of 22 actions")
+    import re
+
+    raw = capsys.readouterr().out
+    assert "\x1b[1mRef" in raw  # a bold header
+    shown = [re.sub(r"\x1b\[[0-9;]*m", "", s).rstrip() for s in raw.splitlines()]
+    assert shown == [line.text for line in lines] + ["22 of 22 actions"]
+    assert lines[1].overdue and lines[1].text[slice(*lines[1].overdue)].strip() == "30d"
+
+
+def test_json_list_is_a_list_one_record_a_line(cap):
+    result = cap("list", "--format", "json", "--theme", "curiosity")
+    assert result.stdout.startswith("[\n{") and result.stdout.endswith("}\n]\n")
+    assert len(result.stdout.splitlines()) == 4 + 2
+    assert cap("list", "--format", "json", "--search", "no such words").stdout == "[]\n"
+
+
+def test_table_fits_the_width_and_cuts_with_an_ellipsis(cap, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    lines = cap("list").stdout.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    assert any(line.endswith("…") for line in lines)
+    assert "NSCB Monitoring…" in cap("list").stdout  # the lead gives way first

@@ -143,11 +143,15 @@ class Scr(_Record):
 class ThemesFile(_Record):
     """`data/themes.yaml`."""
 
+    _always: ClassVar[frozenset[str]] = frozenset({"themes"})
+
     themes: list[Theme]
 
 
 class ScrsFile(_Record):
     """`data/scrs.yaml`."""
+
+    _always: ClassVar[frozenset[str]] = frozenset({"scrs"})
 
     scrs: list[Scr]
 

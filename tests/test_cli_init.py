@@ -138,3 +138,15 @@ def test_installed_cap_init_ships_its_templates(tmp_path):
 def test_help_has_examples():
     result = Cap()("init", "--help")
     assert result.exit_code == 0 and "cap init norfolk-cap" in result.stdout
+
+
+def test_a_fresh_repository_passes_fmt_check_and_strict_validate(tmp_path):
+    for blank in ([], ["--blank"]):
+        root = tmp_path / ("blank" if blank else "framework")
+        assert Cap()("init", str(root), *blank).exit_code == 0
+        data = root / "data"
+        assert (data / "scrs.yaml").read_text() == "scrs: []\n"
+        fmt = Cap(data)("fmt", "--check")
+        assert fmt.exit_code == 0, fmt.output
+        result = Cap(data)("validate", "--strict", "--as-of", "2017-07-01")
+        assert result.exit_code == 0, result.output

@@ -289,15 +289,13 @@ def check_target_history(ctx: Context) -> Iterator[Problem]:
 
 def check_canonical_format(ctx: Context) -> Iterator[Problem]:
     """Each file is exactly as `cap fmt` writes it, so diffs stay small and readable."""
-    from cap.store import canonical_text
+    from cap.store import canonical_text, is_canonical
     from cap.yamlio import header_comment
 
     for source in ctx.files():
-        if source.record is None or source.raw is None:
+        if source.record is None or source.raw is None or is_canonical(source.raw, source.record):
             continue
         want = canonical_text(source.record, header_comment(source.raw.decode("utf-8-sig", errors="replace")))
-        if source.raw == want.encode("utf-8"):
-            continue
         line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
         where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"
         yield located(

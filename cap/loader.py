@@ -289,6 +289,7 @@ def _no_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()  # what was loaded stays: later collections need not walk it again
         if was_enabled:
             gc.enable()
 

@@ -37,6 +37,22 @@ def canonical_text(record: _Record, header: str = "") -> str:
     return header + dump(record.to_data())
 
 
+def is_canonical(raw: bytes, record: _Record) -> bool:
+    """Whether a file's bytes are exactly the canonical text of the record read from them.
+
+    Cheap where it is (one emit, no read-back): `cap validate` asks it of every file.
+    """
+    from cap.yamlio import header_comment
+    from cap.yamlio import is_canonical as body_is_canonical
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    header = header_comment(text)
+    return body_is_canonical(text[len(header):], record.to_data())
+
+
 def lock_path(data_dir: Path) -> Path:
     key = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"cap-{key}.lock"

@@ -47,10 +47,34 @@ def _fault(code: str, message: str, node: Node) -> YamlFault:
 
 
 class _Composer(_BaseLoader):  # type: ignore[misc, valid-type]
-    """libyaml's parser and composer with PyYAML's safe resolver: a node tree, no values."""
+    """libyaml's parser and composer with PyYAML's safe resolver: a node tree, no values.
+
+    The resolver is PyYAML's, trimmed of what this loader never uses (path resolvers):
+    the same tags, a third of the time per scalar.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: tuple) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._implicit.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 _STR, _MAP, _SEQ = _CORE + "str", _CORE + "map", _CORE + "seq"
+# PyYAML keys implicit resolvers by a scalar's first character ("" for an empty one).
+# The safe loader has no wildcard (None) resolvers; if a PyYAML ever adds one, keep its way.
+_Composer._implicit = {first: tuple(pairs) for first, pairs in _BaseLoader.yaml_implicit_resolvers.items()}
+if None in _Composer._implicit:  # pragma: no cover
+    del _Composer.resolve, _Composer.descend_resolver, _Composer.ascend_resolver
 _TIMESTAMP, _MERGE = _CORE + "timestamp", _CORE + "merge"
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 #: Scalars other than text are built by PyYAML's own safe constructor methods.
@@ -110,8 +134,8 @@ def _build(node: Node, seen: set[int]) -> Any:
 #: nested thousands deep would crash the process rather than raise.
 MAX_DEPTH = 64
 _DEEP_HINTS = (
-    re.compile(r"(?:[-?:][ \t]+(?:[&!][^ \t\n]*[ \t]+)*){24,}"),  # compact `- - - -` nesting
-    re.compile(r"^[ \t]{200,}\S", re.MULTILINE),  # very deep indentation
+    re.compile(r"[-?:][ \t]+" * 7 + r"[-?:][ \t]"),  # compact `- - - -` nesting (spelt out: fast)
+    re.compile(r"(?:^|\n)[ \t]{200}"),  # very deep indentation
 )
 
 
@@ -121,7 +145,8 @@ def _check_depth(text: str) -> None:
     A cheap look first (flow brackets, compact indicators, indentation); only a text
     that could be deep has its events counted, iteratively.
     """
-    if text.count("[") + text.count("{") <= MAX_DEPTH and not any(h.search(text) for h in _DEEP_HINTS):
+    markers = text.count("[") + text.count("{") + text.count("&") + text.count("!")
+    if markers <= MAX_DEPTH and not any(h.search(text) for h in _DEEP_HINTS):
         return
     depth = 0
     loader = _Composer(text)
@@ -212,10 +237,22 @@ FOLD_OVER = 60
 _ODD_BREAKS = frozenset("\x85\u2028\u2029")
 
 
-class _CanonicalDumper(yaml.SafeDumper):
-    """The pure-Python emitter, for the same bytes on every platform."""
+try:
+    _Emitter = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Emitter = yaml.SafeDumper
 
-    block_texts = True
+
+class _CanonicalDumper(_Emitter):  # type: ignore[misc, valid-type]
+    """libyaml's emitter (fast, and the same bytes wherever PyYAML ships it) with our styles.
+
+    `quoted` names texts to write in quotes rather than as blocks: the few that a block
+    scalar would not read back exactly (a leading space, say); `True` quotes every text.
+    """
+
+    def __init__(self, *args: Any, quoted: frozenset[str] | bool = frozenset(), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.quoted = quoted
 
     def ignore_aliases(self, data: Any) -> bool:
         return True  # never `&id001`/`*id001` for a value used twice (one date, say): we refuse those
@@ -224,13 +261,11 @@ class _CanonicalDumper(yaml.SafeDumper):
         style = None
         if _ODD_BREAKS.intersection(data):
             style = '"'  # escaped as \N, \L, \P: the only form that reads back
-        elif self.block_texts:
+        elif self.quoted is not True and data not in self.quoted:
             if "\n" in data:
                 style = "|"
             elif len(data) > FOLD_OVER:
                 style = ">"
-            if style and not _block_reads_back(data, style):
-                style = None  # PyYAML cannot write this one as a block: quote it alone
         return self.represent_scalar(_CORE + "str", data, style=style)
 
     def represent_none(self, data: None) -> yaml.ScalarNode:  # type: ignore[override]
@@ -241,45 +276,19 @@ _CanonicalDumper.add_representer(str, _CanonicalDumper.represent_str)
 _CanonicalDumper.add_representer(type(None), _CanonicalDumper.represent_none)
 
 
-class _QuotedDumper(_CanonicalDumper):
-    block_texts = False
-
-
-class _BlockProbe(yaml.SafeDumper):
-    block_style = ">"
-
-    def represent_str(self, data: str) -> yaml.ScalarNode:  # type: ignore[override]
-        return self.represent_scalar(_CORE + "str", data, style=self.block_style)
-
-
-class _LiteralProbe(_BlockProbe):
-    block_style = "|"
-
-
-_BlockProbe.add_representer(str, _BlockProbe.represent_str)
-
-
-@functools.lru_cache(maxsize=4096)
-def _block_reads_back(text: str, style: str) -> bool:
-    """Whether PyYAML writes `text` as a block scalar that reads back unchanged (it folds
-    a leading space wrongly, for one); tried at the indentation of a progress text."""
-    data = {"p": [{"text": text}]}
-    return _reads_back(_emit(data, _LiteralProbe if style == "|" else _BlockProbe), data)
-
-
-def _emit(data: Any, dumper: type) -> str:
+def _emit(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
     text = yaml.dump(
         data,
-        Dumper=dumper,
+        Dumper=functools.partial(_CanonicalDumper, quoted=quoted),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=WIDTH,
         indent=2,
     )
-    # After a text ending in blank lines (`|+`) PyYAML ends the file with `...`, a line
-    # the next appended entry would remove: leave it out where the text reads back without it.
-    if text.endswith("\n...\n") and _reads_back(text[: -len("...\n")], data):
+    # After a text ending in blank lines (`|+`) the emitter ends the file with `...`, a
+    # line the next appended entry would remove: leave it out where it reads back without.
+    if text.endswith("\n...\n") and _read_back(text[: -len("...\n")]) == data:
         text = text[: -len("...\n")]
     return text
 
@@ -287,25 +296,55 @@ def _emit(data: Any, dumper: type) -> str:
 def dump(data: dict) -> str:
     """The canonical text of a mapping (keys in the order given).
 
-    Block scalars are used only where they read back exactly (each text is tried alone,
-    and one that cannot be a block is quoted alone, so the rest of the file keeps its
-    form); should the whole still not read back, every text is quoted, so a save can
-    never garble a text.
+    Long and multi-line texts are block scalars where they read back exactly; a text that
+    would not (the emitter folds a leading space wrongly, for one) is quoted on its own,
+    so the rest of the file keeps its form; should the whole still not read back, every
+    text is quoted. A save can never garble a text.
     """
-    text = _emit(data, _CanonicalDumper)
-    if _reads_back(text, data):
+    text = _emit(data)
+    back = _read_back(text)
+    if back == data:
         return text
-    text = _emit(data, _QuotedDumper)
-    if not _reads_back(text, data):  # pragma: no cover - would be a PyYAML bug
+    changed = _changed_texts(data, back)
+    if changed:
+        text = _emit(data, frozenset(changed))
+        if _read_back(text) == data:
+            return text
+    text = _emit(data, True)
+    if _read_back(text) != data:  # pragma: no cover - would be an emitter bug
         raise ValueError("could not write this record so that it reads back unchanged")
     return text
 
 
-def _reads_back(text: str, data: Any) -> bool:
+def is_canonical(body: str, data: dict) -> bool:
+    """Whether `body` is exactly `dump(data)`, where `body` is the text `data` was read from.
+
+    The common case costs one emit: a text equal to the block-style emit of what it
+    loads as reads back by construction, so it is what `dump` returns.
+    """
+    return _emit(data) == body or dump(data) == body
+
+
+def _read_back(text: str) -> Any:
     try:
-        return parse(text).data == data
+        return parse(text).data
     except YamlFault:
-        return False
+        return None
+
+
+def _changed_texts(wrote: Any, read: Any) -> set[str] | None:
+    """The texts of `wrote` that read back as something else; None if the shape changed."""
+    if isinstance(wrote, str):
+        return set() if wrote == read else {wrote}
+    if isinstance(wrote, dict) and isinstance(read, dict) and list(wrote) == list(read):
+        parts = [_changed_texts(v, read[k]) for k, v in wrote.items()]
+    elif isinstance(wrote, list) and isinstance(read, list) and len(wrote) == len(read):
+        parts = [_changed_texts(a, b) for a, b in zip(wrote, read)]
+    else:
+        return set() if wrote == read else None
+    if any(p is None for p in parts):
+        return None
+    return set().union(*parts)
 
 
 _HEADER = re.compile(r"(?:#[^\n]*\n)*")

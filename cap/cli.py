@@ -119,7 +119,7 @@ def parse_as_of(value: Optional[str]) -> dt.date:
     try:
         return parse_date(value)
     except DateError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(str(exc), param_hint="'--as-of'") from None
 
 
 def resolve_theme_id(plan, text: Optional[str]) -> Optional[str]:
@@ -190,6 +190,10 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
     for s in status or []:
         if s not in STATUSES:
             fail(f"unknown status {s!r}; valid: {', '.join(STATUSES)}", 2)
+    if scr is not None:
+        known = {s.id.lower(): s.id for s in plan.scrs} | {c.lower(): c for a in plan.actions for c in a.scrs}
+        if scr.lower() not in known:
+            fail(f"unknown SCR {scr!r}; the plan cites {', '.join(sorted(set(known.values()))) or 'none'}")
     return Filters(
         theme=resolve_theme_id(plan, theme),
         scr=scr,
@@ -1012,6 +1016,8 @@ def import_command(
         day = parse_date(progress_date) if progress_date is not None else today()
     except DateError as exc:
         fail(f"--progress-date: {exc}", 2)
+    if file.is_dir():
+        fail(f"{file} is a folder: name the file to import", 2)
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()
@@ -1028,19 +1034,75 @@ def import_command(
 
 
 def main() -> None:
-    """The console script: run the app; a fault of the tool is one line, not a traceback."""
+    """The console script: run the app; every failure is one line on stderr, never a traceback.
+
+    Usage mistakes (exit 2) are one line too, not click's usage block; output is UTF-8
+    whatever the platform's default (a CSV redirected on Windows keeps every character).
+    """
+    errors = _click_exceptions()
+    if sys.stdout is None:  # started with standard output closed (`cap list >&-`)
+        sys.stderr and print("cap: error: standard output is closed", file=sys.stderr)
+        sys.exit(1)
+    _utf8_streams()
     try:
-        app()
+        code = app(standalone_mode=False)
+        sys.stdout.flush()
+    except errors.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            typer.echo(exc.ctx.get_help())  # plain `cap`: the help, as usage
+        else:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"cap: error: {message}{where}", err=True)
+        code = 2
+    except errors.ClickException as exc:
+        typer.echo(f"cap: error: {' '.join(exc.format_message().split())}", err=True)
+        code = exc.exit_code
+    except typer.Abort:
+        typer.echo("cap: aborted", err=True)
+        code = 1
     except BrokenPipeError:
         # The reader went away (`cap list | head`): stop quietly, as other tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        code = 0
     except KeyboardInterrupt:
         typer.echo("cap: interrupted", err=True)
-        sys.exit(130)
+        code = 130
+    except OSError as exc:
+        # Standard output full or gone (`cap list > /dev/full`), or another fault of the
+        # machine rather than of the data: one line.
+        _quiet_stdout()
+        typer.echo(f"cap: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), err=True)
+        code = 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CAP_DEBUG"):
             raise
         typer.echo(f"cap: internal error: {type(exc).__name__}: {exc} (set CAP_DEBUG=1 for details)", err=True)
-        sys.exit(70)
+        code = 70
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exceptions():
+    """Click's exception classes: typer 0.29 and later carry their own copy of click."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - typer before 0.29 uses click itself
+        from click import exceptions
+    return exceptions
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
+def _quiet_stdout() -> None:
+    """After a failed write, let the interpreter's final flush fail silently."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -73,6 +73,18 @@ def parse_target(text: str) -> _dt.date | str:
     return parse_date(text)
 
 
+def shift(day: _dt.date, days: int) -> _dt.date:
+    """`day` plus `days` (negative: minus), held at the ends of the calendar.
+
+        >>> shift(_dt.date(9999, 12, 30), 30)
+        datetime.date(9999, 12, 31)
+    """
+    try:
+        return day + _dt.timedelta(days=days)
+    except OverflowError:
+        return _dt.date.max if days > 0 else _dt.date.min
+
+
 def format_uk(value: _dt.date | str, *, full_year: bool = False) -> str:
     """`01/06/17` as the source document writes dates (`01/06/2017` with full_year); `Ongoing` for ongoing."""
     if isinstance(value, _dt.date):

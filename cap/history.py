@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Sequence
 
-from cap.dates import DateError, format_iso, parse_date
+from cap.dates import DateError, format_iso, parse_date, shift
 from cap.loader import (
     ACTIONS_DIR,
     THEMES_FILE,
@@ -243,19 +243,24 @@ class Repo:
         except DateError:
             raise UnknownRevision(f"unknown revision {spec!r}: not a commit, branch or tag here, nor a date") from None
         if end_of_day:
-            day += dt.timedelta(days=1)
+            day = shift(day, 1)
         return Point(self.commit_before(day, tz), spec)
 
     def commit_before(self, day: dt.date, tz: dt.tzinfo | None = None) -> Commit:
         """The last first-parent commit of HEAD committed before `day` began (in `tz`)."""
         start = dt.datetime.combine(day, dt.time.min)
-        start = start.replace(tzinfo=tz) if tz is not None else start.astimezone()
+        try:
+            start = start.replace(tzinfo=tz) if tz is not None else start.astimezone()
+            # --before is inclusive: one second earlier makes it "strictly before midnight".
+            limit = int(start.timestamp()) - 1
+        except (ValueError, OverflowError):  # the first days of the calendar
+            limit = -1
         if self.head() is None:
             raise NoCommitBefore("the repository has no commits yet")
-        # --before is inclusive: one second earlier makes it "strictly before midnight".
-        limit = int(start.timestamp()) - 1
-        out = self.git("rev-list", "--first-parent", "--max-count=1", f"--before=@{limit}", "HEAD", "--")
-        sha = out.decode().strip()
+        sha = ""
+        if limit >= 0:  # git keeps no commit from before 1970
+            out = self.git("rev-list", "--first-parent", "--max-count=1", f"--before=@{limit}", "HEAD", "--")
+            sha = out.decode().strip()
         if not sha:
             first = self.git("rev-list", "--first-parent", "--max-parents=0", "HEAD", "--").decode().split()
             oldest = self.commit(first[-1]) if first else None

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from cap.dates import shift
 from cap.models import ACTIVE_STATUSES, Action, Theme
 
 
@@ -61,7 +62,7 @@ def is_due_within(action: Action, as_of: dt.date, days: int) -> bool:
     """Open or in-progress, with a target date from `as_of` to `as_of + days`."""
     if not action.is_open or not isinstance(action.target_date, dt.date):
         return False
-    return as_of <= action.target_date <= as_of + dt.timedelta(days=days)
+    return as_of <= action.target_date <= shift(as_of, days)
 
 
 def is_slipped(action: Action) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from cap.dates import format_iso, format_uk
+from cap.dates import format_iso, format_uk, shift
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff
 from cap.query import (
     AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, natural_key, select,
@@ -178,7 +178,7 @@ class Report:
 
     @property
     def due_until_text(self) -> str:
-        return format_uk(self.as_of + dt.timedelta(days=self.amber_days), full_year=True)
+        return format_uk(shift(self.as_of, self.amber_days), full_year=True)
 
     @property
     def kind_label(self) -> str:
@@ -344,7 +344,7 @@ def build_report(
     if amber_days < 0:
         raise ReportError("the amber window cannot be negative")
     if stale_since is None:
-        stale_since = as_of - dt.timedelta(days=STALE_DAYS)
+        stale_since = shift(as_of, -STALE_DAYS)
     themes = tuple(ThemeInfo(t.id, t.number, t.title) for t in plan.themes)
     selected = [_row(a, as_of, amber_days, stale_since, full) for a in select(plan.actions, filters, as_of)]
     rows = [r for r in selected if r.is_exception] if kind == "exceptions" else selected

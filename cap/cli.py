@@ -723,7 +723,7 @@ def report_command(
     """
     from cap.dates import today
     from cap.reports import ReportError, format_for_path, normalise_format, render
-    from cap.store import atomic_write
+    from cap.store import write_output
 
     try:
         fmt = normalise_format(format) if format else format_for_path(output) if output else "md"
@@ -742,7 +742,7 @@ def report_command(
         typer.echo(text, nl=False)
         return
     try:
-        atomic_write(output, text)
+        write_output(output, text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     typer.echo(f"wrote {output}: {len(report.rows)} actions, as of {report.as_of_text}", err=True)
@@ -888,7 +888,7 @@ def merge_driver_command(
       echo 'data/actions/*.yaml merge=cap' >> .gitattributes
     """
     from cap.history import GitError, line_merge, merge_texts
-    from cap.store import atomic_write
+    from cap.store import write_output
 
     for path in (base, ours, theirs):
         if not path.is_file():
@@ -898,7 +898,7 @@ def merge_driver_command(
     what = f"action {result.ref}" if result.ref else "an action file"
     if result.text is None:
         try:
-            atomic_write(ours, line_merge(base, ours, theirs))
+            write_output(ours, line_merge(base, ours, theirs))
             left = "git's line-by-line merge with conflict markers is in the file"
         except GitError as exc:
             left = f"the file is left as our version ({exc})"
@@ -906,7 +906,7 @@ def merge_driver_command(
             typer.echo(f"cap: merge conflict in {what}: {conflict}", err=True)
         typer.echo(f"cap: {what} not merged: {left}; resolve it, then run `cap validate`", err=True)
         raise typer.Exit(1)
-    atomic_write(ours, result.text)
+    write_output(ours, result.text)
     if result.conflicts:
         for conflict in result.conflicts:
             typer.echo(f"cap: merge conflict in {what}: {conflict}", err=True)

@@ -1015,8 +1015,10 @@ def import_command(
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()
-    outcome, problems = import_plan(
-        folder, file, progress_date=day, update=update, add_themes=add_themes, kind=format, dry_run=dry_run
+    outcome, problems = _write(
+        lambda: import_plan(folder, file, progress_date=day, update=update, add_themes=add_themes, kind=format,
+                            dry_run=dry_run),
+        "the imported files", "each file is either as it was or written whole",
     )
     if problems:
         report_problems(problems)

@@ -139,8 +139,46 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+def _undecodable(value: str) -> str | None:
+    """None for real text; else the bytes that were not UTF-8, as `\\xff` (for the message)."""
+    try:
+        value.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        bad = [ord(c) for c in value if 0xD800 <= ord(c) <= 0xDFFF]
+        shown = "".join(f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}" for c in bad[:4])
+        return shown + ("..." if len(bad) > 4 else "")
+
+
+def _refuse_undecodable_text(ctx: typer.Context) -> None:
+    """Every command: a text argument or option that is not valid Unicode (bytes that are
+    not UTF-8 reach Python as surrogate escapes) is a usage mistake, one line, exit 2,
+    before anything is read or written. Paths (`--data`, `-o`, import's FILE) are not
+    text: any name the file system allows is kept."""
+    name = ctx.invoked_subcommand
+    command = ctx.command.get_command(ctx, name) if name else None
+    if command is None or command.callback is None:
+        return
+    inner = command.callback
+
+    def checked(**params):
+        for param in command.params:
+            value = params.get(param.name)
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                bad = _undecodable(item) if isinstance(item, str) else None
+                if bad is not None:
+                    long = [o for o in param.opts if o.startswith("--")]
+                    shown = (long or param.opts)[0] if param.param_type_name == "option" else (param.metavar or param.name.upper())
+                    fail(f"{shown}: not valid text: it holds bytes that are not UTF-8 ({bad}); "
+                         "check the encoding of the terminal or script (nothing was read or written)", 2)
+        return inner(**params)
+
+    command.callback = checked
+
+
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     data: Annotated[
         Optional[Path],
         typer.Option("--data", metavar="DIR", help="The data folder (else $CAP_DATA, else the nearest data/ upward)."),
@@ -151,6 +189,7 @@ def main_options(
 ) -> None:
     """Keep a Serious Case Review composite action plan as plain text under git."""
     _state.data = data
+    _refuse_undecodable_text(ctx)
 
 
 # Options shared by the commands that select actions (list, report, ...).

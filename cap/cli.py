@@ -1047,16 +1047,20 @@ def import_command(
 
     if format not in IMPORT_FORMATS:
         fail(f"unknown format {format!r}; choose from {', '.join(IMPORT_FORMATS)}", 2)
+    now = today()
     try:
-        day = parse_date(progress_date) if progress_date is not None else today()
+        day = parse_date(progress_date) if progress_date is not None else now
     except DateError as exc:
         fail(f"--progress-date: {exc}", 2)
+    if day > now:
+        fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
+             "record what has happened, not what is planned")
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()
     outcome, problems = _write(
-        lambda: import_plan(folder, file, progress_date=day, update=update, add_themes=add_themes, kind=format,
-                            dry_run=dry_run),
+        lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
+                            kind=format, dry_run=dry_run),
         "the imported files", "each file is either as it was or written whole",
     )
     if problems:

@@ -1031,9 +1031,11 @@ def import_command(
     """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
 
     Columns: Ref, SCR Ref, Action, Lead agency, Target date, Progress, and a Theme
-    column or theme headings between the tables; Status and Progress date are used
-    when present. A narrative starting "Complete." makes the action complete, any
-    other in-progress, none open. Existing actions are never overwritten.
+    column or theme headings between the tables; Status, Progress date, Signed off,
+    Withdrawn reason, Target history and Progress authors are used when present (cap
+    report --format csv writes them all). A narrative starting "Complete." makes the
+    action complete, any other in-progress, none open. Existing actions are never
+    overwritten, and nothing is written that cap validate would reject.
 
     \b
     Examples:

@@ -139,8 +139,46 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+def _undecodable(value: str) -> str | None:
+    """None for real text; else the bytes that were not UTF-8, as `\\xff` (for the message)."""
+    try:
+        value.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        bad = [ord(c) for c in value if 0xD800 <= ord(c) <= 0xDFFF]
+        shown = "".join(f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}" for c in bad[:4])
+        return shown + ("..." if len(bad) > 4 else "")
+
+
+def _refuse_undecodable_text(ctx: typer.Context) -> None:
+    """Every command: a text argument or option that is not valid Unicode (bytes that are
+    not UTF-8 reach Python as surrogate escapes) is a usage mistake, one line, exit 2,
+    before anything is read or written. Paths (`--data`, `-o`, import's FILE) are not
+    text: any name the file system allows is kept."""
+    name = ctx.invoked_subcommand
+    command = ctx.command.get_command(ctx, name) if name else None
+    if command is None or command.callback is None:
+        return
+    inner = command.callback
+
+    def checked(**params):
+        for param in command.params:
+            value = params.get(param.name)
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                bad = _undecodable(item) if isinstance(item, str) else None
+                if bad is not None:
+                    long = [o for o in param.opts if o.startswith("--")]
+                    shown = (long or param.opts)[0] if param.param_type_name == "option" else (param.metavar or param.name.upper())
+                    fail(f"{shown}: not valid text: it holds bytes that are not UTF-8 ({bad}); "
+                         "check the encoding of the terminal or script (nothing was read or written)", 2)
+        return inner(**params)
+
+    command.callback = checked
+
+
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     data: Annotated[
         Optional[Path],
         typer.Option("--data", metavar="DIR", help="The data folder (else $CAP_DATA, else the nearest data/ upward)."),
@@ -151,6 +189,7 @@ def main_options(
 ) -> None:
     """Keep a Serious Case Review composite action plan as plain text under git."""
     _state.data = data
+    _refuse_undecodable_text(ctx)
 
 
 # Options shared by the commands that select actions (list, report, ...).
@@ -727,7 +766,7 @@ def report_command(
     """
     from cap.dates import today
     from cap.reports import ReportError, format_for_path, normalise_format, render
-    from cap.store import atomic_write
+    from cap.store import write_output
 
     try:
         fmt = normalise_format(format) if format else format_for_path(output) if output else "md"
@@ -746,7 +785,7 @@ def report_command(
         typer.echo(text, nl=False)
         return
     try:
-        atomic_write(output, text)
+        write_output(output, text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     typer.echo(f"wrote {output}: {len(report.rows)} actions, as of {report.as_of_text}", err=True)
@@ -892,7 +931,7 @@ def merge_driver_command(
       echo 'data/actions/*.yaml merge=cap' >> .gitattributes
     """
     from cap.history import GitError, line_merge, merge_texts
-    from cap.store import atomic_write
+    from cap.store import write_output
 
     for path in (base, ours, theirs):
         if not path.is_file():
@@ -902,7 +941,7 @@ def merge_driver_command(
     what = f"action {result.ref}" if result.ref else "an action file"
     if result.text is None:
         try:
-            atomic_write(ours, line_merge(base, ours, theirs))
+            write_output(ours, line_merge(base, ours, theirs))
             left = "git's line-by-line merge with conflict markers is in the file"
         except GitError as exc:
             left = f"the file is left as our version ({exc})"
@@ -910,7 +949,7 @@ def merge_driver_command(
             typer.echo(f"cap: merge conflict in {what}: {conflict}", err=True)
         typer.echo(f"cap: {what} not merged: {left}; resolve it, then run `cap validate`", err=True)
         raise typer.Exit(1)
-    atomic_write(ours, result.text)
+    write_output(ours, result.text)
     if result.conflicts:
         for conflict in result.conflicts:
             typer.echo(f"cap: merge conflict in {what}: {conflict}", err=True)
@@ -996,9 +1035,11 @@ def import_command(
     """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
 
     Columns: Ref, SCR Ref, Action, Lead agency, Target date, Progress, and a Theme
-    column or theme headings between the tables; Status and Progress date are used
-    when present. A narrative starting "Complete." makes the action complete, any
-    other in-progress, none open. Existing actions are never overwritten.
+    column or theme headings between the tables; Status, Progress date, Signed off,
+    Withdrawn reason, Target history and Progress authors are used when present (cap
+    report --format csv writes them all). A narrative starting "Complete." makes the
+    action complete, any other in-progress, none open. Existing actions are never
+    overwritten, and nothing is written that cap validate would reject.
 
     \b
     Examples:
@@ -1012,17 +1053,23 @@ def import_command(
 
     if format not in IMPORT_FORMATS:
         fail(f"unknown format {format!r}; choose from {', '.join(IMPORT_FORMATS)}", 2)
+    now = today()
     try:
-        day = parse_date(progress_date) if progress_date is not None else today()
+        day = parse_date(progress_date) if progress_date is not None else now
     except DateError as exc:
         fail(f"--progress-date: {exc}", 2)
+    if day > now:
+        fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
+             "record what has happened, not what is planned")
     if file.is_dir():
         fail(f"{file} is a folder: name the file to import", 2)
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()
-    outcome, problems = import_plan(
-        folder, file, progress_date=day, update=update, add_themes=add_themes, kind=format, dry_run=dry_run
+    outcome, problems = _write(
+        lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
+                            kind=format, dry_run=dry_run),
+        "the imported files", "each file is either as it was or written whole",
     )
     if problems:
         report_problems(problems)

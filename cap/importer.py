@@ -3,16 +3,19 @@
 A plan is a table with the columns boards use - Ref, SCR Ref, Action, Lead agency,
 Target date, Progress - and a theme for each row: a Theme column, or theme heading
 lines between the tables (a row with only its first cell filled). Optional columns:
-Status (used instead of the "Complete." rule) and Progress date (used instead of the
-date given for the narratives). Any other column (BRAG, ...) is ignored and named.
+Status (used instead of the "Complete." rule), Progress date (used instead of the
+date given for the narratives), and what `cap report --format csv` adds so that an
+action comes back whole (cap/reports/csv.py): Signed off, Withdrawn reason, Target
+history, Progress authors. Any other column (BRAG, ...) is ignored and named.
 
     >>> outcome, problems = import_plan(data_dir, Path("plan.csv"),       # doctest: +SKIP
-    ...                                 progress_date=dt.date(2017, 1, 31))
+    ...                                 progress_date=dt.date(2017, 1, 31), today=dt.date(2017, 7, 1))
     >>> [a.ref for a in outcome.created]                                   # doctest: +SKIP
     ['1.1', '1.2', ...]
 
-All or nothing: every row is read, mapped and validated first; any problem (each a
-`Problem` naming the file and its line, or row for a CSV) means nothing is written.
+All or nothing: every row is read, mapped and validated first, then the files it would
+write go through `cap validate`'s checks (cap/checks.py, as of `today`); any problem
+(each a `Problem` naming the file and its line, or row for a CSV) means nothing is written.
 Existing actions are never overwritten; with `update`, a narrative their log does not
 hold yet is appended as a new dated progress entry.
 """
@@ -30,7 +33,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from cap.dates import DateError, parse_date, parse_target
-from cap.models import STATUSES, Action, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile
+from cap.models import STATUSES, Action, ProgressEntry, Scr, ScrsFile, SignOff, TargetRevision, Theme, ThemesFile
 from cap.problems import Problem
 
 #: A plan file larger than this is not a plan (a 22-action plan is about 10 kB).
@@ -48,10 +51,14 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "status": ("Status", ("status",)),
     "progress_date": ("Progress date", ("progress date",)),
     "progress": ("Progress", ("progress", "progress update")),
+    "signed_off": ("Signed off", ("signed off", "sign off", "sign-off")),
+    "withdrawn_reason": ("Withdrawn reason", ("withdrawn reason", "reason withdrawn", "withdrawal reason")),
+    "target_history": ("Target history", ("target history", "target date history")),
+    "authors": ("Progress authors", ("progress authors", "progress author")),
 }
 REQUIRED = ("ref", "scr", "action", "lead", "target", "progress")
 #: Cells a run-on row may add to (the prototype joins every non-empty cell).
-_JOINED = ("scr", "action", "lead", "target", "status", "progress_date", "progress")
+_JOINED = ("scr", "action", "lead", "target", "status", "progress_date", "progress", "withdrawn_reason")
 
 _REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
 _REF_LIKE = re.compile(r"^\d+(\.\d+)+$")
@@ -60,6 +67,11 @@ _AND_ALL = re.compile(r"\(\s*and\s+all\s*\)", re.IGNORECASE)
 _CASE_PREFIX = re.compile(r"^case\s+", re.IGNORECASE)
 _COMPLETE = re.compile(r"^complete(?:d)?\s*(?:[.:!]|$)", re.IGNORECASE)
 _LOG_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): (.*\S.*)$")
+_AUTHOR_LINE = re.compile(r"^(\d+): (.*)$")
+_REVISION_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): (\S+) -> (\S+): (.*)$")
+_SIGNED_OFF = re.compile(r"^(\S+) by (.*\S.*)$", re.DOTALL)
+#: A line that starts with this continues the value on the line before (cap/reports/csv.py).
+_CONTINUATION = "  "
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _STATUS_WORDS = {"completed": "complete", "done": "complete", "not-started": "open"}
@@ -426,37 +438,117 @@ def parse_status(text: str) -> str:
     return word
 
 
-def parse_progress(text: str, date: dt.date, date_given: bool) -> list[ProgressEntry]:
+def _lines(text: str, head: re.Pattern, what: str, *, strict: bool) -> list[tuple[re.Match, str]] | None:
+    """Split a cell into values, each starting with a line `head` matches; a line that starts
+    with two spaces continues the value before it (the spaces dropped). Returns each value's
+    match and its whole text from the first line's last group on (None if the first line
+    does not match). Another line continues the value as written unless `strict`."""
+    values: list[tuple[re.Match, list[str]]] = []
+    for line in text.split("\n"):
+        if line.startswith(_CONTINUATION) and values:
+            values[-1][1].append(line[len(_CONTINUATION):])
+            continue
+        m = head.match(line)
+        if m:
+            values.append((m, [m.group(m.lastindex)]))
+        elif not values:
+            return None
+        elif strict:
+            raise ValueError(f"{what}: line {_clip(line)!r} is not in the form cap report writes "
+                             "(a value on several lines continues on lines indented by two spaces)")
+        else:
+            values[-1][1].append(line)
+    return [(m, "\n".join(parts)) for m, parts in values]
+
+
+def parse_authors(text: str) -> dict[int, str]:
+    """`1: MEO` lines (as `cap report --format csv` writes them) -> {entry number: author}."""
+    if not text:
+        return {}
+    values = _lines(text, _AUTHOR_LINE, "Progress authors", strict=True)
+    if values is None:
+        raise ValueError(f"Progress authors: {_clip(text)!r} is not `N: name` lines (N: the entry's place in Progress)")
+    authors: dict[int, str] = {}
+    for m, name in values:
+        number = int(m.group(1))
+        if number in authors:
+            raise ValueError(f"Progress authors: entry {number} is given two authors")
+        if not name.strip():
+            raise ValueError(f"Progress authors: entry {number} has an empty name")
+        authors[number] = name.strip()
+    return authors
+
+
+def parse_progress(
+    text: str, date: dt.date, date_given: bool, authors: dict[int, str] | None = None
+) -> list[ProgressEntry]:
     """A narrative -> one entry dated `date`; a whole log (`YYYY-MM-DD: text` an entry) -> its entries.
 
     A log is what `cap report --format csv --full` writes: each entry starts a line with
-    its ISO date; a line that does not continues the entry before it. A cell is read as a
-    log only when its first line starts with a date and either its last entry is dated
-    the row's Progress date, or (with no Progress date) it holds two entries or more; so
-    a narrative that merely starts with a date keeps its words and the paper's date.
+    its ISO date; a line starting with two spaces continues the entry before it (so does
+    any other line not starting with a date, as older files wrote them). A cell is read as
+    a log only when its first line starts with a date and either its last entry is dated
+    the row's Progress date, or (with no Progress date) it holds two entries or more; so a
+    narrative that merely starts with a date keeps its words and the paper's date.
+    `authors` (from Progress authors) names entries by their place in the cell, from 1.
     """
     if not text:
+        if authors:
+            raise ValueError("Progress authors: there is no progress to give authors to")
         return []
-    lines = text.split("\n")
-    first = _LOG_LINE.match(lines[0].strip())
-    if first is not None:
-        groups: list[list[str]] = []
-        for line in lines:
-            m = _LOG_LINE.match(line.strip())
-            if m:
-                groups.append([m.group(1), m.group(2).strip()])
-            else:
-                groups[-1][1] += "\n" + line
-        last = groups[-1][0]
-        if (date_given and last == date.isoformat()) or (not date_given and len(groups) > 1):
-            entries = []
-            for day, words in groups:
-                try:
-                    entries.append(ProgressEntry(date=dt.date.fromisoformat(day), text=words.strip()))
-                except ValueError:
-                    raise ValueError(f"Progress: {day!r} is not a real date") from None
-            return sorted(entries, key=lambda e: e.date)
-    return [ProgressEntry(date=date, text=text)]
+    found: list[tuple[str, str]] = [("", text)]
+    logged = _lines(text, _LOG_LINE, "Progress", strict=False)
+    if logged is not None:
+        last = logged[-1][0].group(1)
+        if (date_given and last == date.isoformat()) or (not date_given and len(logged) > 1):
+            found = [(m.group(1), words.strip()) for m, words in logged]
+    authors = authors or {}
+    beyond = [n for n in authors if not 1 <= n <= len(found)]
+    if beyond:
+        held = f"{len(found)} entr{'y' if len(found) == 1 else 'ies'}"
+        raise ValueError(f"Progress authors: there is no entry {beyond[0]} (Progress holds {held})")
+    entries = []
+    for number, (day, words) in enumerate(found, start=1):
+        try:
+            when = dt.date.fromisoformat(day) if day else date
+        except ValueError:
+            raise ValueError(f"Progress: {day!r} is not a real date") from None
+        entries.append(ProgressEntry(date=when, text=words, author=authors.get(number)))
+    return sorted(entries, key=lambda e: e.date)
+
+
+def parse_signed_off(text: str) -> SignOff | None:
+    """`2017-07-20 by SCR Review Group` (a UK date too) -> a SignOff; blank -> None."""
+    if not text:
+        return None
+    m = _SIGNED_OFF.match(text)
+    if m is None:
+        raise ValueError(f"Signed off: {_clip(text)!r} is not `YYYY-MM-DD by WHO`")
+    try:
+        day = parse_date(m.group(1))
+    except DateError as exc:
+        raise ValueError(f"Signed off: {exc}") from None
+    return SignOff(date=day, by=m.group(2).replace("\n" + _CONTINUATION, "\n").strip())
+
+
+def parse_target_history(text: str) -> list[TargetRevision]:
+    """`YYYY-MM-DD: FROM -> TO: reason` lines -> the target revisions, as written."""
+    if not text:
+        return []
+    values = _lines(text, _REVISION_LINE, "Target history", strict=True)
+    if values is None:
+        raise ValueError(f"Target history: {_clip(text)!r} is not `YYYY-MM-DD: FROM -> TO: reason` lines")
+    revisions = []
+    for m, reason in values:
+        try:
+            day = dt.date.fromisoformat(m.group(1))
+            moved = parse_target(m.group(2)), parse_target(m.group(3))
+        except (ValueError, DateError) as exc:
+            raise ValueError(f"Target history: {m.group(0)[:40]!r}: {exc}") from None
+        if not reason.strip():
+            raise ValueError(f"Target history: the revision of {m.group(1)} gives no reason")
+        revisions.append(TargetRevision(date=day, from_=moved[0], to=moved[1], reason=reason.strip()))
+    return revisions
 
 
 def _theme_number(ref: str) -> int:
@@ -504,11 +596,20 @@ def map_record(rec: _Record, progress_date: dt.date, loc: _Located) -> Action | 
             date, date_given = parse_date(cells["progress_date"]), True
         except DateError as exc:
             bad(f"Progress date: {exc}")
+    progress: list[ProgressEntry] = []
     try:
-        progress = parse_progress(cells["progress"], date, date_given)
+        progress = parse_progress(cells["progress"], date, date_given, parse_authors(cells.get("authors", "")))
     except ValueError as exc:
         bad(str(exc))
-        progress = []
+    signed_off, history = None, []
+    try:
+        signed_off = parse_signed_off(cells.get("signed_off", ""))
+    except ValueError as exc:
+        bad(str(exc))
+    try:
+        history = parse_target_history(cells.get("target_history", ""))
+    except ValueError as exc:
+        bad(str(exc))
     if cells.get("status"):
         try:
             status = parse_status(cells["status"])
@@ -524,7 +625,8 @@ def map_record(rec: _Record, progress_date: dt.date, loc: _Located) -> Action | 
     try:
         return Action(
             ref=ref, theme=rec.theme.id, scrs=scrs, all_scrs=all_scrs, action=cells["action"], lead=lead,
-            target_date=target, status=status, progress=progress,
+            target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
+            signed_off=signed_off, target_history=history, progress=progress,
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
@@ -540,6 +642,7 @@ def import_plan(
     source: Path,
     *,
     progress_date: dt.date,
+    today: dt.date,
     update: bool = False,
     add_themes: bool = False,
     kind: str = "auto",
@@ -550,7 +653,8 @@ def import_plan(
     """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
 
     Returns what was (or, with `dry_run`, would be) created and updated, and the
-    problems; when there is any problem nothing is written.
+    problems; when there is any problem nothing is written. Nothing may be dated after
+    `today` (as `cap validate --as-of today` would check).
     """
     from cap.store import plan_lock
 
@@ -562,7 +666,8 @@ def import_plan(
             return ImportOutcome(shown), [Problem(shown, 1, 1, "error", "CAP801", f"cannot read file: {exc.strerror or exc}")]
     with plan_lock(data_dir):
         outcome, problems = prepare_import(
-            data_dir, raw, shown, progress_date=progress_date, update=update, add_themes=add_themes, kind=kind
+            data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
+            kind=kind,
         )
         if not problems and not dry_run:
             apply_import(data_dir, outcome)
@@ -575,11 +680,16 @@ def prepare_import(
     shown: str,
     *,
     progress_date: dt.date,
+    today: dt.date,
     update: bool = False,
     add_themes: bool = False,
     kind: str = "auto",
 ) -> tuple[ImportOutcome, list[Problem]]:
-    """Read, map and validate everything; compute every file to write. Writes nothing."""
+    """Read, map and validate everything; compute every file to write. Writes nothing.
+
+    The files it would write are put through `cap validate`'s checks (as of `today`)
+    first: an error there is reported at the row it came from, and nothing is written.
+    """
     from cap.loader import action_path, load_action_file, load_reference
     from cap.problems import errors
     from cap.query import natural_key
@@ -646,12 +756,70 @@ def prepare_import(
             outcome.unchanged.append((action.ref, "exists, its log already holds this progress"))
         else:
             outcome.unchanged.append((action.ref, "exists, and the file gives no progress for it"))
-        for name in _differences(existing, action):
+        for name in _differences(existing, action, rec.cells):
             outcome.notes.append(f"{action.ref}: {name} differs from the file; not changed")
     if problems or loc.problems:
         return outcome, problems + loc.problems
     outcome.writes = _writes(data_dir, outcome, themes, scrs)
+    rows = {rec.cells["ref"]: rec.row for rec, _action in actions}
+    problems = _would_be_problems(data_dir, outcome, themes, scrs, today, rows, loc)
+    if problems:
+        outcome.writes = []
+        return outcome, problems
     return outcome, []
+
+
+#: Where to put right an error `cap validate` would report in an imported action, by code.
+_HINTS = {
+    "CAP211": "the Signed off cell: YYYY-MM-DD by WHO",
+    "CAP212": "the Withdrawn reason cell",
+}
+
+
+def _would_be_problems(
+    data_dir: Path, outcome: ImportOutcome, themes: list[Theme], scrs: list[Scr], today: dt.date,
+    rows: dict[str, SourceRow], loc: _Located,
+) -> list[Problem]:
+    """Run `cap validate`'s checks on the files the import would write (the reference
+    data as it would be, and each action created or updated); each error in an action is
+    reported at its row. Warnings are left to `cap validate`."""
+    from cap.checks import CHECKS, Context
+    from cap.loader import SCRS_FILE, THEMES_FILE, SourceFile, Sources, action_path, display_path
+    from cap.models import Plan
+    from cap.yamlio import parse
+
+    texts = dict(outcome.writes)
+
+    def source(path: Path, record) -> SourceFile:
+        from cap.store import canonical_text
+
+        text = texts.get(path) or canonical_text(record)
+        return SourceFile(path, display_path(path, data_dir), text.encode("utf-8"), parse(text), record)
+
+    themes_file = ThemesFile(themes=themes + sorted(outcome.new_themes, key=lambda t: t.number))
+    scrs_file = ScrsFile(scrs=scrs + outcome.new_scrs)
+    written = [*outcome.created, *(u.action for u in outcome.updated)]
+    sources = Sources(
+        themes=source(data_dir / THEMES_FILE, themes_file),
+        scrs=source(data_dir / SCRS_FILE, scrs_file),
+        actions=[source(action_path(data_dir, a.ref), a) for a in written],
+    )
+    plan = Plan(themes=themes_file.themes, scrs=scrs_file.scrs, actions=list(written))
+    context = Context(data_dir, today, plan, sources)
+    refs = {s.shown: s.record.ref for s in sources.actions}
+    start = len(loc.problems)
+    others: list[Problem] = []
+    for check in CHECKS:
+        for problem in check(context):
+            if not problem.is_error:
+                continue
+            ref = refs.get(problem.path)
+            if ref is None:
+                others.append(problem)
+                continue
+            hint = _HINTS.get(problem.code)
+            loc.add(rows.get(ref), problem.code, f"{ref}: {problem.message}" + (f" ({hint})" if hint else ""))
+    return others + loc.problems[start:]
 
 
 def _settle_new_themes(book: _ThemeBook, themes: list[Theme], loc: _Located) -> list[Theme]:
@@ -685,9 +853,12 @@ def _new_entries(existing: Action, imported: Action, rec: _Record, loc: _Located
     return added
 
 
-def _differences(existing: Action, imported: Action) -> list[str]:
+def _differences(existing: Action, imported: Action, columns: Iterable[str] = ()) -> list[str]:
+    """What differs, of the fields the file gives (the optional columns only when present)."""
     names = {"theme": "theme", "action": "action text", "lead": "lead agency", "target_date": "target date",
              "status": "status", "scrs": "SCR Ref", "all_scrs": "SCR Ref (All)"}
+    optional = {"signed_off": "sign-off", "withdrawn_reason": "withdrawn reason", "target_history": "target history"}
+    names.update({key: label for key, label in optional.items() if key in columns})
     out = [label for key, label in names.items() if getattr(existing, key) != getattr(imported, key)]
     return list(dict.fromkeys(out))
 

@@ -82,7 +82,9 @@ class SignOff(_Record):
 class Action(_Record):
     """One action of the plan: `data/actions/<ref>.yaml`."""
 
-    _always: ClassVar[frozenset[str]] = frozenset({"scrs", "progress"})
+    #: `scrs: []` says "no case" on purpose; an empty log is left out, so that the first entry
+    #: only adds lines (`progress:` and the entry), like every later one.
+    _always: ClassVar[frozenset[str]] = frozenset({"scrs"})
 
     ref: Ref
     theme: Id

@@ -13,8 +13,11 @@ the `filelock` package: portable to Windows, macOS and Linux.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import secrets
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -74,10 +77,23 @@ def plan_lock(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` whole or not at all: temp file, fsync, os.replace."""
+    """Write `text` to `path` whole or not at all: temp file, fsync, os.replace.
+
+    The file keeps its mode (and, where allowed, its group); a new file gets the mode any
+    new file gets here (0666 less the umask, or what the folder's default ACL says): the
+    temporary file is created with 0666 and the system applies the umask, so the umask is
+    never read or changed (portable, and safe with threads). `path` itself is replaced:
+    for a path a person chose, which may be a link or a device, see `write_output`.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        existing = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        existing = None
+    fd, tmp = _create_temp(path)
+    try:
+        if existing is not None and stat.S_ISREG(existing.st_mode):
+            _copy_mode(fd, tmp, existing)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -88,6 +104,61 @@ def atomic_write(path: Path, text: str) -> None:
             os.unlink(tmp)
         raise
     _fsync_directory(path.parent)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a file a person named (`cap report -o FILE`), as a shell redirection would.
+
+    A link is followed: the file it leads to is replaced atomically (keeping its mode), and
+    the link stays a link. Anything that is not a regular file - a FIFO, a device such as
+    /dev/null or /dev/stdout, a process substitution - is opened and written in place,
+    never replaced: replacing it would put a regular file where the device or pipe was.
+    Raises OSError (a folder, /dev/full, no permission ...) with nothing replaced.
+    """
+    try:
+        info = os.stat(path)  # through links
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # nothing there yet, or a link to a file still to be made
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_in_place(Path(path), text)
+        return
+    atomic_write(Path(os.path.realpath(path)), text)
+
+
+def _write_in_place(path: Path, text: str) -> None:
+    """Open what is there (a pipe, a device) and write to it; no temp file, no replace."""
+    data = text.encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file beside `path`, made with mode 0666 so the umask applies."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
+
+
+def _copy_mode(fd: int, tmp: str, existing: os.stat_result) -> None:
+    """Give the new file the old one's group (where allowed) and permission bits."""
+    if hasattr(os, "fchown") and existing.st_gid != os.fstat(fd).st_gid:
+        with contextlib.suppress(OSError):  # not a member of that group: keep ours
+            os.fchown(fd, -1, existing.st_gid)
+    mode = stat.S_IMODE(existing.st_mode)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # pragma: no cover - Windows (only the read-only bit means anything there)
+        os.chmod(tmp, mode)
 
 
 def _fsync_directory(folder: Path) -> None:

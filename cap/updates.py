@@ -184,7 +184,8 @@ def close(
     date: dt.date | None = None,
     author: str | None = None,
 ) -> Action | Refusal:
-    """Sign a complete action off: status `closed`, who signed it off and when."""
+    """Sign a complete action off: status `closed`, who signed it off and when (never
+    before the log's latest entry, nor after today)."""
     missing_by = by is None or not by.strip()
     refusal = _first_refusal(
         Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else None,
@@ -196,6 +197,13 @@ def close(
     day = _day(date, today, "sign-off date")
     if isinstance(day, Refusal):
         return day
+    latest = action.latest_progress
+    if latest is not None and day < latest.date:
+        # The file does not record which entry made the action complete, so the bound is
+        # the latest entry: a sign-off follows the work it signs off (and its entry ends the log).
+        return Refusal(f"cannot close {action.ref} on {day.isoformat()}: its latest progress entry is dated "
+                       f"{latest.date.isoformat()}, and a sign-off comes after the work it signs off "
+                       f"(give --date {latest.date.isoformat()} or later)", 1)
     return _logged(action, day, f"Signed off by {by}; closed.", author,
                    status="closed", signed_off=SignOff(date=day, by=by))
 

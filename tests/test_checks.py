@@ -82,7 +82,7 @@ BOMB = "\n".join(
         ("", "data/actions/1.2.yaml:1:1: error: CAP004 file is empty"),
         (b"ref: '1.2'\naction: caf\xe9\n", "data/actions/1.2.yaml:2:12: error: CAP002 not UTF-8 text"),
         ("- a list\n", "data/actions/1.2.yaml:1:1: error: CAP005 expected a mapping of keys, found a list"),
-        (canonical_action("1.2") + "status: closed\n", "data/actions/1.2.yaml:12:1: error: CAP006 duplicate key 'status' (first at line 10)"),
+        (canonical_action("1.2") + "status: closed\n", "data/actions/1.2.yaml:11:1: error: CAP006 duplicate key 'status' (first at line 10)"),
         (action_yaml("1.2", action="!!python/object/apply:os.system ['echo hi']"), "data/actions/1.2.yaml:5:9: error: CAP007 tag !!python/object/apply:os.system is not allowed"),
         (BOMB, "data/actions/1.2.yaml:1:4: error: CAP008 anchors and aliases (&, *) are not allowed"),
         (action_yaml("1.2", targt_date="2017-01-01"), "data/actions/1.2.yaml:10:1: error: CAP101 unknown key `targt_date` (did you mean `target_date`?)"),

@@ -32,8 +32,12 @@ def test_add_takes_the_next_free_number_and_prints_ref_and_file(data_copy):
     }
     assert (data_copy / "actions" / "1.5.yaml").read_text() == (
         "ref: '1.5'\ntheme: curiosity\nscrs: []\nall_scrs: false\naction: Audit the use of chronologies.\n"
-        "lead:\n- NSCB\ntarget_date: 2017-12-01\nstatus: open\nprogress: []\n"
+        "lead:\n- NSCB\ntarget_date: 2017-12-01\nstatus: open\n"
     )
+    # its first progress entry only adds lines
+    assert Cap(data_copy)("progress", "1.5", "First.", "--date", "2017-07-01").exit_code == 0
+    assert (data_copy / "actions" / "1.5.yaml").read_text().endswith(
+        "status: open\nprogress:\n- date: 2017-07-01\n  text: First.\n")
     assert Cap(data_copy)("add", *BASIC).stdout == "added 1.6 (data/actions/1.6.yaml)\n"
     # theme 4 ends at 4.11; found by an alias
     assert Cap(data_copy)("add", *BASIC[2:], "--theme", "management-grip").stdout.startswith("added 4.12 ")

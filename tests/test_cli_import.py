@@ -277,10 +277,10 @@ def test_csv_with_theme_headings_and_no_theme_column(repo, tmp_path):
 
 def test_column_names_any_case_status_and_progress_date_columns_used_extra_ignored(repo, tmp_path):
     raw = (
-        "THEME,ref,scr ref,ACTION,Lead Agency,target date,BRAG,Status,Progress Date,progress\r\n"
-        "curiosity,1.1,D,Act.,NSCB,01/06/17,Red,in-progress,2017-03-15,Complete. Not really.\r\n"
-        "curiosity,1.2,D,Act.,NSCB,01/06/17,Green,Closed,15/03/17,Signed off.\r\n"
-        "curiosity,1.3,D,Act.,NSCB,01/06/17,Amber,,,Begun.\r\n"
+        "THEME,ref,scr ref,ACTION,Lead Agency,target date,BRAG,Status,Progress Date,progress,SIGNED OFF\r\n"
+        "curiosity,1.1,D,Act.,NSCB,01/06/17,Red,in-progress,2017-03-15,Complete. Not really.,\r\n"
+        "curiosity,1.2,D,Act.,NSCB,01/06/17,Green,Closed,15/03/17,Signed off.,20/03/17 by SCR Review Group\r\n"
+        "curiosity,1.3,D,Act.,NSCB,01/06/17,Amber,,,Begun.,\r\n"
     ).encode()
     result = run_import(repo, write(tmp_path, "plan.csv", raw))
     assert result.exit_code == 0, result.output
@@ -288,6 +288,7 @@ def test_column_names_any_case_status_and_progress_date_columns_used_extra_ignor
     a, b, c = loaded(repo).actions
     assert (a.status, a.progress[0].date) == ("in-progress", dt.date(2017, 3, 15))
     assert (b.status, b.progress[0].date) == ("closed", dt.date(2017, 3, 15))
+    assert (b.signed_off.date, b.signed_off.by) == (dt.date(2017, 3, 20), "SCR Review Group")
     assert (c.status, c.progress[0].date) == ("in-progress", dt.date(2017, 1, 31))
 
 
@@ -301,6 +302,12 @@ def report_csv(data_dir, *, full: bool = False) -> bytes:
     return result.stdout.encode("utf-8")
 
 
+def validates(data: Path) -> None:
+    """`cap validate --strict` accepts the folder (as of the tests' fixed day)."""
+    result = Cap(data)("validate", "--strict", "--as-of", "2017-07-01")
+    assert result.exit_code == 0, result.stdout
+
+
 @pytest.mark.parametrize("full", [False, True])
 def test_report_csv_round_trip_gives_the_same_action_files(repo, tmp_path, full):
     source = write(tmp_path, "report.csv", report_csv(DATA, full=full))
@@ -308,28 +315,56 @@ def test_report_csv_round_trip_gives_the_same_action_files(repo, tmp_path, full)
     result = Cap(repo)("import", str(source), "--progress-date", "2020-01-01")  # the file's dates win
     assert result.exit_code == 0, result.output
     assert action_files(repo) == action_files(DATA)
+    validates(repo)
 
 
-def test_full_report_round_trip_keeps_every_entry_and_status(repo, tmp_path, data_copy):
-    path = data_copy / "actions" / "4.4.yaml"
-    text = path.read_text().replace("status: in-progress", "status: closed")
-    path.write_text(text + "- date: 2017-03-31\n  text: |-\n    Second entry,\n    on two lines.\n"
-                    "- date: 2017-06-30\n  text: Third entry.\n")
-    path = data_copy / "actions" / "1.3.yaml"
-    text = path.read_text().replace("status: in-progress", "status: withdrawn")
-    path.write_text(text + "- date: 2017-02-01\n  text: Withdrawn.\n  author: SCR Review Group\n")
-    original = loaded(data_copy)
+def test_full_report_round_trip_keeps_every_field_validate_needs(repo, tmp_path, data_copy, fixed_today):
+    """The reviewer's round trip: close, withdraw, retarget, authors and a text on several
+    lines; the full CSV imported into a fresh `cap init` gives the same files, and they validate."""
+    cap = Cap(data_copy)
+    for args in (
+        ["close", "2.4", "--by", "SCR Review Group", "--date", "2017-03-20", "--author", "Business manager"],
+        ["withdraw", "1.4", "--reason", "Superseded by 1.5.\n2017-05-01: not a date line", "--date", "2017-04-01"],
+        ["retarget", "4.4", "2017-09-01", "--reason", "Awaiting the MASH evaluation.", "--date", "2017-02-15"],
+        ["retarget", "4.4", "ongoing", "--reason", "Now annual.", "--date", "2017-05-02", "--author", "MEO"],
+        ["progress", "4.4", "Second entry,\n2017-06-30: on two lines (not a date).", "--date", "2017-03-31",
+         "--author", "Pat (Police)"],
+        ["progress", "4.4", "Third entry (with words in brackets).", "--date", "2017-06-30"],
+    ):
+        assert cap(*args).exit_code == 0, args
+    validates(data_copy)
     source = write(tmp_path, "report.csv", report_csv(data_copy, full=True))
-    assert run_import(repo, source).exit_code == 0
+    result = run_import(repo, source)
+    assert result.exit_code == 0, result.output
+    assert action_files(repo) == action_files(data_copy)  # byte for byte: nothing lost, nothing added
+    validates(repo)
     again = loaded(repo)
-    assert [a.to_data() for a in again.actions if a.ref != "1.3"] == [
-        a.to_data() for a in original.actions if a.ref != "1.3"]
-    assert [e.text for e in again.action("4.4").progress][1:] == ["Second entry,\non two lines.", "Third entry."]
-    assert again.action("4.4").status == "closed"
-    # an author cannot be told apart from words in brackets: it stays in the text
-    latest = again.action("1.3").progress[-1]
-    assert (again.action("1.3").status, latest.text, latest.author) == (
-        "withdrawn", "Withdrawn. (SCR Review Group)", None)
+    assert again.action("2.4").signed_off.by == "SCR Review Group"
+    assert again.action("1.4").withdrawn_reason == "Superseded by 1.5.\n2017-05-01: not a date line"
+    assert [r.to for r in again.action("4.4").target_history] == [dt.date(2017, 9, 1), "ongoing"]
+    log = again.action("4.4").progress
+    assert [(e.text, e.author) for e in log[-3:]] == [
+        ("Second entry,\n2017-06-30: on two lines (not a date).", "Pat (Police)"),
+        ("Target date revised from 2017-09-01 to ongoing: Now annual.", "MEO"),
+        ("Third entry (with words in brackets).", None),
+    ]
+
+
+def test_the_reviewers_round_trip_as_real_processes(tmp_path, data_copy):
+    """close, withdraw, report --full -o f.csv, then import into a fresh cap init: validate passes."""
+    data = str(data_copy)
+    assert run_cap("--data", data, "close", "2.4", "--by", "SCR Review Group", "--date", "2017-07-20").returncode == 0
+    assert run_cap("--data", data, "withdraw", "1.4", "--reason", "Superseded.", "--date", "2017-07-20").returncode == 0
+    out = tmp_path / "f.csv"
+    made = run_cap("--data", data, "report", "--format", "csv", "--full", "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert run_cap("init", str(tmp_path / "fresh")).returncode == 0
+    fresh = str(tmp_path / "fresh" / "data")
+    imported = run_cap("--data", fresh, "import", str(out), "--progress-date", "2017-01-31")
+    assert imported.returncode == 0, imported.stderr
+    checked = run_cap("--data", fresh, "validate", "--strict")
+    assert checked.returncode == 0, checked.stdout
+    assert action_files(tmp_path / "fresh" / "data") == action_files(data_copy)
 
 
 # ------------------------------------------------------------------ dry run, existing refs, --update

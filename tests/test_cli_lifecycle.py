@@ -133,6 +133,9 @@ def test_git_diff_of_a_close(repo, fixed_today):  # noqa: F811
         (["2.4", "--by", ""], 2, "who signed it off?"),
         (["2.4", "--by", "SCR Review Group", "--date", "2017-07-02"], 1, "sign-off date 2017-07-02 is after today"),
         (["2.4", "--by", "SCR Review Group", "--date", "tomorrow"], 2, "--date: 'tomorrow' is not a"),
+        (["2.4", "--by", "X", "--date", "2016-01-01"], 1,  # before its "Complete." entry of 2017-01-31
+         "cannot close 2.4 on 2016-01-01: its latest progress entry is dated 2017-01-31, and a sign-off comes "
+         "after the work it signs off (give --date 2017-01-31 or later)"),
     ],
 )
 def test_close_refusals(data_copy, fixed_today, args, code, message):

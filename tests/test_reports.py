@@ -199,7 +199,8 @@ def test_format_names_and_extensions():
 
 def test_csv_contract_reads_back(plan):
     text = render(build_report(plan, Filters(), D(2017, 7, 1)), "csv")
-    assert text.startswith("\ufeffTheme,Ref,SCR Ref,Action,Lead agency,Target date,Status,BRAG,Progress date,Progress\n")
+    assert text.startswith("\ufeffTheme,Ref,SCR Ref,Action,Lead agency,Target date,Status,BRAG,Progress date,Progress,"
+                           "Signed off,Withdrawn reason,Target history,Progress authors\n")
     assert "\r" not in text
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0]) == list(csv_format.COLUMNS)
@@ -213,6 +214,7 @@ def test_csv_contract_reads_back(plan):
         assert row["Theme"] == plan.theme(action.theme).title
         assert row["Progress"] == action.progress[-1].text
         assert row["Progress date"] == action.progress[-1].date.isoformat()
+        assert row["Signed off"] == row["Withdrawn reason"] == row["Target history"] == row["Progress authors"] == ""
     assert by_ref["4.2"]["Target date"] == "ongoing" and by_ref["1.1"]["Target date"] == "2017-06-01"
     assert by_ref["1.1"]["BRAG"] == "Red" and by_ref["2.4"]["Status"] == "complete"
 
@@ -223,8 +225,9 @@ def test_csv_full_log_one_entry_a_line():
     gone = make("1.2", status="withdrawn", progress=())
     report = build_report(Plan(THEMES, [], [action, gone]), Filters(), D(2017, 3, 1), full=True)
     rows = list(csv.reader(io.StringIO(render(report, "csv").removeprefix("\ufeff"))))
-    assert rows[1][8:] == ["2017-02-01", '2017-01-01: First, "quoted".\n2017-02-01: Second. (MEO)']
-    assert rows[2][7:] == ["", "", ""]                           # withdrawn: no BRAG, no progress
+    # the author has its own column, by the entry's place in the log: never mixed into the text
+    assert rows[1][8:] == ["2017-02-01", '2017-01-01: First, "quoted".\n2017-02-01: Second.', "", "", "", "2: MEO"]
+    assert rows[2][7:] == ["", "", "", "", "", "", ""]           # withdrawn: no BRAG, no progress
 
 
 def test_json_holds_the_same_content(plan):

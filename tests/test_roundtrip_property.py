@@ -100,10 +100,7 @@ def test_a_progress_entry_only_adds_lines(action, text):
     last = max([e.date for e in action.progress], default=dt.date(2000, 1, 1))
     after = add_progress(action, text, today=dt.date(2031, 1, 1), date=max(last, dt.date(2030, 12, 31)))
     before_text, after_text = canonical_text(action), canonical_text(after)
-    if action.progress:
-        assert after_text.startswith(before_text)
-    else:  # `progress: []` becomes `progress:` and the entry
-        assert after_text.startswith(before_text[: -len("progress: []\n")] + "progress:\n")
+    assert after_text.startswith(before_text)  # the first entry too: `progress:` is added, not changed
 
 
 def test_one_date_object_used_twice_is_written_twice_not_aliased():

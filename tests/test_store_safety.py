@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -118,18 +121,58 @@ def test_the_lock_is_outside_the_data_folder(data_copy, fixed_today):
     assert data_copy.resolve() not in lock.resolve().parents
 
 
-def test_a_held_lock_times_out_with_one_line(data_copy, fixed_today, monkeypatch):
-    from filelock import FileLock
+#: Another process holding the data folder's lock until its standard input closes.
+HOLD_LOCK = (
+    "import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+    "print('held', flush=True); sys.stdin.read()"
+)
 
+
+@contextlib.contextmanager
+def lock_held_elsewhere(data_dir):
+    """The lock taken by another process (as another cap would), released on leaving."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(cap.store.lock_path(data_dir))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"  # it has the lock: no sleeping, no timing
+        yield
+    finally:
+        holder.stdin.close()
+        holder.wait()
+
+
+WRITES = {
+    "progress": ("progress", "4.4", "x"),
+    "retarget": ("retarget", "4.4", "2017-12-01", "--reason", "Later."),
+    "close": ("close", "2.4", "--by", "SCR Review Group"),
+    "add": ("add", "-t", "curiosity", "-a", "Audit.", "--lead", "NSCB", "--target-date", "ongoing"),
+    "fmt": ("fmt",),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_held_lock_times_out_with_one_line(data_copy, fixed_today, monkeypatch, name):
+    """Each write waits for the lock another process holds: if it stopped taking the lock, it would write."""
     monkeypatch.setattr(cap.store, "LOCK_TIMEOUT_SECONDS", 0.1)
-    before = (data_copy / "actions" / "4.4.yaml").read_bytes()
-    other = FileLock(str(cap.store.lock_path(data_copy)))
-    with other.acquire():
-        # filelock is re-entrant within a process for the same object only; a second
-        # FileLock object on the same path in the same thread is refused on POSIX and Windows.
-        result = Cap(data_copy)("progress", "4.4", "x")
-    if result.exit_code == 0:  # pragma: no cover - a platform where the lock is per process
-        pytest.skip("this platform's lock is re-entrant within one process")
+    (data_copy / "actions" / "1.1.yaml").write_text(  # something for fmt to do
+        (data_copy / "actions" / "1.1.yaml").read_text().replace("status: in-progress", "status:  in-progress"))
+    before = {p.name: p.read_bytes() for p in (data_copy / "actions").iterdir()}
+    with lock_held_elsewhere(data_copy):
+        result = Cap(data_copy)(*WRITES[name])
+    assert result.exit_code == 1, result.output
+    assert "another cap is writing to" in result.stderr and "gave up after 0 s" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in (data_copy / "actions").iterdir()} == before
+    assert Cap(data_copy)(*WRITES[name]).exit_code == 0  # and once it is free, the same write lands
+
+
+def test_a_held_lock_stops_an_import(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(cap.store, "LOCK_TIMEOUT_SECONDS", 0.1)
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Theme,Ref,SCR Ref,Action,Lead agency,Target date,Progress\n"
+                    "curiosity,1.9,D,Act.,NSCB,01/06/17,Begun.\n")
+    with lock_held_elsewhere(data_copy):
+        result = Cap(data_copy)("import", str(plan), "--progress-date", "2017-01-31")
     assert result.exit_code == 1
-    assert "another cap is writing to" in result.stderr and "gave up after 0 s" in result.stderr and result.stderr.count("\n") == 1
-    assert (data_copy / "actions" / "4.4.yaml").read_bytes() == before
+    assert "another cap is writing to" in result.stderr
+    assert not (data_copy / "actions" / "1.9.yaml").exists()

@@ -151,6 +151,19 @@ def test_close_only_a_complete_action(start):
     assert after.progress[-1].date == D(2017, 6, 20)
 
 
+def test_close_is_never_dated_before_the_latest_entry():
+    action = make("complete")  # its latest entry is dated 2017-05-01
+    refused = close(action, "SCR Review Group", today=TODAY, date=D(2017, 4, 30))
+    assert isinstance(refused, Refusal) and refused.exit_code == 1
+    assert refused.message == (
+        "cannot close 4.4 on 2017-04-30: its latest progress entry is dated 2017-05-01, and a sign-off "
+        "comes after the work it signs off (give --date 2017-05-01 or later)"
+    )
+    same_day = close(action, "SCR Review Group", today=TODAY, date=D(2017, 5, 1))
+    assert same_day.progress[-1].text == "Signed off by SCR Review Group; closed."  # the log ends with it
+    assert isinstance(close(make("complete", progress=[]), "Group", today=TODAY, date=D(2000, 1, 1)), Action)
+
+
 def test_close_needs_who():
     assert close(make("complete"), None, today=TODAY).exit_code == 2
     assert close(make("complete"), "", today=TODAY).exit_code == 2

@@ -1,37 +1,73 @@
 """The report as CSV: one row per action, for Excel and for `cap import`.
 
-The contract (`cap import` reads it back):
+The contract (`cap import` reads it back, and rebuilds from it an action `cap validate`
+accepts):
 
 - UTF-8 with a byte order mark, so Excel shows every character as written;
 - rows end with `\\n` (a line feed, no carriage return); a cell holding line breaks is quoted;
 - these columns, in this order: Theme, Ref, SCR Ref, Action, Lead agency, Target date,
-  Status, BRAG, Progress date, Progress;
+  Status, BRAG, Progress date, Progress, Signed off, Withdrawn reason, Target history,
+  Progress authors;
 - Theme is the theme's title; SCR Ref as the source writes it (`D, L`, `All`, `M (and All)`);
   Lead agency joined with `/` (`Health/NSCB`); Target date ISO or `ongoing`; BRAG blank for
   a withdrawn action; Progress date the ISO date of the latest entry (blank if none) and
-  Progress its text; with `--full`, Progress holds the whole log, oldest first, one entry
-  a line as `YYYY-MM-DD: text` with ` (author)` at the end when there is one.
+  Progress its text (a text that itself begins like a log line, `YYYY-MM-DD: `, is written
+  as a one-entry log, `YYYY-MM-DD: YYYY-MM-DD: ...`, so that it reads back as written);
+- with `--full`, Progress holds the whole log, oldest first, one entry per line as
+  `YYYY-MM-DD: text`;
+- Signed off: `YYYY-MM-DD by WHO` (blank if not signed off); Withdrawn reason: the text;
+- Target history: every revision of the target date, oldest first, one a line as
+  `YYYY-MM-DD: FROM -> TO: reason` (FROM and TO ISO dates or `ongoing`);
+- Progress authors: `N: name` for each entry in the Progress cell that has an author, N
+  its place in that cell (1 = the first; without `--full` the one entry is 1). Authors
+  never appear in the Progress text, so words in brackets stay words;
+- in Progress (with `--full`), Signed off, Target history and Progress authors, a value
+  holding a line break continues on the next line indented by two spaces: a line that
+  starts with two spaces always continues the one before, so a text line that happens to
+  start with a date is never read as a new entry.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 
-from cap.reports.model import Report, Row, progress_line, target_text
+from cap.dates import format_iso
+from cap.reports.model import Report, Row, target_text
 
 COLUMNS = (
     "Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "BRAG",
-    "Progress date", "Progress",
+    "Progress date", "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors",
 )
 BOM = "\ufeff"
+#: What begins each continuation line of a value that holds line breaks.
+CONTINUATION = "  "
+
+
+def continued(text: str) -> str:
+    """A value on lines: each line after the first indented by two spaces."""
+    return text.replace("\n", "\n" + CONTINUATION)
+
+
+#: What `cap import` takes for the first line of a log (importer._LOG_LINE).
+_LOG_START = re.compile(r"^\d{4}-\d{2}-\d{2}: .*\S")
+
+
+def logged(entry) -> str:
+    return f"{entry.date.isoformat()}: {continued(entry.text)}"
 
 
 def cells(report: Report, row: Row) -> list[str]:
+    entries = row.progress if report.full else ((row.latest,) if row.latest else ())
     if report.full:
-        progress = "\n".join(progress_line(e, iso=True) for e in row.progress)
+        progress = "\n".join(logged(e) for e in entries)
+    elif row.latest is None:
+        progress = ""
     else:
-        progress = row.latest.text if row.latest else ""
+        latest = row.latest
+        progress = logged(latest) if _LOG_START.match(latest.text.split("\n", 1)[0]) else latest.text
+    signed = row.signed_off
     return [
         report.theme(row.theme).title,
         row.ref,
@@ -43,6 +79,13 @@ def cells(report: Report, row: Row) -> list[str]:
         row.brag or "",
         row.latest.date.isoformat() if row.latest else "",
         progress,
+        f"{signed.date.isoformat()} by {continued(signed.by)}" if signed else "",
+        row.withdrawn_reason or "",
+        "\n".join(
+            f"{r.date.isoformat()}: {format_iso(r.from_)} -> {format_iso(r.to)}: {continued(r.reason)}"
+            for r in row.target_history
+        ),
+        "\n".join(f"{n}: {continued(e.author)}" for n, e in enumerate(entries, start=1) if e.author),
     ]
 
 

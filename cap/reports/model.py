@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from cap.dates import format_iso, format_uk, shift
-from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff
+from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision
 from cap.query import (
     AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, natural_key, select,
 )
@@ -58,6 +58,8 @@ class Row:
     withdrawn_reason: str | None
     #: Short phrases under the status: overdue days, revised target, no recent progress.
     notes: tuple[str, ...]
+    #: Every revision of the target date, oldest first (the CSV carries them for `cap import`).
+    target_history: tuple[TargetRevision, ...] = ()
 
     @property
     def lead_label(self) -> str:
@@ -281,6 +283,7 @@ def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bo
         signed_off=action.signed_off,
         withdrawn_reason=action.withdrawn_reason,
         notes=tuple(notes),
+        target_history=tuple(action.target_history),
     )
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from cap.loader import ACTIONS_DIR, SCRS_FILE, SourceFile, Sources, display_path, load_sources, stray_files
-from cap.models import Action, Plan
+from cap.models import Action, Id, Plan
 from cap.problems import Problem
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
@@ -48,6 +49,21 @@ class Context:
             if source.record is not None:
                 yield source, source.record
 
+    def cited(self, key: str) -> Iterator[tuple[SourceFile, Any]]:
+        """Each action's `theme` (an id) or `scrs` (a list of ids): from its record, or,
+        for a file that parsed but failed the model, from its data as read, so one run
+        reports its unknown theme with its other problems. A raw value that is no id
+        (the model's error already names it) is left out; in a list it becomes None."""
+        for source in self.sources.actions:
+            if source.record is not None:
+                yield source, getattr(source.record, key)
+            elif source.doc is not None and key in source.doc.data:
+                value = source.doc.data[key]
+                if isinstance(value, list):
+                    yield source, [v if _is_id(v) else None for v in value]
+                elif _is_id(value):
+                    yield source, value
+
     def files(self) -> Iterator[SourceFile]:
         """Every data file that parsed: themes.yaml, scrs.yaml, then the actions."""
         for source in (self.sources.themes, self.sources.scrs, *self.sources.actions):
@@ -62,6 +78,24 @@ class Context:
     def scrs_loaded(self) -> bool:
         """scrs.yaml loaded, or is absent (then no SCR is declared)."""
         return self.sources.scrs is None or self.sources.scrs.record is not None
+
+
+def _is_id(value: Any) -> bool:
+    """Whether the model would take `value` as an id (a theme or an SCR)."""
+    from pydantic import ValidationError
+
+    try:
+        _id_adapter().validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@functools.cache
+def _id_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Id)
 
 
 def problem(source: SourceFile, loc: tuple, code: str, message: str, *, key: bool = False) -> Problem:
@@ -173,15 +207,15 @@ def check_action_themes_declared(ctx: Context) -> Iterator[Problem]:
     themes = ctx.plan.themes
     ids = {t.id for t in themes}
     names = {n.lower(): t.id for t in themes for n in (t.id, *t.aliases)}
-    for source, action in ctx.actions():
-        if action.theme in ids:
+    for source, theme in ctx.cited("theme"):
+        if not isinstance(theme, str) or theme in ids:
             continue
-        if action.theme.lower() in names:
-            hint = f"write the theme's id: theme: {names[action.theme.lower()]}"
+        if theme.lower() in names:
+            hint = f"write the theme's id: theme: {names[theme.lower()]}"
         else:
-            close = difflib.get_close_matches(action.theme, sorted(ids), n=1)
+            close = difflib.get_close_matches(theme, sorted(ids), n=1)
             hint = f"did you mean `{close[0]}`?" if close else f"declared: {', '.join(t.id for t in themes)}"
-        yield problem(source, ("theme",), "CAP202", f"unknown theme `{action.theme}` ({hint})")
+        yield problem(source, ("theme",), "CAP202", f"unknown theme `{theme}` ({hint})")
 
 
 def check_action_scrs_declared(ctx: Context) -> Iterator[Problem]:
@@ -190,9 +224,11 @@ def check_action_scrs_declared(ctx: Context) -> Iterator[Problem]:
         return
     declared = {s.id for s in ctx.plan.scrs}
     listing = ", ".join(s.id for s in ctx.plan.scrs) or f"none: there is no {SCRS_FILE}"
-    for source, action in ctx.actions():
-        for i, scr in enumerate(action.scrs):
-            if scr not in declared:
+    for source, scrs in ctx.cited("scrs"):
+        if not isinstance(scrs, list):
+            continue
+        for i, scr in enumerate(scrs):
+            if isinstance(scr, str) and scr not in declared:
                 yield problem(source, ("scrs", i), "CAP203", f"SCR `{scr}` is not declared in {SCRS_FILE} (declared: {listing})")
 
 

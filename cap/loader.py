@@ -5,7 +5,10 @@
     ['data/actions/4.4.yaml:3:9: error: CAP104 unknown status `done` ...']
 
 Nothing here raises for bad user data: every file that cannot be read, parsed or
-validated becomes a `Problem` and is left out of the plan.
+validated becomes a `Problem` and is left out of the plan. The whole-plan loaders
+(`load_sources`, `load_plan`, `load_action_file`, `load_reference`) report every problem
+of a file at once: its impossible dates and duplicate keys (collected while parsing) and
+what the model refuses besides.
 """
 
 from __future__ import annotations
@@ -138,7 +141,7 @@ def read_source(path: Path, data_dir: Path) -> tuple[SourceFile, list[Problem]]:
     source.raw, problems = _read_bytes(path, source.shown)
     if source.raw is None:
         return source, problems
-    source.doc, problems = parse_bytes(source.raw, source.shown)
+    source.doc, problems = parse_bytes(source.raw, source.shown, collect=True)
     return source, problems
 
 
@@ -164,8 +167,13 @@ def read_document(path: Path, shown: str) -> tuple[Document | None, list[Problem
     return parse_bytes(raw, shown)
 
 
-def parse_bytes(raw: bytes, shown: str) -> tuple[Document | None, list[Problem]]:
-    """Parse a file's bytes (from disk or from git) into a mapping document, or problems."""
+def parse_bytes(raw: bytes, shown: str, *, collect: bool = False) -> tuple[Document | None, list[Problem]]:
+    """Parse a file's bytes (from disk or from git) into a mapping document, or problems.
+
+    With `collect`, faults in single values (an impossible date, a duplicate key) do not
+    stop the parse: the document comes back with one problem per fault (it is also
+    marked, `doc.faults`, so `validate_document` never makes a record of it).
+    """
     if len(raw) > MAX_FILE_BYTES:
         return None, [_problem(shown, "CAP001", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     try:
@@ -175,14 +183,15 @@ def parse_bytes(raw: bytes, shown: str) -> tuple[Document | None, list[Problem]]
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [_problem(shown, "CAP002", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, col)]
     try:
-        doc = parse(text)
+        doc = parse(text, collect=collect)
     except YamlFault as fault:
         return None, [_problem(shown, fault.code, fault.message, fault.line, fault.col)]
+    faults = [_problem(shown, f.code, f.message, f.line, f.col) for f in doc.faults] if doc.faults else []
     if doc.data is None:
         return None, [_problem(shown, "CAP004", "file is empty")]
     if not isinstance(doc.data, dict):
-        return None, [_problem(shown, "CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")]
-    return doc, []
+        return None, [*faults, _problem(shown, "CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")]
+    return doc, faults
 
 
 def _problem(shown: str, code: str, message: str, line: int = 1, col: int = 1) -> Problem:
@@ -190,11 +199,17 @@ def _problem(shown: str, code: str, message: str, line: int = 1, col: int = 1) -
 
 
 def validate_document(doc: Document, model: type[M], shown: str) -> tuple[M | None, list[Problem]]:
-    """Validate a parsed document against a model; map each error to its line."""
+    """Validate a parsed document against a model; map each error to its line.
+
+    A document with faults (`parse(..., collect=True)`) never gives a record: its faults
+    are its problems (`parse_bytes` made them), and an error the model adds at a faulty
+    value (`2017-02-30` is no date) is not reported twice.
+    """
     try:
-        return model.model_validate(doc.data), []
+        record = model.model_validate(doc.data)
     except ValidationError as exc:
         return None, _validation_problems(exc, doc, shown, model)
+    return (None if doc.faults else record), []
 
 
 def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Problem]]:
@@ -208,20 +223,28 @@ def load_action_source(path: Path, data_dir: Path) -> tuple[SourceFile, list[Pro
     source, problems = read_source(path, data_dir)
     if source.doc is None:
         return source, problems
-    source.record, problems = action_from_document(source.doc, path.stem, source.shown)
-    return source, problems
+    source.record, found = action_from_document(source.doc, path.stem, source.shown)
+    return source, (_in_file_order(problems + found) if problems else found)
 
 
 def action_from_document(doc: Document, stem: str, shown: str) -> tuple[Action | None, list[Problem]]:
     """Validate a parsed action file whose name (without `.yaml`) is `stem`."""
     action, problems = validate_document(doc, Action, shown)
-    if action is not None and action.ref != stem:
-        line, col = doc.position(("ref",))
+    if action is not None:
+        if action.ref == stem:
+            return action, problems
+        ref = action.ref
+    else:  # the file failed: still say its ref is wrong, unless the ref has a problem already
+        ref = doc.data.get("ref") if isinstance(doc.data, dict) else None
+        if not isinstance(ref, str) or ref == stem:
+            return None, problems
+    line, col = doc.position(("ref",))
+    taken = {(p.line, p.col) for p in problems} | {(f.line, f.col) for f in doc.faults}
+    if (line, col) not in taken:
         problems.append(
-            _problem(shown, "CAP106", f"ref {action.ref!r} does not match the file name '{stem}.yaml'", line, col)
+            _problem(shown, "CAP106", f"ref {ref!r} does not match the file name '{stem}.yaml'", line, col)
         )
-        return None, problems
-    return action, problems
+    return None, problems
 
 
 def load_reference(data_dir: Path) -> tuple[list[Theme], list[Scr], list[Problem]]:
@@ -246,8 +269,13 @@ def _load_model_source(path: Path, data_dir: Path, model: type[BaseModel]) -> tu
     source, problems = read_source(path, data_dir)
     if source.doc is not None:
         source.record, found = validate_document(source.doc, model, source.shown)
-        problems += found
+        problems = _in_file_order(problems + found) if problems else found
     return source, problems
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """One file's problems by line and column (faults found while parsing come first otherwise)."""
+    return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 def load_plan(data_dir: Path) -> tuple[Plan, list[Problem]]:
@@ -306,6 +334,7 @@ _TARGET_FIELDS = {"target_date", "from", "to"}
 def _validation_problems(exc: ValidationError, doc: Document, shown: str, model: type) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple] = set()
+    faulty = {(f.line, f.col) for f in doc.faults}  # reported already, as read
     for err in exc.errors(include_url=False):
         loc = _data_loc(doc.data, tuple(err["loc"]))
         if loc in seen:  # one problem per place: a union reports once per branch
@@ -313,7 +342,8 @@ def _validation_problems(exc: ValidationError, doc: Document, shown: str, model:
         seen.add(loc)
         code, message, at_key = _describe(err, loc, doc, model)
         line, col = doc.position(loc, key=at_key)
-        problems.append(Problem(shown, line, col, "error", code, message))
+        if (line, col) not in faulty:
+            problems.append(Problem(shown, line, col, "error", code, message))
     return problems
 
 

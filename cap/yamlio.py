@@ -9,6 +9,17 @@ schema. Each refusal is a `YamlFault` carrying the line and column.
     >>> doc.data, doc.position(("status",))
     ({'ref': '4.4', 'status': 'open'}, (2, 9))
 
+Faults come in two kinds. A refusal that makes the whole text untrustworthy (a syntax
+error, an alias, a merge key, a tag, too deep a nesting) always raises. A fault in one
+value (an impossible date, a duplicate key, a key that is not a plain value) raises too,
+unless `parse(text, collect=True)`: then each is kept on `Document.faults`, the raw text
+stands in for the bad date, the first value of a duplicate key is kept, and reading goes
+on, so `cap validate` can report every problem of a file in one run.
+
+    >>> doc = parse("a: 2017-13-01\\nb: 1\\nb: 2\\n", collect=True)
+    >>> doc.data, [(f.code, f.line, f.col) for f in doc.faults]
+    ({'a': '2017-13-01', 'b': 1}, [('CAP103', 1, 4), ('CAP006', 3, 1)])
+
 Writing (`dump`) is deterministic: fixed key order (the caller's), long texts as folded
 block scalars, multi-line texts as literal block scalars, unicode kept, ISO dates.
 """
@@ -19,7 +30,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -41,9 +52,9 @@ class YamlFault(Exception):
         self.code, self.message, self.line, self.col = code, message, line, col
 
 
-def _fault(code: str, message: str, node: Node) -> YamlFault:
+def _fault(code: str, message: str, node: Node, kind: type[YamlFault] = YamlFault) -> YamlFault:
     mark = node.start_mark
-    return YamlFault(code, message, mark.line + 1, mark.column + 1)
+    return kind(code, message, mark.line + 1, mark.column + 1)
 
 
 class _Composer(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -87,12 +98,36 @@ _SCALAR_BUILDERS = {
 }
 
 
+class _ValueFault(YamlFault):
+    """A fault in one value (an impossible date, a duplicate key, a complex key): the rest
+    of the text can still be read, and `parse(text, collect=True)` goes on past it."""
+
+
+class _Collecting(set):
+    """The `seen` set of a build that keeps value faults in `faults` instead of raising."""
+
+    __slots__ = ("faults",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.faults: list[YamlFault] = []
+
+
+def _value_fault(seen: set[int], fault: YamlFault) -> None:
+    if not isinstance(seen, _Collecting):
+        raise fault from None
+    seen.faults.append(fault)
+
+
 def _build(node: Node, seen: set[int]) -> Any:
     """The Python value of a node tree, refusing what a plain safe load would accept.
 
     Anchors and aliases (an alias is a node met twice: an alias bomb stops at once),
-    duplicate keys, merge keys and tags outside the core schema are refused, each a
-    YamlFault at its node. This is also faster than PyYAML's generic constructor.
+    merge keys and tags outside the core schema raise a YamlFault at their node. So do
+    value faults (an impossible date, a duplicate key, a key that is a list or mapping),
+    unless `seen` is a `_Collecting` set: then each is kept and building goes on (a bad
+    date stays text, a duplicate key's later value is checked and dropped, a pair with a
+    complex key is left out). This is also faster than PyYAML's generic constructor.
     """
     if id(node) in seen:
         raise _fault("CAP008", "anchors and aliases (&, *) are not allowed", node)
@@ -108,11 +143,17 @@ def _build(node: Node, seen: set[int]) -> Any:
                 raise _fault("CAP008", "merge keys (<<) are not allowed", key_node)
             key = _build(key_node, seen)
             if isinstance(key, (list, dict)):
-                raise _fault("CAP005", "a mapping key must be a plain value", key_node)
-            if key in lines:
-                raise _fault("CAP006", f"duplicate key {key!r} (first at line {lines[key]})", key_node)
-            lines[key] = key_node.start_mark.line + 1
-            mapping[key] = _build(value_node, seen)
+                _value_fault(seen, _fault("CAP005", "a mapping key must be a plain value", key_node, _ValueFault))
+                _build(value_node, seen)  # what it holds is still checked
+            elif key in lines:
+                message = f"duplicate key {key!r} (first at line {lines[key]})"
+                if isinstance(seen, _Collecting):
+                    message += "; the first value is the one checked, this one is ignored"
+                _value_fault(seen, _fault("CAP006", message, key_node, _ValueFault))
+                _build(value_node, seen)
+            else:
+                lines[key] = key_node.start_mark.line + 1
+                mapping[key] = _build(value_node, seen)
         return mapping
     if tag == _SEQ and isinstance(node, SequenceNode):
         return [_build(item, seen) for item in node.value]
@@ -122,7 +163,8 @@ def _build(node: Node, seen: set[int]) -> Any:
                 return dt.date.fromisoformat(node.value)
             return _SCALARS.construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise _fault("CAP103", f"{node.value!r} is not a real date ({exc})", node) from None
+            _value_fault(seen, _fault("CAP103", f"{node.value!r} is not a real date ({exc})", node, _ValueFault))
+            return node.value  # kept as written: the model then refuses it where a date is due
     builder = _SCALAR_BUILDERS.get(tag)
     if builder is None or not isinstance(node, ScalarNode):
         shown = tag.replace(_CORE, "!!", 1)
@@ -170,6 +212,8 @@ class Document:
 
     data: Any
     root: Node | None
+    #: Value faults met while reading (only with `parse(text, collect=True)`), in text order.
+    faults: list[YamlFault] = field(default_factory=list)
 
     def node_at(self, loc: tuple, *, key: bool = False) -> Node | None:
         """The deepest node along `loc` (keys and indices); with `key`, a key's own node."""
@@ -204,8 +248,13 @@ class Document:
         return node.value if isinstance(node, ScalarNode) else None
 
 
-def parse(text: str) -> Document:
-    """Parse one YAML document; raise YamlFault for anything refused or malformed."""
+def parse(text: str, *, collect: bool = False) -> Document:
+    """Parse one YAML document; raise YamlFault for anything refused or malformed.
+
+    With `collect`, faults in single values are kept on `Document.faults` instead (see
+    the module's docstring); refusals of the whole text still raise.
+    """
+    faults: list[YamlFault] = []
     try:
         _check_depth(text)
         loader = _Composer(text)
@@ -213,7 +262,17 @@ def parse(text: str) -> Document:
             root = loader.get_single_node()
         finally:
             loader.dispose()
-        data = _build(root, set()) if root is not None else None
+        data = None
+        if root is not None:
+            try:
+                data = _build(root, set())
+            except _ValueFault:
+                if not collect:
+                    raise
+                # Rare, so the common case pays nothing: build again, collecting.
+                seen = _Collecting()
+                data = _build(root, seen)
+                faults = seen.faults
     except YamlFault:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -225,7 +284,7 @@ def parse(text: str) -> Document:
         raise YamlFault("CAP003", f"YAML error: {exc}") from None
     except RecursionError:
         raise YamlFault("CAP003", "YAML nested too deeply") from None
-    return Document(data, root)
+    return Document(data, root, faults)
 
 
 # --------------------------------------------------------------------------- writing

@@ -109,11 +109,12 @@ def test_every_problem_in_one_run_in_file_order(clean):
     report = validate(clean, AS_OF)
     assert [(p.path, p.code) for p in report.problems] == [
         ("data/actions/1.2.yaml", "CAP208"),
+        ("data/actions/1.9.yaml", "CAP202"),  # theme (line 2) is checked though the file failed
         ("data/actions/1.9.yaml", "CAP101"),
         ("data/actions/1.10.yaml", "CAP104"),
         ("data/actions/notes.txt", "CAP011"),
     ]
-    assert report.summary() == "4 actions checked, 2 errors, 2 warnings"
+    assert report.summary() == "4 actions checked, 3 errors, 2 warnings"
     assert not report.ok
 
 

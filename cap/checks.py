@@ -177,9 +177,7 @@ def check_scrs_cited(ctx: Context) -> Iterator[Problem]:
     if ctx.sources.scrs is None or ctx.sources.scrs.record is None:
         return
     cited: set[str] = set()
-    for source in ctx.sources.actions:  # actions that failed to load still cite their SCRs
-        data = source.doc.data if source.doc is not None else None
-        scrs = data.get("scrs") if isinstance(data, dict) else None
+    for _source, scrs in ctx.cited("scrs"):  # actions that failed the model still cite their SCRs
         if isinstance(scrs, list):
             cited.update(s.lower() for s in scrs if isinstance(s, str))
     for i, scr in enumerate(ctx.sources.scrs.record.scrs):
@@ -329,7 +327,9 @@ def check_canonical_format(ctx: Context) -> Iterator[Problem]:
     from cap.yamlio import header_comment
 
     for source in ctx.files():
-        if source.record is None or source.raw is None or is_canonical(source.raw, source.record):
+        if source.record is None or source.raw is None or _verdict(
+            source, "canonical", lambda: is_canonical(source.raw, source.record)
+        ):
             continue
         want = canonical_text(source.record, header_comment(source.raw.decode("utf-8-sig", errors="replace")))
         line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
@@ -420,16 +420,30 @@ def check_personal_data(ctx: Context) -> Iterator[Problem]:
     """The plan is about cases, never children: warn on anything that looks like personal data."""
     for source in ctx.files():
         lines: list[str] | None = None
-        for loc, text in _texts(source.doc.data):
-            for code, what, found in personal_data(text):
-                if lines is None:
-                    lines = source.raw.decode("utf-8-sig").splitlines()
-                line, col = _locate(source, loc, found, lines)
-                yield located(
-                    source.shown, line, col, code,
-                    f"`{_where(loc)}` has what looks like {what} ({_mask(found)}): "
-                    f"the plan is about cases, never children; remove it",
-                )
+        for loc, code, what, found in _verdict(source, "personal-data", lambda: _personal_data_in(source)):
+            if lines is None:
+                lines = source.raw.decode("utf-8-sig").splitlines()
+            loc = tuple(loc)
+            line, col = _locate(source, loc, found, lines)
+            yield located(
+                source.shown, line, col, code,
+                f"`{_where(loc)}` has what looks like {what} ({_mask(found)}): "
+                f"the plan is about cases, never children; remove it",
+            )
+
+
+def _personal_data_in(source: SourceFile) -> list[tuple]:
+    """(loc, code, what, found) for each find in a file's texts (plain values: cacheable)."""
+    data = source.record.to_data() if isinstance(source.record, Action) else source.doc.data
+    return [(loc, code, what, found) for loc, text in _texts(data) for code, what, found in personal_data(text)]
+
+
+def _verdict(source: SourceFile, name: str, compute: Callable[[], Any]) -> Any:
+    """A content-only check's answer for a file: from the load cache when its bytes are
+    known, else computed (and kept for next time)."""
+    if source.entry is None:
+        return compute()
+    return source.entry.verdict(name, compute)
 
 
 def _locate(source: SourceFile, loc: tuple, found: str, lines: list[str]) -> tuple[int, int]:
@@ -514,6 +528,8 @@ def validate(
     context = Context(data_dir, as_of, plan, sources)
     for check in checks:
         problems.extend(check(context))
+    if sources.cache is not None:
+        sources.cache.save()  # with the verdicts the checks added
     skip = set(ignore) & WARNINGS
     problems = [p for p in problems if p.code not in skip]
     if strict:

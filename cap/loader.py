@@ -17,6 +17,7 @@ import contextlib
 import difflib
 import functools
 import gc
+import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ from pydantic import BaseModel, ValidationError
 
 from cap.models import STATUSES, Action, Plan, Scr, ScrsFile, Theme, ThemesFile
 from cap.problems import Problem
-from cap.yamlio import Document, YamlFault, parse
+from cap.cache import LoadCache
+from cap.yamlio import Document, LazyDocument, YamlFault, parse
 
 MAX_FILE_BYTES = 1_000_000
 ACTIONS_DIR = "actions"
@@ -103,6 +105,8 @@ class SourceFile:
     raw: bytes | None = None
     doc: Document | None = None
     record: Any = None
+    #: What the load cache knows of this file's exact bytes (None: read without a cache).
+    entry: Any = None
 
 
 @dataclass
@@ -112,6 +116,8 @@ class Sources:
     themes: SourceFile | None = None
     scrs: SourceFile | None = None
     actions: list[SourceFile] = field(default_factory=list)
+    #: The load cache used (its entries gain the verdicts of the slow checks).
+    cache: Any = None
 
 
 def links_outside(path: Path, data_dir: Path) -> bool:
@@ -218,12 +224,34 @@ def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Pr
     return source.record, problems
 
 
-def load_action_source(path: Path, data_dir: Path) -> tuple[SourceFile, list[Problem]]:
-    """`load_action_file`, keeping the bytes and the document for checks."""
-    source, problems = read_source(path, data_dir)
+def load_action_source(path: Path, data_dir: Path, cache: LoadCache | None = None) -> tuple[SourceFile, list[Problem]]:
+    """`load_action_file`, keeping the bytes and the document for checks.
+
+    With a `cache`, a file whose exact bytes loaded cleanly before is not parsed again:
+    its record comes from the cache and its document is parsed only if asked for.
+    """
+    if cache is None:
+        source, problems = read_source(path, data_dir)
+    else:
+        source = SourceFile(path, display_path(path, data_dir))
+        if links_outside(path, data_dir):
+            return source, [_problem(source.shown, "CAP010", "is a link leading outside the data folder; refused, not read")]
+        source.raw, problems = _read_bytes(path, source.shown)
+        if source.raw is None:
+            return source, problems
+        source.entry = cache.entry(path.name, source.raw)
+        known = source.entry.get("record")
+        if known is not None:
+            source.record = Action.model_validate_json(known)
+            source.doc = LazyDocument(source.raw.decode("utf-8-sig"))
+            return source, []
+        source.doc, problems = parse_bytes(source.raw, source.shown, collect=True)
     if source.doc is None:
         return source, problems
     source.record, found = action_from_document(source.doc, path.stem, source.shown)
+    if source.entry is not None and source.record is not None and not problems and not found:
+        source.entry.remember("record", source.record.model_dump_json(by_alias=True).encode())
+        source.doc = LazyDocument(source.raw.decode("utf-8-sig"))  # the node tree is not kept
     return source, (_in_file_order(problems + found) if problems else found)
 
 
@@ -284,17 +312,20 @@ def load_plan(data_dir: Path) -> tuple[Plan, list[Problem]]:
     return plan, problems
 
 
-def load_sources(data_dir: Path, *, keep: bool = True) -> tuple[Plan, list[Problem], Sources]:
+def load_sources(data_dir: Path, *, keep: bool = True, cache: bool = True) -> tuple[Plan, list[Problem], Sources]:
     """`load_plan`, also returning every file's bytes and document (for `cap validate`).
 
     With `keep=False` each action file's bytes and node tree are dropped once it has
-    been validated, so a large plan is never held twice in memory.
+    been validated, so a large plan is never held twice in memory. With `cache` (unless
+    `CAP_NO_CACHE` is set) unchanged files come from the load cache (cap/cache.py),
+    which is saved before returning.
     """
+    load_cache = LoadCache.for_data_dir(data_dir, os.environ) if cache else None
     with _no_gc():
         themes, scrs, problems = _load_reference_sources(data_dir)
-        sources = Sources(themes=themes, scrs=scrs)
+        sources = Sources(themes=themes, scrs=scrs, cache=load_cache)
         for path in action_files(data_dir):
-            source, found = load_action_source(path, data_dir)
+            source, found = load_action_source(path, data_dir, load_cache)
             if found:
                 problems += found
             if not keep:
@@ -305,6 +336,8 @@ def load_sources(data_dir: Path, *, keep: bool = True) -> tuple[Plan, list[Probl
         scrs=scrs.record.scrs if scrs and scrs.record else [],
         actions=[s.record for s in sources.actions if s.record is not None],
     )
+    if load_cache is not None:
+        load_cache.save(prune=True)
     return plan, problems, sources
 
 

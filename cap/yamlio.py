@@ -137,22 +137,32 @@ def _build(node: Node, seen: set[int]) -> Any:
         return node.value
     if tag == _MAP and isinstance(node, MappingNode):
         mapping: dict = {}
-        lines: dict = {}
+        key_nodes: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                raise _fault("CAP008", "merge keys (<<) are not allowed", key_node)
-            key = _build(key_node, seen)
-            if isinstance(key, (list, dict)):
-                _value_fault(seen, _fault("CAP005", "a mapping key must be a plain value", key_node, _ValueFault))
-                _build(value_node, seen)  # what it holds is still checked
-            elif key in lines:
-                message = f"duplicate key {key!r} (first at line {lines[key]})"
+            # Plain text keys and values (most of a file) are taken here, without a call.
+            if key_node.tag == _STR and type(key_node) is ScalarNode and id(key_node) not in seen:
+                seen.add(id(key_node))
+                key = key_node.value
+            else:
+                if key_node.tag == _MERGE:
+                    raise _fault("CAP008", "merge keys (<<) are not allowed", key_node)
+                key = _build(key_node, seen)
+                if isinstance(key, (list, dict)):
+                    _value_fault(seen, _fault("CAP005", "a mapping key must be a plain value", key_node, _ValueFault))
+                    _build(value_node, seen)  # what it holds is still checked
+                    continue
+            if key in key_nodes:
+                message = f"duplicate key {key!r} (first at line {key_nodes[key].start_mark.line + 1})"
                 if isinstance(seen, _Collecting):
                     message += "; the first value is the one checked, this one is ignored"
                 _value_fault(seen, _fault("CAP006", message, key_node, _ValueFault))
                 _build(value_node, seen)
+                continue
+            key_nodes[key] = key_node
+            if value_node.tag == _STR and type(value_node) is ScalarNode and id(value_node) not in seen:
+                seen.add(id(value_node))
+                mapping[key] = value_node.value
             else:
-                lines[key] = key_node.start_mark.line + 1
                 mapping[key] = _build(value_node, seen)
         return mapping
     if tag == _SEQ and isinstance(node, SequenceNode):
@@ -246,6 +256,24 @@ class Document:
         """The text as written for a scalar at `loc` (`4.10` for a float 4.1)."""
         node = self.node_at(loc)
         return node.value if isinstance(node, ScalarNode) else None
+
+
+class LazyDocument(Document):
+    """A document parsed only when first asked for: the node tree of a file is needed
+    just to place a problem, so loading keeps the text and parses again on demand."""
+
+    def __init__(self, text: str):  # noqa: D107 - no dataclass fields of its own
+        self._text = text
+        self._parsed: Document | None = None
+
+    def _document(self) -> Document:
+        if self._parsed is None:
+            self._parsed = parse(self._text, collect=True)
+        return self._parsed
+
+    data = property(lambda self: self._document().data)  # type: ignore[assignment]
+    root = property(lambda self: self._document().root)  # type: ignore[assignment]
+    faults = property(lambda self: self._document().faults)  # type: ignore[assignment]
 
 
 def parse(text: str, *, collect: bool = False) -> Document:

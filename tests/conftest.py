@@ -19,12 +19,15 @@ AS_OF = dt.date(2017, 7, 1)
 
 
 @pytest.fixture(autouse=True)
-def _stable_environment(monkeypatch):
+def _stable_environment(monkeypatch, tmp_path_factory):
     """Same terminal width, no colour, and no data folder from the environment."""
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("CAP_DATA", raising=False)
     monkeypatch.delenv("CAP_DEBUG", raising=False)
+    # The load cache of every test (and of the cap processes it starts) in its own folder.
+    monkeypatch.setenv("CAP_CACHE_DIR", str(tmp_path_factory.mktemp("cap-cache")))
+    monkeypatch.delenv("CAP_NO_CACHE", raising=False)
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

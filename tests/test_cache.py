@@ -1,0 +1,105 @@
+"""The load cache: keyed on content, so it can never serve stale data; it only saves time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from cap.cache import LoadCache, cache_folder
+from cap.loader import load_plan
+from tests.conftest import DATA, Cap, action_yaml, write_files
+
+
+@pytest.fixture
+def plan_dir(tmp_path):
+    shutil.copytree(DATA, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def cache_files() -> list:
+    folder = cache_folder({**os.environ, "CAP_NO_CACHE": ""})
+    return sorted(folder.glob("*.cache")) if folder.exists() else []
+
+
+def test_warm_results_equal_cold_and_uncached(plan_dir, monkeypatch):
+    cold = Cap(plan_dir)("list", "--format", "json", "--as-of", "2017-07-01").stdout
+    assert len(cache_files()) == 1
+    warm = Cap(plan_dir)("list", "--format", "json", "--as-of", "2017-07-01").stdout
+    monkeypatch.setenv("CAP_NO_CACHE", "1")
+    uncached = Cap(plan_dir)("list", "--format", "json", "--as-of", "2017-07-01").stdout
+    assert cold == warm == uncached
+    assert load_plan(plan_dir)[0].actions == [a for a in load_plan(plan_dir)[0].actions]
+
+
+def test_a_changed_file_is_read_again_even_with_the_same_size_and_time(plan_dir):
+    path = plan_dir / "actions" / "4.4.yaml"
+    Cap(plan_dir)("list")
+    info = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("status: in-progress", "status: in-progress".replace("in-", "IN-")))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    result = Cap(plan_dir)("list")
+    assert result.exit_code == 1
+    assert "data/actions/4.4.yaml" in result.stderr and "unknown status 'IN-progress'" in result.stderr
+
+
+def test_a_renamed_file_is_checked_against_its_new_name(plan_dir):
+    Cap(plan_dir)("list")
+    (plan_dir / "actions" / "4.4.yaml").rename(plan_dir / "actions" / "4.12.yaml")
+    result = Cap(plan_dir)("list")
+    assert result.exit_code == 1
+    assert "CAP106 ref '4.4' does not match the file name '4.12.yaml'" in result.stderr
+
+
+def test_problems_found_from_the_cache_keep_their_lines(plan_dir):
+    write_files(plan_dir.parent, {"data/actions/1.5.yaml": action_yaml("1.5", theme="curiosty", scrs="[D]",
+                                                                       action="'Email jo@example.org'")})
+    first = Cap(plan_dir)("validate", "--as-of", "2017-07-01")
+    second = Cap(plan_dir)("validate", "--as-of", "2017-07-01")
+    assert first.exit_code == second.exit_code == 1
+    assert first.stdout == second.stdout
+    assert "data/actions/1.5.yaml:2:8: error: CAP202" in second.stdout
+    assert "data/actions/1.5.yaml:5:16: warning: CAP305" in second.stdout
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(plan_dir):
+    expected = Cap(plan_dir)("list", "--format", "json").stdout
+    (cache,) = cache_files()
+    cache.write_bytes(b"\x00garbage")
+    assert Cap(plan_dir)("list", "--format", "json").stdout == expected
+    assert cache.read_bytes() != b"\x00garbage"
+
+
+def test_an_unwritable_cache_folder_costs_nothing_but_time(plan_dir, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("CAP_CACHE_DIR", str(blocker / "cap"))
+    result = Cap(plan_dir)("list")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_the_cache_lives_outside_the_data(plan_dir):
+    before = sorted(p.name for p in plan_dir.rglob("*"))
+    Cap(plan_dir)("validate", "--as-of", "2017-07-01")
+    assert sorted(p.name for p in plan_dir.rglob("*")) == before
+    assert cache_files() and all(plan_dir not in f.parents for f in cache_files())
+
+
+def test_no_cache_when_turned_off(plan_dir, monkeypatch):
+    monkeypatch.setenv("CAP_NO_CACHE", "1")
+    Cap(plan_dir)("list")
+    assert cache_files() == []
+
+
+def test_entries_are_keyed_on_name_and_bytes(tmp_path):
+    cache = LoadCache(tmp_path / "c.cache", b"salt")
+    cache.entry("4.4.yaml", b"x").remember("record", b"{}")
+    cache.save()
+    again = LoadCache(tmp_path / "c.cache", b"salt")
+    assert again.entry("4.4.yaml", b"x").get("record") == b"{}"
+    assert again.entry("4.4.yaml", b"y").get("record") is None
+    assert again.entry("4.5.yaml", b"x").get("record") is None
+    assert LoadCache(tmp_path / "c.cache", b"other salt").entry("4.4.yaml", b"x").get("record") is None

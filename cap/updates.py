@@ -358,7 +358,7 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
     problems come with the refusal), a file holding `#` comments a rewrite would drop,
     and whatever `change` refuses. May raise StoreError (lock timeout) or OSError.
     """
-    from cap.loader import action_from_document, action_path, display_path, parse_bytes
+    from cap.loader import action_path, display_path, load_action_source
     from cap.store import canonical_text, plan_lock, save_action
     from cap.yamlio import comment_lines, header_comment
 
@@ -370,12 +370,11 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
     with plan_lock(data_dir):
         if not path.is_file():
             return Refusal(f"unknown ref {ref!r}: there is no {shown}")
-        raw = path.read_bytes()
-        doc, problems = parse_bytes(raw, shown)
-        before = None
-        if doc is not None:
-            before, problems = action_from_document(doc, path.stem, shown)
-        if before is None or any(p.is_error for p in problems):
+        # The loader's own reading: a link leading out of the data folder, a file too
+        # large or not UTF-8 are refused here as everywhere else.
+        source, problems = load_action_source(path, data_dir)
+        before, raw = source.record, source.raw
+        if before is None or raw is None or any(p.is_error for p in problems):
             return Refusal(f"{shown} has errors: fix them first (nothing was changed)", 1, tuple(problems))
         text = raw.decode("utf-8-sig")
         comments = comment_lines(text)

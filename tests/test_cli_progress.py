@@ -259,3 +259,13 @@ def test_twenty_writers_at_once_lose_nothing(repo):
     assert git(repo, "status", "--porcelain", "--ignored", "--untracked-files=all") == " M data/actions/4.4.yaml\n"
     removed, added = changed_lines(repo)
     assert removed == [] and len(added) == 40
+
+
+def test_a_link_leading_outside_the_data_is_not_written_through(small_data, fixed_today, tmp_path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(action_yaml("1.2"))
+    (small_data / "actions" / "1.2.yaml").symlink_to(outside)
+    result = Cap(small_data)("progress", "1.2", "x")
+    assert result.exit_code == 1
+    assert "data/actions/1.2.yaml:1:1: error: CAP010 is a link leading outside the data folder" in result.stderr
+    assert outside.read_text() == action_yaml("1.2")

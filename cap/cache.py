@@ -77,15 +77,15 @@ class LoadCache:
             self._old = self._read(path, salt)
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path, env: Mapping[str, str]) -> "LoadCache":
-        """The cache of one data folder (a cache that does nothing when turned off)."""
+    def for_data_dir(cls, data_dir: Path, env: Mapping[str, str]) -> "LoadCache | None":
+        """The cache of one data folder, or None when caching is turned off."""
         folder = cache_folder(env)
         if folder is None:
-            return cls(None)
+            return None
         try:
             where = str(Path(data_dir).resolve())
         except OSError:
-            return cls(None)
+            return None
         name = hashlib.blake2b(where.encode(), digest_size=12).hexdigest()
         return cls(folder / f"{name}.cache", _salt())
 

@@ -139,13 +139,16 @@ def _folder_inside(folder: str, data_dir: str) -> bool:
         return False
 
 
-def read_source(path: Path, data_dir: Path) -> tuple[SourceFile, list[Problem]]:
-    """Read and parse one data file; a symlink leading out of the data folder is refused."""
+def read_source(path: Path, data_dir: Path, *, parse: bool = True) -> tuple[SourceFile, list[Problem]]:
+    """Read and parse one data file; a symlink leading out of the data folder is refused.
+
+    With `parse=False` only the bytes are read (the caller may know them already).
+    """
     source = SourceFile(path, display_path(path, data_dir))
     if links_outside(path, data_dir):
         return source, [_problem(source.shown, "CAP010", "is a link leading outside the data folder; refused, not read")]
     source.raw, problems = _read_bytes(path, source.shown)
-    if source.raw is None:
+    if source.raw is None or not parse:
         return source, problems
     source.doc, problems = parse_bytes(source.raw, source.shown, collect=True)
     return source, problems
@@ -230,15 +233,8 @@ def load_action_source(path: Path, data_dir: Path, cache: LoadCache | None = Non
     With a `cache`, a file whose exact bytes loaded cleanly before is not parsed again:
     its record comes from the cache and its document is parsed only if asked for.
     """
-    if cache is None:
-        source, problems = read_source(path, data_dir)
-    else:
-        source = SourceFile(path, display_path(path, data_dir))
-        if links_outside(path, data_dir):
-            return source, [_problem(source.shown, "CAP010", "is a link leading outside the data folder; refused, not read")]
-        source.raw, problems = _read_bytes(path, source.shown)
-        if source.raw is None:
-            return source, problems
+    source, problems = read_source(path, data_dir, parse=cache is None)
+    if cache is not None and source.raw is not None:
         source.entry = cache.entry(path.name, source.raw)
         known = source.entry.get("record")
         if known is not None:

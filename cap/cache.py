@@ -67,14 +67,12 @@ def _salt() -> bytes:
 class LoadCache:
     """Entries for one data folder: {key: {"record": JSON bytes, <verdict>: value, ...}}."""
 
-    def __init__(self, path: Path | None, salt: bytes = b""):
+    def __init__(self, path: Path, salt: bytes = b""):
         self.path = path
         self.salt = salt
-        self._old: dict[bytes, dict[str, Any]] = {}
+        self._old: dict[bytes, dict[str, Any]] = self._read(path, salt)
         self._new: dict[bytes, dict[str, Any]] = {}
         self._dirty = False
-        if path is not None:
-            self._old = self._read(path, salt)
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, env: Mapping[str, str]) -> "LoadCache | None":
@@ -117,16 +115,12 @@ class LoadCache:
         return Entry(self, key, found)
 
     def _store(self, key: bytes, values: dict[str, Any]) -> None:
-        if self.path is None:
-            return
         self._new[key] = values
         self._dirty = True
 
     def save(self, *, prune: bool = False) -> None:
         """Write the cache if anything was added. With `prune`, keep only the entries used
         in this run (after loading the whole plan: files since removed are forgotten)."""
-        if self.path is None:
-            return
         if prune and len(self._new) != len(self._old):
             self._dirty = True
         if not self._dirty:

@@ -1110,8 +1110,7 @@ def main() -> None:
         code = 1
     except BrokenPipeError:
         # The reader went away (`cap list | head`): stop quietly, as other tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         code = 0
     except KeyboardInterrupt:
         typer.echo("cap: interrupted", err=True)

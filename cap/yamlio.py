@@ -486,5 +486,3 @@ def _comment_lines(text: str) -> list[int]:
     return sorted(lines)
 
 
-def is_date(value: Any) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

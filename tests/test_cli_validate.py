@@ -226,6 +226,22 @@ def test_github_workflow_installs_cap_and_annotates():
     assert any(r.startswith("cap validate --format github") for r in runs)
 
 
-def test_ci_runs_the_tests_then_validates_strictly():
+def quick_start_blocks() -> list[str]:
+    """The README's Quick start commands: its first two fenced code blocks (install and run; install and test)."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = re.search(r"^##\s+Quick start\s*$", text, re.M)
+    assert start, "the README has a '## Quick start' section"
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", text[start.end():], re.M | re.S)[:2]
+    assert len(blocks) == 2, "Quick start has two fenced code blocks"
+    return [b.strip() for b in blocks]
+
+
+def test_ci_runs_the_readmes_test_line_word_for_word_then_validates_strictly():
+    """Docs checked like code: .ci/run runs the README's Quick start test command exactly."""
+    _install_and_run, install_and_test = quick_start_blocks()
+    assert install_and_test == "pip install -e '.[test]' && pytest"
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert lines.index("python3 -m pytest -q") < lines.index("python3 -m cap validate --strict")
+    assert install_and_test in lines
+    assert lines.index(install_and_test) < lines.index("cap validate --strict")

@@ -1,0 +1,255 @@
+"""The plumbing every command shares: the Typer app, the top-level options, finding the
+data folder, loading the plan, one-line failures, the shared options, output helpers.
+
+Exit status: 0 success, 1 bad data (or an unknown ref/theme), 2 usage mistakes.
+Heavy modules (pydantic models, rich tables) are imported inside the commands that use
+them, so `cap --help` and `cap --version` start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from cap import __version__
+
+app = typer.Typer(
+    name="cap",
+    help="Keep a Serious Case Review composite action plan as plain text under git.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """What the top-level options set for every command."""
+
+    data: Optional[Path] = None
+
+
+_state = State()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One clear line on stderr, then the exit status (1 bad data, 2 usage)."""
+    typer.echo(f"cap: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def console(stderr: bool = False):
+    """A rich console that prints user text as written (no markup, no highlighting)."""
+    from rich.console import Console
+
+    return Console(markup=False, highlight=False, emoji=False, stderr=stderr)
+
+
+def terminal_width() -> int:
+    """The terminal's width; for a pipe or file, $COLUMNS or 160."""
+    import shutil
+
+    return shutil.get_terminal_size((160, 24)).columns
+
+
+def write_out(chunks) -> None:
+    """Write text to standard output piece by piece (large outputs never sit in memory twice)."""
+    out = sys.stdout
+    for chunk in chunks:
+        out.write(chunk)
+    out.flush()
+
+
+def print_list(lines, footer: str) -> None:
+    """The list table: on a terminal with a bold header and red overdue days, else plain."""
+    if not sys.stdout.isatty():
+        write_out(itertools.chain((line.text + "\n" for line in lines), [footer + "\n"]))
+        return
+    from rich.text import Text
+
+    out = console()
+    for line in lines:
+        text = Text(line.text, style="bold" if line.header else "", no_wrap=True, overflow="ellipsis")
+        if line.overdue:
+            text.stylize("red", *line.overdue)
+        out.print(text)
+    out.print(Text(footer))
+
+
+def data_dir() -> Path:
+    from cap.loader import DataDirNotFound, find_data_dir
+
+    try:
+        return find_data_dir(_state.data, os.environ, Path.cwd())
+    except DataDirNotFound as exc:
+        fail(str(exc))
+
+
+def report_problems(problems) -> None:
+    """Print each problem as `path:line:col: severity: CODE message`; exit 1 on errors."""
+    for problem in problems:
+        typer.echo(problem.text(), err=True)
+    if any(p.is_error for p in problems):
+        raise typer.Exit(1)
+
+
+def load_plan():
+    """The whole plan, or every problem that stops it loading and exit 1."""
+    from cap.loader import load_plan as load
+
+    plan, problems = load(data_dir())
+    report_problems(problems)
+    return plan
+
+
+def parse_as_of(value: Optional[str]) -> dt.date:
+    from cap.dates import DateError, parse_date, today
+
+    if value is None:
+        return today()
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--as-of'") from None
+
+
+def resolve_theme_id(plan, text: Optional[str]) -> Optional[str]:
+    from cap.query import UnknownTheme, resolve_theme
+
+    if text is None:
+        return None
+    try:
+        return resolve_theme(plan.themes, text).id
+    except UnknownTheme as exc:
+        fail(str(exc))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"cap {__version__}")
+        raise typer.Exit()
+
+
+def _undecodable(value: str) -> str | None:
+    """None for real text; else the bytes that were not UTF-8, as `\\xff` (for the message)."""
+    try:
+        value.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        bad = [ord(c) for c in value if 0xD800 <= ord(c) <= 0xDFFF]
+        shown = "".join(f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}" for c in bad[:4])
+        return shown + ("..." if len(bad) > 4 else "")
+
+
+def _refuse_undecodable_text(ctx: typer.Context) -> None:
+    """Every command: a text argument or option that is not valid Unicode (bytes that are
+    not UTF-8 reach Python as surrogate escapes) is a usage mistake, one line, exit 2,
+    before anything is read or written. Paths (`--data`, `-o`, import's FILE) are not
+    text: any name the file system allows is kept."""
+    name = ctx.invoked_subcommand
+    command = ctx.command.get_command(ctx, name) if name else None
+    if command is None or command.callback is None:
+        return
+    inner = command.callback
+
+    def checked(**params):
+        for param in command.params:
+            value = params.get(param.name)
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                bad = _undecodable(item) if isinstance(item, str) else None
+                if bad is not None:
+                    long = [o for o in param.opts if o.startswith("--")]
+                    shown = (long or param.opts)[0] if param.param_type_name == "option" else (param.metavar or param.name.upper())
+                    fail(f"{shown}: not valid text: it holds bytes that are not UTF-8 ({bad}); "
+                         "check the encoding of the terminal or script (nothing was read or written)", 2)
+        return inner(**params)
+
+    command.callback = checked
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        Optional[Path],
+        typer.Option("--data", metavar="DIR", help="The data folder (else $CAP_DATA, else the nearest data/ upward)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Keep a Serious Case Review composite action plan as plain text under git."""
+    _state.data = data
+    _refuse_undecodable_text(ctx)
+
+
+# Options shared by the commands that select actions (list, report, ...).
+AsOf = Annotated[
+    Optional[str],
+    typer.Option("--as-of", metavar="DATE", help="Judge overdue/due dates as of this day (default: today)."),
+]
+ThemeOpt = Annotated[
+    Optional[str], typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.")
+]
+ScrOpt = Annotated[
+    Optional[str], typer.Option("--scr", metavar="L", help="Actions citing case L, plus those for all reviews.")
+]
+LeadOpt = Annotated[
+    Optional[str], typer.Option("--lead", metavar="TEXT", help="A lead agency containing TEXT (any case).")
+]
+StatusOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--status", "-s", metavar="S", help="open, in-progress, complete, closed or withdrawn (repeatable)."),
+]
+OverdueOpt = Annotated[bool, typer.Option("--overdue", help="Open or in-progress and past the target date.")]
+DueWithinOpt = Annotated[
+    Optional[int],
+    typer.Option("--due-within", metavar="N", min=0, help="Open or in-progress, due within N days of the as-of date."),
+]
+SearchOpt = Annotated[
+    Optional[str], typer.Option("--search", metavar="TEXT", help="TEXT in the action or its progress (any case).")
+]
+SlippedOpt = Annotated[bool, typer.Option("--slipped", help="Actions whose target date has been put back.")]
+
+
+def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped):
+    """The Filters for the shared selection options, or a clear error."""
+    from cap.models import STATUSES
+    from cap.query import Filters
+
+    for s in status or []:
+        if s not in STATUSES:
+            fail(f"unknown status {s!r}; valid: {', '.join(STATUSES)}", 2)
+    if scr is not None:
+        known = {s.id.lower(): s.id for s in plan.scrs} | {c.lower(): c for a in plan.actions for c in a.scrs}
+        if scr.lower() not in known:
+            fail(f"unknown SCR {scr!r}; the plan cites {', '.join(sorted(set(known.values()))) or 'none'}")
+    return Filters(
+        theme=resolve_theme_id(plan, theme),
+        scr=scr,
+        lead=lead,
+        statuses=list(status or []),
+        overdue=overdue,
+        due_within=due_within,
+        search=search,
+        slipped=slipped,
+    )
+
+
+def guarded_write(run, what: str, unchanged: str = "nothing was changed"):
+    """Run a write; a lock timeout or a failed write is one line, exit 1."""
+    from cap.store import StoreError
+
+    try:
+        return run()
+    except StoreError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"could not write {what}: {exc.strerror or exc} ({unchanged})")

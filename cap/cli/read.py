@@ -1,0 +1,90 @@
+"""Reading the plan: `cap list` and `cap show`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cap.cli.common import (
+    app, fail, console, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
+    parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt, OverdueOpt, DueWithinOpt,
+    SearchOpt, SlippedOpt,
+)
+
+
+FORMATS = ("table", "json", "csv")
+
+
+@app.command("list")
+def list_command(
+    theme: ThemeOpt = None,
+    scr: ScrOpt = None,
+    lead: LeadOpt = None,
+    status: StatusOpt = None,
+    overdue: OverdueOpt = False,
+    due_within: DueWithinOpt = None,
+    search: SearchOpt = None,
+    slipped: SlippedOpt = False,
+    as_of: AsOf = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="table|json|csv", help="Output format.")] = "table",
+) -> None:
+    """List actions, filtered (filters combine with AND), in ref order.
+
+    \b
+    Examples:
+      cap list --theme curiosity --overdue
+      cap list --scr Q --status in-progress --format csv
+      cap list --due-within 30 --as-of 2017-05-01
+    """
+    from cap import render
+    from cap.query import select
+
+    if format not in FORMATS:
+        fail(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", 2)
+    day = parse_as_of(as_of)
+    plan = load_plan()
+    filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
+    actions = select(plan.actions, filters, day)
+    if format == "json":
+        write_out(render.json_list(render.record(a, day) for a in actions))
+    elif format == "csv":
+        write_out([render.to_csv(render.record(a, day) for a in actions)])
+    else:
+        lines = render.list_lines(actions, day, terminal_width())
+        footer = f"{len(actions)} of {len(plan.actions)} actions (as of {day.isoformat()}; * target revised)"
+        print_list(lines, footer)
+
+
+@app.command("show")
+def show_command(
+    ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.10.")],
+    as_of: AsOf = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="Output format.")] = "text",
+) -> None:
+    """Show everything about one action: fields, target history, progress log.
+
+    \b
+    Examples:
+      cap show 4.4
+      cap show 4.10 --format json
+    """
+    from cap import render
+    from cap.loader import action_path, load_action_file, load_reference
+
+    if format not in ("text", "json"):
+        fail(f"unknown format {format!r}; choose from text, json", 2)
+    day = parse_as_of(as_of)
+    folder = data_dir()
+    themes, _scrs, problems = load_reference(folder)
+    path = action_path(folder, ref)
+    if not path.is_file():
+        report_problems(problems)
+        fail(f"unknown ref {ref!r}: there is no {path.relative_to(folder.parent).as_posix()}")
+    action, found = load_action_file(path, folder)
+    report_problems(problems + found)
+    if format == "json":
+        typer.echo(render.to_json(render.record(action, day)), nl=False)
+        return
+    title = next((t.title for t in themes if t.id == action.theme), None)
+    console().print(render.show_view(action, day, title))

@@ -1,0 +1,101 @@
+"""Starting a plan: `cap init` and `cap import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cap.cli.common import app, fail, data_dir, report_problems, guarded_write
+
+
+@app.command("init")
+def init_command(
+    directory: Annotated[Path, typer.Argument(help="Where to make the repository (default: here).")] = Path("."),
+    blank: Annotated[bool, typer.Option("--blank", help="No themes: start themes.yaml empty.")] = False,
+) -> None:
+    """Make a new plan repository: data/, a README, the pre-commit hook and CI check.
+
+    Writes data/actions/ (empty), data/themes.yaml (the four themes of the Thematic
+    Learning Framework, or none with --blank), data/scrs.yaml, README.md,
+    .pre-commit-config.yaml, .github/workflows/cap-validate.yml and .gitattributes.
+    Refuses to touch an existing data folder; other files that exist are kept.
+
+    \b
+    Examples:
+      cap init norfolk-cap
+      cap init --blank
+    """
+    from cap.scaffold import InitRefused, create_repository
+
+    try:
+        created = create_repository(directory, blank=blank)
+    except InitRefused as exc:
+        fail(str(exc))
+    for rel in created.written:
+        typer.echo(f"created {rel.as_posix()}")
+    for rel in created.kept:
+        typer.echo(f"kept {rel.as_posix()} (it exists already)")
+    typer.echo(f"new plan repository in {directory}: next, cap import your current plan (see README.md)")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The plan: a CSV saved by Excel, or a Word table copied as text.")],
+    progress_date: Annotated[
+        Optional[str],
+        typer.Option("--progress-date", metavar="DATE", help="Date of the narratives (the paper's date; default today)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be created; write nothing.")] = False,
+    update: Annotated[
+        bool, typer.Option("--update", help="Add a dated progress entry to existing actions whose narrative is new.")
+    ] = False,
+    add_themes: Annotated[
+        bool, typer.Option("--add-themes", help="Add unknown theme headings to themes.yaml (numbered from their refs).")
+    ] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv or text (tab-separated).")] = "auto",
+) -> None:
+    """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
+
+    Columns: Ref, SCR Ref, Action, Lead agency, Target date, Progress, and a Theme
+    column or theme headings between the tables; Status, Progress date, Signed off,
+    Withdrawn reason, Target history and Progress authors are used when present (cap
+    report --format csv writes them all). A narrative starting "Complete." makes the
+    action complete, any other in-progress, none open. Existing actions are never
+    overwritten, and nothing is written that cap validate would reject.
+
+    \b
+    Examples:
+      cap import plan.csv --progress-date 2017-01-31 --dry-run
+      cap import plan.txt --progress-date 31/01/17
+      cap import march.csv --update --progress-date 2017-03-31
+    """
+    from cap.dates import DateError, parse_date, today
+    from cap.importer import FORMATS as IMPORT_FORMATS
+    from cap.importer import import_plan, summary_lines
+
+    if format not in IMPORT_FORMATS:
+        fail(f"unknown format {format!r}; choose from {', '.join(IMPORT_FORMATS)}", 2)
+    now = today()
+    try:
+        day = parse_date(progress_date) if progress_date is not None else now
+    except DateError as exc:
+        fail(f"--progress-date: {exc}", 2)
+    if day > now:
+        fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
+             "record what has happened, not what is planned")
+    if file.is_dir():
+        fail(f"{file} is a folder: name the file to import", 2)
+    if not file.is_file():
+        fail(f"{file}: no such file", 2)
+    folder = data_dir()
+    outcome, problems = guarded_write(
+        lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
+                            kind=format, dry_run=dry_run),
+        "the imported files", "each file is either as it was or written whole",
+    )
+    if problems:
+        report_problems(problems)
+    for line in summary_lines(outcome, folder, dry_run):
+        typer.echo(line)

@@ -1,0 +1,288 @@
+"""Recording updates: `cap progress`, `add`, `retarget`, `close`, `withdraw`, `reopen` and `fmt`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Optional
+
+import typer
+
+from cap.cli.common import app, fail, data_dir, guarded_write, ThemeOpt
+
+# Options shared by the commands that write.
+DateOpt = Annotated[
+    Optional[str], typer.Option("--date", metavar="DATE", help="The day it happened (default: today; never after today).")
+]
+AuthorOpt = Annotated[
+    Optional[str], typer.Option("--author", metavar="NAME", help="Who reported or recorded it (kept with the entry).")
+]
+ReasonOpt = Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help="Why (required).")]
+
+
+def _today() -> dt.date:
+    from cap import dates
+
+    return dates.today()
+
+
+def _date_option(value: Optional[str], option: str = "--date") -> Optional[dt.date]:
+    """A date option, or a one-line usage error (exit 2)."""
+    from cap.dates import DateError, parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        fail(f"{option}: {exc}", 2)
+
+
+def _report_write(outcome, done) -> None:
+    """A refusal (with the file's problems) exits 1 or 2; a write prints `done(written)`."""
+    from cap.updates import Refusal
+
+    if isinstance(outcome, Refusal):
+        for problem in outcome.problems:
+            typer.echo(problem.text(), err=True)
+        fail(outcome.message, outcome.exit_code)
+    typer.echo(f"{done(outcome)} ({outcome.shown})")
+    if outcome.reformatted:
+        typer.echo(f"note: {outcome.shown} was not in the canonical format; other lines changed too", err=True)
+
+
+def _update(ref: str, change, done) -> None:
+    """Apply one change to one action; `done(before, after)` says what happened."""
+    from cap.updates import update_action
+
+    folder = data_dir()
+    outcome = guarded_write(lambda: update_action(folder, ref, change), ref)
+    _report_write(outcome, lambda w: done(w.before, w.action))
+
+
+@app.command("progress")
+def progress_command(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What was done, as reported (quote it).")],
+    date: DateOpt = None,
+    author: AuthorOpt = None,
+    status: Annotated[
+        Optional[str],
+        typer.Option("--status", "-s", metavar="S", help="Also change the status: open, in-progress or complete."),
+    ] = None,
+) -> None:
+    """Add a dated entry to an action's progress log (and optionally change its status).
+
+    A back-dated entry takes its place in date order. Closing, withdrawing and
+    reopening have their own commands. A text starting with - goes after --.
+
+    \b
+    Examples:
+      cap progress 4.4 "Audit of CPI referrals presented to the board."
+      cap progress 1.2 "Training delivered to 120 staff." --date 14/06/17 --author "NSCB"
+      cap progress 2.1 "Protocol published." --status complete
+      cap progress 3.1 -- "- first bullet of the agency's report"
+    """
+    from cap.updates import add_progress
+
+    day = _date_option(date)
+    today = _today()
+
+    def done(before, after) -> str:
+        change = f"; status {before.status} -> {after.status}" if after.status != before.status else ""
+        entry_day = (day or today).isoformat()
+        return f"{after.ref}: progress entry of {entry_day} added{change}"
+
+    _update(ref, lambda a: add_progress(a, text, today=today, date=day, author=author, status=status), done)
+
+
+@app.command("add")
+def add_command(
+    theme: ThemeOpt = None,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="TEXT", help="The action, word for word.")] = None,
+    lead: Annotated[
+        Optional[list[str]], typer.Option("--lead", metavar="AGENCY", help="A lead agency (repeatable).")
+    ] = None,
+    target_date: Annotated[
+        Optional[str], typer.Option("--target-date", metavar="DATE", help="A date, or ongoing.")
+    ] = None,
+    scr: Annotated[
+        Optional[list[str]], typer.Option("--scr", metavar="L", help="A case the action cites (repeatable).")
+    ] = None,
+    all_scrs: Annotated[bool, typer.Option("--all-scrs", help="The action applies to all reviews.")] = False,
+    ref: Annotated[
+        Optional[str], typer.Option("--ref", metavar="R", help="The ref (default: the next free one in the theme).")
+    ] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", metavar="TEXT", help="What success looks like.")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="The responsible officer.")] = None,
+) -> None:
+    """Add a new action (status open); prints its ref and the file written.
+
+    \b
+    Examples:
+      cap add --theme curiosity --action "Audit the use of chronologies." --lead NSCB --target-date 01/12/17
+      cap add -t fora -a "Joint protocol for..." --lead Police --lead CSC --target-date ongoing --scr Q --all-scrs
+    """
+    from cap.dates import DateError, parse_target
+    from cap.updates import create_action, new_action
+
+    target = None
+    if target_date is not None:
+        try:
+            target = parse_target(target_date)
+        except DateError as exc:
+            fail(f"--target-date: {exc}", 2)
+
+    def make(themes, scrs, taken):
+        return new_action(
+            themes, scrs, taken, theme=theme, action=action, lead=list(lead or []), target_date=target,
+            cited=list(scr or []), all_scrs=all_scrs, ref=ref, outcome=outcome, owner=owner,
+        )
+
+    folder = data_dir()
+    written = guarded_write(lambda: create_action(folder, make), "the new action")
+    _report_write(written, lambda w: f"added {w.action.ref}")
+
+
+@app.command("retarget")
+def retarget_command(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    target: Annotated[str, typer.Argument(metavar="DATE", help="The new target date, or ongoing.")],
+    reason: ReasonOpt = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", metavar="DATE", help="The day the revision was agreed (default: today).")
+    ] = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Revise the target date of an open or in-progress action, with the reason.
+
+    The original date is kept: the action's target history records each revision,
+    `cap show` displays it and `cap list` marks the action `*` (--slipped).
+
+    \b
+    Examples:
+      cap retarget 4.4 01/09/17 --reason "Awaiting the MASH evaluation."
+      cap retarget 1.3 ongoing --reason "Now part of the annual audit cycle."
+    """
+    from cap.dates import DateError, format_iso, parse_target
+    from cap.updates import retarget
+
+    try:
+        new_target = parse_target(target)
+    except DateError as exc:
+        fail(f"DATE: {exc}", 2)
+    day = _date_option(date)
+    today = _today()
+
+    def done(before, after) -> str:
+        return f"{after.ref}: target date {format_iso(before.target_date)} -> {format_iso(after.target_date)}"
+
+    _update(ref, lambda a: retarget(a, new_target, reason, today=today, date=day, author=author), done)
+
+
+@app.command("close")
+def close_command(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    by: Annotated[Optional[str], typer.Option("--by", metavar="WHO", help="Who signed it off (required).")] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", metavar="DATE", help="The day it was signed off (default: today).")
+    ] = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Sign a complete action off: status closed, with who signed it off and when.
+
+    \b
+    Examples:
+      cap close 2.4 --date 20/07/17 --by "SCR Review Group"
+    """
+    from cap.updates import close
+
+    day = _date_option(date)
+    today = _today()
+
+    def done(before, after) -> str:
+        return f"{after.ref}: closed, signed off by {after.signed_off.by} on {after.signed_off.date.isoformat()}"
+
+    _update(ref, lambda a: close(a, by, today=today, date=day, author=author), done)
+
+
+@app.command("withdraw")
+def withdraw_command(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    reason: ReasonOpt = None,
+    date: DateOpt = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Withdraw an action that will not be done, with the reason.
+
+    \b
+    Examples:
+      cap withdraw 1.4 --reason "Superseded by 1.5."
+    """
+    from cap.updates import withdraw
+
+    day = _date_option(date)
+    today = _today()
+    _update(
+        ref,
+        lambda a: withdraw(a, reason, today=today, date=day, author=author),
+        lambda before, after: f"{after.ref}: withdrawn (was {before.status})",
+    )
+
+
+@app.command("reopen")
+def reopen_command(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    reason: ReasonOpt = None,
+    date: DateOpt = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Put a complete, closed or withdrawn action back to in-progress, with the reason.
+
+    \b
+    Examples:
+      cap reopen 2.4 --reason "Audit found the checklist is not in use."
+    """
+    from cap.updates import reopen
+
+    day = _date_option(date)
+    today = _today()
+    _update(
+        ref,
+        lambda a: reopen(a, reason, today=today, date=day, author=author),
+        lambda before, after: f"{after.ref}: reopened, in-progress (was {before.status})",
+    )
+
+
+@app.command("fmt")
+def fmt_command(
+    check: Annotated[bool, typer.Option("--check", help="Change nothing: list the files that differ; exit 1 if any.")] = False,
+) -> None:
+    """Rewrite every data file (actions, themes.yaml, scrs.yaml) in the canonical format.
+
+    Files that do not load are reported and left alone, as are files holding
+    # comments below the header block at the top (the one place kept for them).
+
+    \b
+    Examples:
+      cap fmt
+      cap fmt --check      # in CI
+    """
+    from cap.formatter import format_data
+
+    folder = data_dir()
+    result = guarded_write(
+        lambda: format_data(folder, check=check), "the data files", "each file is either as it was or rewritten whole"
+    )
+    for shown in result.changed:
+        typer.echo(f"{'would reformat' if check else 'reformatted'} {shown}")
+    for problem in result.problems:
+        typer.echo(problem.text(), err=True)
+    for shown, line in result.commented:
+        typer.echo(f"{shown}:{line}: has a # comment, which the canonical format would drop: "
+                   "move it into a progress entry or delete it", err=True)
+    left = len({p.path for p in result.problems}) + len(result.commented)
+    verb = "would be reformatted" if check else "reformatted"
+    summary = f"{len(result.changed)} {verb}, {len(result.unchanged)} unchanged"
+    typer.echo(summary + (f", {left} left alone" if left else ""), err=True)
+    if not result.ok or (check and result.changed):
+        raise typer.Exit(1)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from cap.dates import format_iso
-from cap.history import (
+from cap.changes import (
     ActionAdded,
-    ActionHistory,
     ActionRemoved,
     Change,
     Changes,
@@ -29,6 +27,8 @@ from cap.history import (
     TargetRevised,
     Withdrawn,
 )
+from cap.dates import format_iso
+from cap.history import ActionHistory
 
 #: Words of unchanged text kept either side of an edit.
 CONTEXT_WORDS = 6

@@ -1,4 +1,4 @@
-"""cap.history: reading the plan at revisions, the vocabulary of changes, the action merge."""
+"""cap.gitio, cap.history, cap.changes, cap.merge: reading the plan at revisions, the vocabulary of changes, the action merge."""
 
 from __future__ import annotations
 
@@ -7,29 +7,23 @@ import os
 
 import pytest
 
-from cap.history import (
+from cap.changes import (
     ActionAdded,
     ActionRemoved,
     Closed,
     FieldEdited,
-    NoCommitBefore,
-    NotARepository,
     ProgressAdded,
     ProgressEdited,
     ProgressRemoved,
-    Repo,
     StatusChanged,
     TargetRevised,
-    UnknownRevision,
     Withdrawn,
-    attributes_line,
     diff_actions,
-    merge_actions,
-    merge_progress,
-    merge_texts,
-    plan_changes,
     word_diff,
 )
+from cap.gitio import NoCommitBefore, NotARepository, Repo, UnknownRevision
+from cap.history import plan_changes
+from cap.merge import attributes_line, merge_actions, merge_progress, merge_texts
 from cap.models import Action, ProgressEntry, SignOff, TargetRevision
 from cap.store import canonical_text
 from cap.yamlio import parse

@@ -45,7 +45,8 @@ def changes_command(
       cap changes --since main --until HEAD --format md > comment.md
     """
     from cap import historyview as view
-    from cap.history import GitError, plan_changes
+    from cap.gitio import GitError
+    from cap.history import plan_changes
     from cap.render import to_json
 
     if format not in GIT_FORMATS:
@@ -79,7 +80,8 @@ def history_command(
       cap history 4.10 --format md
     """
     from cap import historyview as view
-    from cap.history import GitError, UnknownRef, action_history
+    from cap.gitio import GitError
+    from cap.history import UnknownRef, action_history
     from cap.render import to_json
 
     if format not in GIT_FORMATS:
@@ -117,7 +119,8 @@ def merge_driver_command(
       git config merge.cap.driver "cap merge-driver %O %A %B"
       echo 'data/actions/*.yaml merge=cap' >> .gitattributes
     """
-    from cap.history import GitError, line_merge, merge_texts
+    from cap.gitio import GitError
+    from cap.merge import line_merge, merge_texts
     from cap.store import write_output
 
     for path in (base, ours, theirs):
@@ -158,7 +161,8 @@ def git_setup_command() -> None:
     """
     import shlex
 
-    from cap.history import GitError, git_setup
+    from cap.gitio import GitError
+    from cap.merge import git_setup
 
     beside = Path(sys.executable).parent / ("cap.exe" if os.name == "nt" else "cap")
     command = shlex.quote(str(beside)) if beside.is_file() else f"{shlex.quote(sys.executable)} -m cap"

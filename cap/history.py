@@ -32,9 +32,8 @@ from cap.loader import (
     parse_bytes,
     validate_document,
 )
-from cap.models import Action, Theme, ThemesFile
+from cap.models import Action, Theme, ThemesFile, natural_key
 from cap.problems import Problem
-from cap.query import natural_key
 
 #: An action's ref: two numbers, like 4.10.
 _REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")

@@ -6,6 +6,8 @@ One `Action` per file in `data/actions/`; `Theme` and `Scr` are the reference da
     >>> Action(ref="4.10", theme="accountability", action="...", lead=["NSCB"],
     ...        target_date="ongoing", status="in-progress").is_open
     True
+    >>> natural_key("4.10") > natural_key("4.9")
+    True
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S"
 Ref = Annotated[str, StringConstraints(strict=True, pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Target = dt.date | Literal["ongoing"]
+
+
+def natural_key(ref: str) -> tuple:
+    """The sort key of refs and ids: `4.9` before `4.10`; theme 1 before theme 4."""
+    return tuple(int(p) if p.isdigit() else p for p in ref.split("."))
 
 
 class _Record(BaseModel):
@@ -167,8 +174,6 @@ class Plan:
     actions: list[Action]
 
     def __post_init__(self) -> None:
-        from cap.query import natural_key
-
         self.actions.sort(key=lambda a: natural_key(a.ref))
 
     def theme(self, theme_id: str) -> Theme | None:

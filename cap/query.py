@@ -1,9 +1,7 @@
-"""Selecting actions: natural ref order, themes by id/alias/prefix, filters, overdue.
+"""Selecting actions: themes by id/alias/prefix, filters, overdue, in natural ref order.
 
 Pure functions of (actions, as_of): nothing here reads files or asks for the date.
-
-    >>> natural_key("4.10") > natural_key("4.9")
-    True
+(The natural sort key of refs, `natural_key`, lives with the refs in cap.models.)
 """
 
 from __future__ import annotations
@@ -13,12 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from cap.dates import shift
-from cap.models import ACTIVE_STATUSES, Action, Theme
-
-
-def natural_key(ref: str) -> tuple:
-    """`4.9` before `4.10`; theme 1 before theme 4."""
-    return tuple(int(p) if p.isdigit() else p for p in ref.split("."))
+from cap.models import ACTIVE_STATUSES, Action, Theme, natural_key
 
 
 class UnknownTheme(LookupError):
@@ -154,5 +147,5 @@ def select(actions: Iterable[Action], filters: Filters, as_of: dt.date) -> list[
 
 __all__ = [
     "ACTIVE_STATUSES", "AMBER_DAYS", "BRAG", "Filters", "UnknownTheme", "brag", "days_overdue",
-    "is_due_within", "is_overdue", "is_slipped", "is_stale", "natural_key", "resolve_theme", "select",
+    "is_due_within", "is_overdue", "is_slipped", "is_stale", "resolve_theme", "select",
 ]

@@ -188,7 +188,7 @@ def test_report_csv_imports_back_to_the_same_actions(fresh, plan, full):
     text = render(report, "csv")
     outcome, problems = prepare_import(fresh, text.encode("utf-8"), "report.csv", progress_date=D, today=TODAY)
     assert problems == []
-    from cap.query import natural_key
+    from cap.models import natural_key
 
     in_order = sorted(plan, key=lambda a: natural_key(a.ref))  # a report lists actions in ref order
     expected = [a if full else a.model_copy(update={"progress": a.progress[-1:]}) for a in in_order]

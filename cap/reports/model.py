@@ -16,9 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from cap.dates import format_iso, format_uk, shift
-from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision
+from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision, natural_key
 from cap.query import (
-    AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, natural_key, select,
+    AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, select,
 )
 
 #: What `--kind` can ask for.

@@ -8,17 +8,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cap.importer import (
-    decode,
-    detect_kind,
-    parse_lead,
-    parse_progress,
-    parse_scrs,
-    parse_status,
-    prepare_import,
-    read_text_rows,
-    slug,
-)
+from cap.importer import prepare_import
+from cap.importer.build import parse_lead, parse_progress, parse_scrs, parse_status, slug
+from cap.importer.rows import decode, detect_kind
+from cap.importer.text import read_text_rows
 from cap.models import Action, ProgressEntry, SignOff, TargetRevision
 from cap.scaffold import create_repository
 

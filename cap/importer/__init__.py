@@ -1,0 +1,34 @@
+"""Bringing an existing plan in: a Word table copied as text, or a CSV saved by Excel.
+
+A plan is a table with the columns boards use - Ref, SCR Ref, Action, Lead agency,
+Target date, Progress - and a theme for each row: a Theme column, or theme heading
+lines between the tables (a row with only its first cell filled). Optional columns:
+Status (used instead of the "Complete." rule), Progress date (used instead of the
+date given for the narratives), and what `cap report --format csv` adds so that an
+action comes back whole (cap/reports/csv.py): Signed off, Withdrawn reason, Target
+history, Progress authors. Any other column (BRAG, ...) is ignored and named.
+
+    >>> outcome, problems = import_plan(data_dir, Path("plan.csv"),       # doctest: +SKIP
+    ...                                 progress_date=dt.date(2017, 1, 31), today=dt.date(2017, 7, 1))
+    >>> [a.ref for a in outcome.created]                                   # doctest: +SKIP
+    ['1.1', '1.2', ...]
+
+All or nothing: every row is read, mapped and validated first, then the files it would
+write go through `cap validate`'s checks (cap/checks.py, as of `today`); any problem
+(each a `Problem` naming the file and its line, or row for a CSV) means nothing is written.
+Existing actions are never overwritten; with `update`, a narrative their log does not
+hold yet is appended as a new dated progress entry.
+
+Layout: `rows` turns a file's bytes into text and rows (`csv`, `text` read each kind),
+`columns` knows the header names, `build` turns rows into records and records into
+actions, `plan` runs the whole import (`import_plan`, `prepare_import`, `apply_import`).
+"""
+
+from cap.importer.outcome import ImportOutcome, Update
+from cap.importer.plan import apply_import, import_plan, prepare_import, summary_lines
+from cap.importer.rows import FORMATS, MAX_IMPORT_BYTES
+
+__all__ = [
+    "FORMATS", "MAX_IMPORT_BYTES", "ImportOutcome", "Update", "apply_import", "import_plan", "prepare_import",
+    "summary_lines",
+]

@@ -1,0 +1,32 @@
+"""Reading a CSV as Excel saves it (comma or semicolon; quoted cells may hold line breaks)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cap.importer.rows import LINE_BREAK, Located, SourceRow
+
+
+def read_csv_rows(text: str, loc: Located) -> list[SourceRow]:
+    """Records of a CSV as Excel saves it: quoted cells may hold line breaks."""
+    first = next((line for line in LINE_BREAK.split(text) if line.strip()), "")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[SourceRow] = []
+    number = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            loc.add(None, "CAP801", f"not a readable CSV: {exc}", line=max(reader.line_num, 1))
+            return []
+        number += 1
+        rows.append(SourceRow(number, start, [LINE_BREAK.sub("\n", c) for c in cells]))
+    return rows
+
+
+# ------------------------------------------------------------------ themes

@@ -1,0 +1,33 @@
+"""What an import creates and changes (or would, in a dry run): `ImportOutcome`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cap.models import Action, ProgressEntry, Scr, Theme
+
+
+@dataclass
+class Update:
+    """An existing action and the progress entries an import adds to it."""
+
+    action: Action
+    added: list[ProgressEntry]
+
+
+@dataclass
+class ImportOutcome:
+    """What an import creates and changes (or would, in a dry run)."""
+
+    source: str
+    kind: str = "csv"
+    created: list[Action] = field(default_factory=list)
+    updated: list[Update] = field(default_factory=list)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)  # (ref, why)
+    new_scrs: list[Scr] = field(default_factory=list)
+    new_themes: list[Theme] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    writes: list[tuple[Path, str]] = field(default_factory=list)

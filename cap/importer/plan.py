@@ -1,0 +1,303 @@
+"""The import as a whole: all or nothing, under the data folder's lock.
+
+`prepare_import` reads, maps and validates everything and computes every file to write
+(through `cap validate`'s checks) without writing; `apply_import` writes them;
+`import_plan` does both under the lock; `summary_lines` is what a person reads after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable
+
+from cap.importer.build import Record, ThemeBook, assemble, map_record
+from cap.importer.csv import read_csv_rows
+from cap.importer.outcome import ImportOutcome, Update
+from cap.importer.rows import Located, SourceRow, decode, detect_kind
+from cap.importer.text import read_text_rows
+from cap.models import Action, Plan, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile, natural_key
+from cap.problems import Problem
+
+
+def import_plan(
+    data_dir: Path,
+    source: Path,
+    *,
+    progress_date: dt.date,
+    today: dt.date,
+    update: bool = False,
+    add_themes: bool = False,
+    kind: str = "auto",
+    dry_run: bool = False,
+    raw: bytes | None = None,
+    shown: str | None = None,
+) -> tuple[ImportOutcome, list[Problem]]:
+    """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
+
+    Returns what was (or, with `dry_run`, would be) created and updated, and the
+    problems; when there is any problem nothing is written. Nothing may be dated after
+    `today` (as `cap validate --as-of today` would check).
+    """
+    from cap.store import plan_lock
+
+    shown = shown or str(source)
+    if raw is None:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            return ImportOutcome(shown), [Problem(shown, 1, 1, "error", "CAP801", f"cannot read file: {exc.strerror or exc}")]
+    with plan_lock(data_dir):
+        outcome, problems = prepare_import(
+            data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
+            kind=kind,
+        )
+        if not problems and not dry_run:
+            apply_import(data_dir, outcome)
+    return outcome, problems
+
+
+def prepare_import(
+    data_dir: Path,
+    raw: bytes,
+    shown: str,
+    *,
+    progress_date: dt.date,
+    today: dt.date,
+    update: bool = False,
+    add_themes: bool = False,
+    kind: str = "auto",
+) -> tuple[ImportOutcome, list[Problem]]:
+    """Read, map and validate everything; compute every file to write. Writes nothing.
+
+    The files it would write are put through `cap validate`'s checks (as of `today`)
+    first: an error there is reported at the row it came from, and nothing is written.
+    """
+    from cap.loader import action_path, load_action_file, load_reference
+    from cap.problems import errors
+
+    outcome = ImportOutcome(shown)
+    themes, scrs, ref_problems = load_reference(data_dir)
+    if errors(ref_problems):
+        return outcome, ref_problems
+    text, problems = decode(raw, shown)
+    if text is None:
+        return outcome, problems
+    outcome.kind = detect_kind(shown, text, kind)
+    loc = Located(shown, outcome.kind)
+    rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
+    book = ThemeBook(themes, add_themes)
+    records = assemble(rows, outcome.kind, book, loc, outcome)
+    if loc.problems and not records:
+        return outcome, loc.problems
+
+    actions: list[tuple[Record, Action]] = []
+    seen: dict[str, SourceRow] = {}
+    for rec in records:
+        action = map_record(rec, progress_date, loc)
+        ref = rec.cells["ref"]
+        if ref in seen:
+            first = seen[ref]
+            where = f"row {first.number}" if outcome.kind == "csv" else f"line {first.line}"
+            hint = " (did Excel turn 4.10 into 4.1? format the Ref column as text)" if outcome.kind == "csv" else ""
+            loc.add(rec.row, "CAP806", f"ref {ref} appears twice: also at {where}{hint}")
+            continue
+        seen[ref] = rec.row
+        if action is not None:
+            actions.append((rec, action))
+    outcome.new_themes = _settle_new_themes(book, themes, loc)
+    if loc.problems:
+        return outcome, loc.problems
+
+    known = {s.id for s in scrs}
+    for _rec, action in actions:
+        for scr in action.scrs:
+            if scr not in known:
+                known.add(scr)
+                outcome.new_scrs.append(Scr(id=scr, title=f"Case {scr}"))
+    outcome.new_scrs.sort(key=lambda s: natural_key(s.id))
+
+    for rec, action in actions:
+        path = action_path(data_dir, action.ref)
+        if not path.exists():
+            outcome.created.append(action)
+            continue
+        if not update:
+            outcome.unchanged.append((action.ref, "exists, left as it is (--update adds new progress)"))
+            continue
+        existing, found = load_action_file(path, data_dir)
+        if existing is None:
+            problems.extend(found)
+            loc.add(rec.row, "CAP804", f"cannot update {action.ref}: {path.name} has problems (listed above)")
+            continue
+        added = _new_entries(existing, action, rec, loc)
+        if added:
+            existing.progress.extend(added)
+            outcome.updated.append(Update(existing, added))
+        elif action.progress:
+            outcome.unchanged.append((action.ref, "exists, its log already holds this progress"))
+        else:
+            outcome.unchanged.append((action.ref, "exists, and the file gives no progress for it"))
+        for name in _differences(existing, action, rec.cells):
+            outcome.notes.append(f"{action.ref}: {name} differs from the file; not changed")
+    if problems or loc.problems:
+        return outcome, problems + loc.problems
+    outcome.writes = _writes(data_dir, outcome, themes, scrs)
+    rows = {rec.cells["ref"]: rec.row for rec, _action in actions}
+    problems = _would_be_problems(data_dir, outcome, themes, scrs, today, rows, loc)
+    if problems:
+        outcome.writes = []
+        return outcome, problems
+    return outcome, []
+
+
+#: Where to put right an error `cap validate` would report in an imported action, by code.
+_HINTS = {
+    "CAP211": "the Signed off cell: YYYY-MM-DD by WHO",
+    "CAP212": "the Withdrawn reason cell",
+}
+
+
+def _would_be_problems(
+    data_dir: Path, outcome: ImportOutcome, themes: list[Theme], scrs: list[Scr], today: dt.date,
+    rows: dict[str, SourceRow], loc: Located,
+) -> list[Problem]:
+    """Run `cap validate`'s checks on the files the import would write (the reference
+    data as it would be, and each action created or updated); each error in an action is
+    reported at its row. Warnings are left to `cap validate`."""
+    from cap.checks import CHECKS, Context
+    from cap.loader import SCRS_FILE, THEMES_FILE, SourceFile, Sources, action_path, display_path
+    from cap.yamlio import parse
+
+    texts = dict(outcome.writes)
+
+    def source(path: Path, record) -> SourceFile:
+        from cap.store import canonical_text
+
+        text = texts.get(path) or canonical_text(record)
+        return SourceFile(path, display_path(path, data_dir), text.encode("utf-8"), parse(text), record)
+
+    themes_file = ThemesFile(themes=themes + sorted(outcome.new_themes, key=lambda t: t.number))
+    scrs_file = ScrsFile(scrs=scrs + outcome.new_scrs)
+    written = [*outcome.created, *(u.action for u in outcome.updated)]
+    sources = Sources(
+        themes=source(data_dir / THEMES_FILE, themes_file),
+        scrs=source(data_dir / SCRS_FILE, scrs_file),
+        actions=[source(action_path(data_dir, a.ref), a) for a in written],
+    )
+    plan = Plan(themes=themes_file.themes, scrs=scrs_file.scrs, actions=list(written))
+    context = Context(data_dir, today, plan, sources)
+    refs = {s.shown: s.record.ref for s in sources.actions}
+    start = len(loc.problems)
+    others: list[Problem] = []
+    for check in CHECKS:
+        for problem in check(context):
+            if not problem.is_error:
+                continue
+            ref = refs.get(problem.path)
+            if ref is None:
+                others.append(problem)
+                continue
+            hint = _HINTS.get(problem.code)
+            loc.add(rows.get(ref), problem.code, f"{ref}: {problem.message}" + (f" ({hint})" if hint else ""))
+    return others + loc.problems[start:]
+
+
+def _settle_new_themes(book: ThemeBook, themes: list[Theme], loc: Located) -> list[Theme]:
+    """Number each added theme from its refs' first number (which must agree and be free)."""
+    taken = {t.number: t for t in themes}
+    made: list[Theme] = []
+    for new in book.new.values():
+        if len(new.numbers) != 1:
+            numbers = ", ".join(str(n) for n in sorted(new.numbers)) or "none"
+            loc.add(new.first, "CAP805", f"new theme {new.title!r}: its refs must all start with the same "
+                    f"number (found {numbers})")
+            continue
+        number, row = next(iter(new.numbers.items()))
+        if number in taken or number in (t.number for t in made):
+            loc.add(row, "CAP805", f"new theme {new.title!r}: number {number} is already taken")
+            continue
+        made.append(Theme(id=new.id, number=number, title=new.title))
+    return made
+
+
+def _new_entries(existing: Action, imported: Action, rec: Record, loc: Located) -> list[ProgressEntry]:
+    """Imported entries whose text the log does not hold yet; none may predate its latest."""
+    held = {e.text for e in existing.progress}
+    added = [e for e in imported.progress if e.text not in held]
+    latest = existing.latest_progress
+    for entry in added:
+        if latest is not None and entry.date < latest.date:
+            loc.add(rec.row, "CAP808", f"the new progress of {existing.ref} would be dated {entry.date.isoformat()}, "
+                    f"before its latest entry ({latest.date.isoformat()}); give a later --progress-date")
+            return []
+    return added
+
+
+def _differences(existing: Action, imported: Action, columns: Iterable[str] = ()) -> list[str]:
+    """What differs, of the fields the file gives (the optional columns only when present)."""
+    names = {"theme": "theme", "action": "action text", "lead": "lead agency", "target_date": "target date",
+             "status": "status", "scrs": "SCR Ref", "all_scrs": "SCR Ref (All)"}
+    optional = {"signed_off": "sign-off", "withdrawn_reason": "withdrawn reason", "target_history": "target history"}
+    names.update({key: label for key, label in optional.items() if key in columns})
+    out = [label for key, label in names.items() if getattr(existing, key) != getattr(imported, key)]
+    return list(dict.fromkeys(out))
+
+
+def _writes(data_dir: Path, outcome: ImportOutcome, themes: list[Theme], scrs: list[Scr]) -> list[tuple[Path, str]]:
+    """Every file to write, reference data first, each text checked to load back."""
+    from cap.loader import SCRS_FILE, THEMES_FILE, action_path
+    from cap.store import canonical_text, checked_text
+
+    writes: list[tuple[Path, str]] = []
+    if outcome.new_themes:
+        merged = themes + sorted(outcome.new_themes, key=lambda t: t.number)
+        writes.append((data_dir / THEMES_FILE, canonical_text(ThemesFile(themes=merged))))
+    if outcome.new_scrs:
+        ids = [s.id for s in scrs]
+        merged_scrs = scrs + outcome.new_scrs
+        if ids == sorted(ids, key=natural_key):  # a sorted list stays sorted
+            merged_scrs.sort(key=lambda s: natural_key(s.id))
+        writes.append((data_dir / SCRS_FILE, canonical_text(ScrsFile(scrs=merged_scrs))))
+    for action in sorted(outcome.created, key=lambda a: natural_key(a.ref)):
+        writes.append((action_path(data_dir, action.ref), checked_text(action)))
+    for upd in outcome.updated:
+        writes.append((action_path(data_dir, upd.action.ref), checked_text(upd.action)))
+    return writes
+
+
+def apply_import(data_dir: Path, outcome: ImportOutcome) -> None:
+    """Write the prepared files (the caller holds the lock); each write is atomic."""
+    from cap.loader import ACTIONS_DIR
+    from cap.store import atomic_write
+
+    (data_dir / ACTIONS_DIR).mkdir(parents=True, exist_ok=True)
+    for path, text in outcome.writes:
+        atomic_write(path, text)
+        outcome.written.append(path)
+
+
+def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iterable[str]:
+    """What a person reads after an import (or a dry run)."""
+    from cap.loader import action_path, display_path
+
+    verb = "would create" if dry_run else "created"
+    for action in outcome.created:
+        yield f"{verb} {display_path(action_path(data_dir, action.ref), data_dir)}  ({action.theme}, {action.status})"
+    verb = "would update" if dry_run else "updated"
+    for upd in outcome.updated:
+        dates = ", ".join(e.date.isoformat() for e in upd.added)
+        yield f"{verb} {display_path(action_path(data_dir, upd.action.ref), data_dir)}  (new progress {dates})"
+    for ref, why in outcome.unchanged:
+        yield f"unchanged {ref}: {why}"
+    if outcome.new_themes:
+        verb = "would add" if dry_run else "added"
+        yield f"{verb} themes to themes.yaml: " + ", ".join(f"{t.number} {t.id} ({t.title})" for t in outcome.new_themes)
+    if outcome.new_scrs:
+        verb = "would add" if dry_run else "added"
+        yield f"{verb} SCRs to scrs.yaml: {', '.join(s.id for s in outcome.new_scrs)}"
+    yield from outcome.notes
+    if outcome.ignored_columns:
+        yield f"ignored columns: {', '.join(outcome.ignored_columns)}"
+    counts = f"{len(outcome.created)} created, {len(outcome.updated)} updated, {len(outcome.unchanged)} unchanged"
+    yield f"dry run, nothing written: {counts}" if dry_run else f"imported {outcome.source}: {counts}"

@@ -1,0 +1,102 @@
+"""A plan file's bytes -> text -> rows: decoding, telling CSV from text, `SourceRow`.
+
+`decode` refuses what is not a plan's text (a workbook, a PDF, a binary, a huge file)
+as a `Problem`; `detect_kind` picks the reader (cap.importer.csv or cap.importer.text);
+`Located` gathers problems located by line (text) or row (CSV). A reader for another
+kind of file yields the same `SourceRow`s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cap.problems import Problem
+
+#: A plan file larger than this is not a plan (a 22-action plan is about 10 kB).
+MAX_IMPORT_BYTES = 10_000_000
+FORMATS = ("auto", "csv", "text")
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass
+class SourceRow:
+    """One row of the file: `number` is the spreadsheet row (CSV) or the line (text)."""
+
+    number: int
+    line: int
+    cells: list[str]
+    tabbed: bool = True
+
+
+class Located:
+    """Problems about one file, located by line (text) or row (CSV)."""
+
+    def __init__(self, shown: str, kind: str = "text"):
+        self.shown, self.kind, self.problems = shown, kind, []
+
+    def where(self, row: SourceRow | None) -> str:
+        if row is None or self.kind == "text":
+            return ""
+        return f"row {row.number}: "
+
+    def add(self, row: SourceRow | None, code: str, message: str, *, line: int | None = None) -> None:
+        at = line if line is not None else (row.line if row else 1)
+        self.problems.append(Problem(self.shown, at, 1, "error", code, self.where(row) + message))
+
+
+def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """The text of a plan file: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+
+    def refuse(code: str, message: str, line: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, line, 1, "error", code, message)]
+
+    if len(raw) > MAX_IMPORT_BYTES:
+        return refuse("CAP801", f"file is {len(raw):,} bytes; a plan is far smaller (limit {MAX_IMPORT_BYTES:,})")
+    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return refuse(
+            "CAP801",
+            "this is an Excel workbook or a Word document, not text: in Excel use File > Save As > "
+            "CSV UTF-8; from Word copy the table and paste it into a plain text file",
+        )
+    if raw[:5] == b"%PDF-":
+        return refuse("CAP801", "this is a PDF, not text: copy the table out of Word or Excel instead")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text"
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return refuse("CAP801", "not readable text (a broken UTF-16 file)")
+    else:
+        if b"\x00" in raw:
+            return refuse("CAP801", "a binary file, not text (it holds NUL bytes)", raw.count(b"\n", 0, raw.index(b"\x00")) + 1)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                line = raw.count(b"\n", 0, exc.start) + 1
+                return refuse("CAP801", f"not text in UTF-8 or Windows-1252 (byte 0x{raw[exc.start]:02x})", line)
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return refuse("CAP801", f"a binary file, not text (control character 0x{ord(bad.group()):02x})", line)
+    if not text.strip():
+        return refuse("CAP802", "the file is empty")
+    # Word writes manual line breaks and page breaks as these: they separate words.
+    return text.replace("\x0b", " ").replace("\x0c", " "), []
+
+
+def detect_kind(path_name: str, text: str, wanted: str = "auto") -> str:
+    """`csv` or `text` (tab-separated, as copied out of a Word table)."""
+    if wanted != "auto":
+        return wanted
+    suffix = Path(path_name).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".txt", ".tsv", ".tab"):
+        return "text"
+    return "text" if "\t" in text else "csv"

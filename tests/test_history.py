@@ -1,4 +1,4 @@
-"""cap.gitio, cap.history, cap.changes, cap.merge: reading the plan at revisions, the vocabulary of changes, the action merge."""
+"""Reading the plan at revisions (gitio, history), the vocabulary of changes, the action merge."""
 
 from __future__ import annotations
 

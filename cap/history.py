@@ -38,6 +38,8 @@ from cap.problems import Problem
 #: An action's ref: two numbers, like 4.10.
 _REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
 
+# ====================================================================== snapshots
+
 
 def _themes_from_bytes(raw: bytes, shown: str) -> tuple[list[Theme], list[Problem]]:
     doc, problems = parse_bytes(raw, shown)
@@ -53,9 +55,6 @@ def action_from_bytes(raw: bytes, stem: str, shown: str) -> tuple[Action | None,
     if doc is None:
         return None, problems
     return action_from_document(doc, stem, shown)
-
-
-# ====================================================================== snapshots
 
 
 @dataclass

@@ -1,0 +1,192 @@
+"""Docs checked like code.
+
+- docs/reference.md is what docs/generate_reference.py makes from the command line now;
+- every command of `cap --help` has its section in the reference and an example in the guide;
+- every example runs: each page's `cap ...` lines (README.md and docs/*.md, not the generated
+  reference), in the order they appear, in one fresh copy of the repository per page with a
+  short git history (tests/docs_repo.py), each with exit status 0 or the status its comment
+  says (`# exit 1`). A line ending `# needs: WHAT` needs something a copy lacks and is skipped.
+
+What counts as an example line: a line in a fenced code block starting `cap ` or `$ cap `
+(a line ending with a backslash continues on the next). Each runs with bash in the copy,
+with this environment's `cap` first on PATH, so `>`, `&&` and `$(...)` work as they would
+for a reader. Only exit statuses are checked, never outputs: no assertion depends on the
+real date.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from cap.cli import app
+from tests.docs_repo import git_environment, make_docs_repo
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+REFERENCE = DOCS / "reference.md"
+GUIDE = DOCS / "guide.md"
+#: The pages whose examples run: the README and every docs page but the generated reference.
+PAGES = [ROOT / "README.md", *sorted(p for p in DOCS.glob("*.md") if p != REFERENCE)]
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+EXPECTED_EXIT = re.compile(r"#.*\bexit (?:status )?(\d+)\b")
+NEEDS = re.compile(r"#\s*needs:\s*\S.*$")
+
+
+@dataclass
+class Example:
+    page: str
+    line: int
+    command: str
+    expected: int
+    needs: str | None
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}: {self.command}"
+
+
+def examples(page: Path) -> list[Example]:
+    """The page's `cap ...` lines in fenced code blocks, in order."""
+    found: list[Example] = []
+    in_fence = False
+    lines = page.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        text, number = lines[i], i + 1
+        i += 1
+        if FENCE.match(text):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            continue
+        command = text.strip()
+        if command.startswith("$ "):
+            command = command[2:].lstrip()
+        if not command.startswith("cap "):
+            continue
+        while command.endswith("\\") and i < len(lines):
+            command = command[:-1] + " " + lines[i].strip()
+            i += 1
+        needs = NEEDS.search(command)
+        expected = EXPECTED_EXIT.search(command)
+        found.append(Example(
+            page=str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else page.name, line=number, command=command,
+            expected=int(expected.group(1)) if expected else 0,
+            needs=needs.group(0) if needs else None,
+        ))
+    return found
+
+
+def commands() -> list[str]:
+    """The commands `cap --help` lists."""
+    group = typer.main.get_command(app)
+    return group.list_commands(group.context_class(group, info_name="cap"))
+
+
+# ----------------------------------------------------------------------- the generated reference
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_reference", DOCS / "generate_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_is_generated_from_the_cli_and_up_to_date():
+    generator = _generator()
+    current = REFERENCE.read_text(encoding="utf-8") if REFERENCE.exists() else ""
+    assert current == generator.render(), (
+        f"docs/reference.md is out of date: run `{generator.REGENERATE}` and commit the result"
+    )
+
+
+def test_reference_does_not_depend_on_the_terminal(monkeypatch):
+    generator = _generator()
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = generator.render()
+    monkeypatch.setenv("COLUMNS", "300")
+    assert generator.render() == narrow
+
+
+def test_generator_check_mode_names_the_command_that_regenerates(tmp_path, monkeypatch, capsys):
+    generator = _generator()
+    monkeypatch.setattr(generator, "REFERENCE", tmp_path / "reference.md")
+    (tmp_path / "reference.md").write_text("# stale\n", encoding="utf-8")
+    assert generator.main(["--check"]) == 1
+    assert "run `python docs/generate_reference.py`" in capsys.readouterr().err
+    assert generator.main([]) == 0
+    assert generator.main(["--check"]) == 0
+
+
+def test_cap_is_not_importing_the_docs_generator():
+    """The generator stays out of the runtime: no module of cap imports it."""
+    for path in (ROOT / "cap").rglob("*.py"):
+        assert "generate_reference" not in path.read_text(encoding="utf-8"), path
+
+
+# ----------------------------------------------------------------------- every command documented
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_is_in_the_reference_and_has_an_example_in_the_guide(name):
+    reference = REFERENCE.read_text(encoding="utf-8")
+    assert re.search(rf"^## cap {re.escape(name)}$", reference, re.M), f"no section `## cap {name}` in docs/reference.md"
+    guide = [e.command for e in examples(GUIDE)]
+    assert any(re.match(rf"cap (--data \S+ )?{re.escape(name)}(\s|$)", c) for c in guide), (
+        f"docs/guide.md has no example of `cap {name}` (a line `cap {name} ...` in a code block)"
+    )
+
+
+def test_example_lines_are_found_with_their_expected_status(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Prose with cap list in it.\n\n```sh\ncap list --overdue\n$ cap validate   # exit 1\n"
+        "cap changes --since my-tag   # needs: a tag of your own\ncap add --theme curiosity \\\n"
+        "  --lead NSCB\npip install cap\n```\n\n```console\n$ cap stats\n20 of 22\n```\n",
+        encoding="utf-8",
+    )
+    found = [(e.command, e.expected, e.needs) for e in examples(page)]
+    assert found == [
+        ("cap list --overdue", 0, None),
+        ("cap validate   # exit 1", 1, None),
+        ("cap changes --since my-tag   # needs: a tag of your own", 0, "# needs: a tag of your own"),
+        ("cap add --theme curiosity  --lead NSCB", 0, None),
+        ("cap stats", 0, None),
+    ]
+
+
+# ----------------------------------------------------------------------- every example runs
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_examples_of_each_page_run_in_order(page, tmp_path):
+    found = examples(page)
+    runnable = [e for e in found if e.needs is None]
+    if not runnable:
+        pytest.skip(f"{page.name} has no runnable cap examples")
+    env = git_environment()
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env["COLUMNS"] = "100"
+    env["NO_COLOR"] = "1"
+    repo = make_docs_repo(tmp_path / "repo", env)
+    failures = []
+    for example in runnable:
+        result = subprocess.run(
+            ["bash", "-c", example.command], cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+        )
+        if result.returncode != example.expected:
+            failures.append(
+                f"{example}\n    exit {result.returncode}, expected {example.expected}\n"
+                f"    stderr: {result.stderr.strip()[-500:]}"
+            )
+    assert not failures, "examples that did not run as documented:\n" + "\n".join(failures)

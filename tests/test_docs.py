@@ -165,15 +165,47 @@ def test_example_lines_are_found_with_their_expected_status(tmp_path):
     ]
 
 
+# ----------------------------------------------------------------------- links
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def anchors(page: Path) -> set[str]:
+    """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces to hyphens."""
+    found, in_fence = set(), False
+    for text in page.read_text(encoding="utf-8").splitlines():
+        if FENCE.match(text):
+            in_fence = not in_fence
+        elif not in_fence and (m := re.match(r"#{1,6}\s+(.*)", text)):
+            found.add(re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-"))
+    return found
+
+
+@pytest.mark.parametrize("page", [*PAGES, REFERENCE], ids=lambda p: str(p.relative_to(ROOT)))
+def test_links_between_pages_lead_somewhere(page):
+    """Every relative link names a file of the repository, and its #anchor a heading there."""
+    broken = []
+    for target in LINK.findall(page.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", target):
+            continue  # https:, mailto: - not checked here
+        path, _, anchor = target.partition("#")
+        linked = (page.parent / path).resolve() if path else page
+        if not linked.exists():
+            broken.append(f"{target}: no such file")
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
+            broken.append(f"{target}: no heading with that anchor in {linked.name}")
+    assert not broken, f"{page.relative_to(ROOT)}: " + "; ".join(broken)
+
+
 # ----------------------------------------------------------------------- every example runs
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if any(e.needs is None for e in examples(p))], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_the_examples_of_each_page_run_in_order(page, tmp_path):
-    found = examples(page)
-    runnable = [e for e in found if e.needs is None]
-    if not runnable:
-        pytest.skip(f"{page.name} has no runnable cap examples")
+    runnable = [e for e in examples(page) if e.needs is None]
     env = git_environment()
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     env["COLUMNS"] = "100"

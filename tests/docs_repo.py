@@ -6,12 +6,14 @@ tests/test_docs.py makes one per page (README.md, docs/*.md) and runs the page's
 lines in it, in order. Run the commands you document in one made this way, with the
 `--as-of` dates the page uses, and paste the real output.
 
-The history, with fixed dates and authors (so `cap changes --since` and `cap history`
+The later commits are examples made for the docs, not the board's. They leave what a
+fresh clone shows as of 1 July 2017 unchanged (4.4 stays overdue; 4.10 was not due), so the
+README's outputs hold in both. The history, with fixed dates and authors (so `cap changes --since` and `cap history`
 give the same answer on any day):
 
     2017-01-31  Ann Manager  The composite action plan, January 2017   (every tracked file)
     2017-03-02  Ann Manager  March update: 4.4 from the MASH           (a progress entry)
-    2017-04-03  Ann Manager  1.1: target date put back                 (a retarget)
+    2017-04-03  Ann Manager  4.10: target date put back                (a retarget)
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ HISTORY = [
     ("2017-03-02", "March update: 4.4 from the MASH",
      ["progress", "4.4", "MASH triage reviewed: CPI referrals now checked weekly.",
       "--date", "2017-02-27", "--author", "MASH"]),
-    ("2017-04-03", "1.1: target date put back",
-     ["retarget", "1.1", "01/09/17", "--reason", "Workshops moved to the autumn.",
+    ("2017-04-03", "4.10: target date put back",
+     ["retarget", "4.10", "01/12/17", "--reason", "Impact evaluation moved to the autumn.",
       "--date", "2017-03-30"]),
 ]
 

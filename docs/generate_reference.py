@@ -38,7 +38,16 @@ Conventions every command shares:
   month-first. `--as-of DATE` (default: today) moves the clock, not the data.
 - Exit status: 0 success; 1 bad data, an unknown ref, theme or case, or a fault of the
   machine (a full disk); 2 a usage mistake. Every error is one line on standard error,
-  beginning `cap: error:`.
+  beginning `cap: error:`. Output is UTF-8 on every platform.
+
+Environment variables:
+
+| variable | does |
+| --- | --- |
+| `CAP_DATA` | the data folder, when `--data` is not given |
+| `CAP_CACHE_DIR` | where the load cache lives (default: `$XDG_CACHE_HOME/cap`, else `~/.cache/cap`; `%LOCALAPPDATA%\\cap` on Windows) |
+| `CAP_NO_CACHE=1` | read and check every file afresh (the cache is keyed on each file's bytes, so it is never stale; this only costs time) |
+| `CAP_DEBUG=1` | show the traceback of an internal error (exit 70, a bug) instead of one line |
 """
 
 

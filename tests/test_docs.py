@@ -198,6 +198,20 @@ def test_links_between_pages_lead_somewhere(page):
     assert not broken, f"{page.relative_to(ROOT)}: " + "; ".join(broken)
 
 
+def test_the_guides_contents_list_every_section():
+    """A task added to the guide (a `## ` section) is listed in its contents, by its anchor."""
+    text = GUIDE.read_text(encoding="utf-8")
+    listed = set(re.findall(r"^- \[[^\]]*\]\(#([^)]+)\)", text, re.M))
+    sections, in_fence = [], False
+    for line in text.splitlines():
+        if FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("## "):
+            sections.append(re.sub(r"[^\w\- ]", "", line[3:].strip().lower()).replace(" ", "-"))
+    missing = [s for s in sections if s not in listed]
+    assert not missing, f"docs/guide.md: add to its Contents: {', '.join('#' + m for m in missing)}"
+
+
 # ----------------------------------------------------------------------- every example runs
 
 

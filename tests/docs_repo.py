@@ -60,10 +60,22 @@ def git_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: Without git (an unpacked archive), every file but these folders' is copied.
+_NOT_COPIED = {".git", ".venv", "venv", "build", "dist", "__pycache__", ".pytest_cache", ".hypothesis"}
+
+
 def tracked_files() -> list[str]:
     """This repository's tracked files (as they are in the working tree)."""
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    return [name for name in out.decode("utf-8").split("\0") if name and (ROOT / name).is_file()]
+    result = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True)
+    if result.returncode == 0 and result.stdout:
+        names = result.stdout.decode("utf-8").split("\0")
+    else:  # not a git checkout: everything but caches, builds and environments
+        names = [
+            str(path.relative_to(ROOT)) for path in ROOT.rglob("*")
+            if not _NOT_COPIED.intersection(path.relative_to(ROOT).parts) and not path.name.endswith(".egg-info")
+            and not any(part.endswith(".egg-info") for part in path.relative_to(ROOT).parts)
+        ]
+    return sorted(name for name in names if name and (ROOT / name).is_file())
 
 
 def make_docs_repo(dest: Path, env: dict[str, str] | None = None) -> Path:

@@ -208,6 +208,12 @@ def test_few_examples_are_skipped(page):
     )
 
 
+def test_the_readme_stays_short():
+    """The README is for the business manager; reference material goes in docs/."""
+    lines = len((ROOT / "README.md").read_text(encoding="utf-8").splitlines())
+    assert lines <= 220, f"README.md has {lines} lines (at most about 200): move detail to a page in docs/"
+
+
 def test_the_guides_contents_list_every_section():
     """A task added to the guide (a `## ` section) is listed in its contents, by its anchor."""
     text = GUIDE.read_text(encoding="utf-8")

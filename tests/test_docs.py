@@ -252,3 +252,35 @@ def test_the_examples_of_each_page_run_in_order(page, tmp_path):
                 f"    stderr: {result.stderr.strip()[-500:]}"
             )
     assert not failures, "examples that did not run as documented:\n" + "\n".join(failures)
+
+
+# ----------------------------------------------------------------------- docs/run_examples.py
+
+
+def _run_examples():
+    spec = importlib.util.spec_from_file_location("run_examples", DOCS / "run_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_run_examples_matches_elisions_and_commit_ids():
+    matches = _run_examples()._matches
+    assert matches(["a", "...", "z"], ["a", "b", "c", "z"])
+    assert matches(["from 1234abc to x"], ["from 9f9f9f9 to x"])
+    assert not matches(["a", "z"], ["a", "b", "z"])
+    assert not matches(["a"], ["b"])
+
+
+def test_run_examples_checks_and_updates_a_pages_outputs(tmp_path, capsys):
+    run_examples = _run_examples()
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# A page\n\n```console\n$ cap validate --as-of 2017-07-01\nall wrong\n$ cap show 9.9   # exit 1\n"
+        "cap: error: unknown ref '9.9': there is no data/actions/9.9.yaml\n```\n",
+        encoding="utf-8",
+    )
+    assert run_examples.run_page(page, update=False) == 1  # only the first output differs
+    assert "all wrong" in page.read_text(encoding="utf-8")
+    assert run_examples.run_page(page, update=True) == 1
+    assert "22 actions checked, 0 errors, 0 warnings\n$ cap show 9.9" in page.read_text(encoding="utf-8")

@@ -214,11 +214,28 @@ def validate_document(doc: Document, model: type[M], shown: str) -> tuple[M | No
     are its problems (`parse_bytes` made them), and an error the model adds at a faulty
     value (`2017-02-30` is no date) is not reported twice.
     """
+    refused = _text_problems(doc, shown)
     try:
         record = model.model_validate(doc.data)
     except ValidationError as exc:
-        return None, _validation_problems(exc, doc, shown, model)
+        found = _validation_problems(exc, doc, shown, model)
+        return None, (_in_file_order(found + refused) if refused else found)
+    if refused:
+        return None, refused
     return (None if doc.faults else record), []
+
+
+def _text_problems(doc: Document, shown: str) -> list[Problem]:
+    """A control character in any text, a line break in a one-line field (cap/safetext.py)."""
+    from cap.safetext import is_one_line, text_problems
+
+    problems = []
+    for loc, what in text_problems(doc.data):
+        code = "CAP013" if "line break" in what and is_one_line(loc) else "CAP012"
+        line, col = doc.position(loc)
+        where = ".".join(str(step) for step in loc)
+        problems.append(_problem(shown, code, f"`{where}` {what}: remove it", line, col))
+    return problems
 
 
 def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Problem]]:
@@ -406,7 +423,7 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
     if kind == "missing":
         return "CAP102", f"missing required key `{where}`", False
     if name == "status" and len(loc) == 1:
-        return "CAP104", f"unknown status {err['input']!r}; valid: {', '.join(STATUSES)}", False
+        return "CAP104", f"unknown status {_show(err['input'])}; valid: {', '.join(STATUSES)}", False
     if loc == ("ref",) and not isinstance(err["input"], str):
         written = doc.source_text(loc)
         return (
@@ -416,7 +433,7 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
             False,
         )
     if name in _TARGET_FIELDS:
-        return "CAP103", f"`{where}` must be a date (2017-06-01) or `ongoing`, not {err['input']!r}", False
+        return "CAP103", f"`{where}` must be a date (2017-06-01) or `ongoing`, not {_show(err['input'])}", False
     return "CAP103", f"`{where}`: {err['msg']} (found {_show(err['input'])})", False
 
 

@@ -89,11 +89,38 @@ def _text(value: str | None, what: str, option: str = "") -> Refusal | None:
     if value is None or not value.strip():
         how = f" (give {option} \"...\")" if option else ""
         return Refusal(f"the {what} is empty{how}", 2)
-    return None
+    return _characters(value, what, option)
+
+
+def _characters(value: str | None, what: str, option: str = "", *, one_line: bool = False) -> Refusal | None:
+    """A text or name holding a control character (or a line break, in a one-line field)
+    is refused: the rule of cap/safetext.py, the same the loader applies to the files."""
+    from cap.safetext import control_problem
+
+    problem = None if value is None else control_problem(value, one_line=one_line)
+    if problem is None:
+        return None
+    given = f" ({option})" if option else ""
+    return Refusal(f"the {what}{given} {problem}; remove it (nothing was written)", 2)
+
+
+def _name(value: str | None, what: str, option: str) -> Refusal | None:
+    """A one-line field: a lead agency, an owner, who signed off, an author."""
+    return _text(value, what, option) or _characters(value, what, option, one_line=True)
+
+
+def _not_too_early(value: Target | None, what: str) -> Refusal | None:
+    from cap.dates import too_early
+
+    why = too_early(value)
+    return Refusal(f"the {what} {why} (nothing was written)", 2) if why else None
 
 
 def _day(date: dt.date | None, today: dt.date, what: str) -> dt.date | Refusal:
     day = today if date is None else date
+    early = _not_too_early(day, what)
+    if early:
+        return early
     if day > today:
         return Refusal(f"the {what} {day.isoformat()} is after today ({today.isoformat()}): "
                        "record what has happened, not what is planned", 1)
@@ -161,7 +188,8 @@ def retarget(
     author: str | None = None,
 ) -> Action | Refusal:
     """A new target date; the old one is kept in `target_history` with the reason."""
-    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author), allowed("retarget", action))
+    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author),
+                             _not_too_early(target, "new target date"), allowed("retarget", action))
     if refusal:
         return refusal
     if target == action.target_date:
@@ -188,7 +216,7 @@ def close(
     before the log's latest entry, nor after today)."""
     missing_by = by is None or not by.strip()
     refusal = _first_refusal(
-        Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else None,
+        Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else _name(by, "signer", "--by"),
         _author(author),
         allowed("close", action),
     )
@@ -249,7 +277,7 @@ def reopen(
 def _author(author: str | None) -> Refusal | None:
     if author is not None and not author.strip():
         return Refusal("the author is empty (leave --author out, or give a name)", 2)
-    return None
+    return _characters(author, "author", "--author", one_line=True)
 
 
 def _status_refusal(status: str) -> Refusal:
@@ -296,10 +324,11 @@ def new_action(
     refusal = _first_refusal(
         _text(action, "action text", "--action"),
         Refusal("who leads it? give --lead AGENCY (repeat for more than one)", 2) if not lead else None,
-        *(_text(name, "lead agency", "--lead") for name in lead),
+        *(_name(name, "lead agency", "--lead") for name in lead),
         Refusal("when is it due? give --target-date (a date, or ongoing)", 2) if target_date is None else None,
+        _not_too_early(target_date, "target date"),
         _text(outcome, "outcome", "--outcome") if outcome is not None else None,
-        _text(owner, "owner", "--owner") if owner is not None else None,
+        _name(owner, "owner", "--owner") if owner is not None else None,
     )
     if refusal:
         return refusal

@@ -516,6 +516,17 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+#: The checks that look at one action alone (no other file, no date): every write asks them.
+ACTION_CHECKS: tuple[Check, ...] = (check_dates_in_order, check_closed_signed_off, check_withdrawn_has_reason)
+
+
+def action_errors(action: Action) -> list[str]:
+    """The errors `cap validate` would report within this one action (their messages)."""
+    source = SourceFile(Path(f"{action.ref}.yaml"), f"{action.ref}.yaml", record=action)
+    context = Context(Path("."), dt.date.max, Plan([], [], []), Sources(actions=[source]))
+    return [p.message for check in ACTION_CHECKS for p in check(context) if p.is_error]
+
+
 @dataclass
 class Report:
     """What `cap validate` found: the problems, in file and line order, and how much it read."""

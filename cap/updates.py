@@ -197,6 +197,10 @@ def retarget(
     day = _day(date, today, "date of the revision")
     if isinstance(day, Refusal):
         return day
+    if action.target_history and day < action.target_history[-1].date:
+        last = action.target_history[-1].date.isoformat()
+        return Refusal(f"cannot revise {action.ref}'s target on {day.isoformat()}: its latest revision is dated "
+                       f"{last}, and revisions are kept in date order (give --date {last} or later)", 1)
     revision = TargetRevision(date=day, from_=action.target_date, to=target, reason=reason)
     text = f"Target date revised from {format_iso(action.target_date)} to {format_iso(target)}: {reason}"
     return _logged(
@@ -414,9 +418,24 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
         after = change(before)
         if isinstance(after, Refusal):
             return after
+        refusal = _new_errors(before, after)
+        if refusal:
+            return refusal
         header = header_comment(text)
         save_action(path, after, header)
     return Written(before, after, path, shown, reformatted=raw != canonical_text(before, header).encode("utf-8"))
+
+
+def _new_errors(before: Action | None, after: Action) -> Refusal | None:
+    """What cap writes, `cap validate` accepts: a change that would give the action an
+    error it did not have (revisions out of date order, say) is refused."""
+    from cap.checks import action_errors
+
+    had = set(action_errors(before)) if before is not None else set()
+    new = [m for m in action_errors(after) if m not in had]
+    if new:
+        return Refusal(f"refusing to change {after.ref}: {new[0]}; cap validate would report it (nothing was changed)", 1)
+    return None
 
 
 def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[str]], Action | Refusal]) -> Written | Refusal:
@@ -431,6 +450,9 @@ def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[s
         action = make(themes, scrs, [p.stem for p in action_files(data_dir)])
         if isinstance(action, Refusal):
             return action
+        refusal = _new_errors(None, action)
+        if refusal:
+            return refusal
         path = action_path(data_dir, action.ref)
         shown = display_path(path, data_dir)
         if path.exists():  # pragma: no cover - `taken` holds every file name

@@ -71,9 +71,22 @@ def is_one_line(loc: tuple) -> bool:
 
 def text_problems(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
     """(loc, what is wrong) for each text in parsed data holding what it may not."""
+    if not _any_problem(data, is_one_line(loc)):  # the common case, asked of every file loaded: fast
+        return []
     found: list[tuple[tuple, str]] = []
     _walk(data, loc, found)
     return found
+
+
+def _any_problem(value: object, one_line: bool) -> bool:
+    kind = type(value)
+    if kind is str:
+        return (_CONTROL_OR_BREAK if one_line else _CONTROL).search(value) is not None
+    if kind is dict:
+        return any(_any_problem(item, key in ONE_LINE_FIELDS) for key, item in value.items())
+    if kind is list:
+        return any(_any_problem(item, one_line) for item in value)
+    return False
 
 
 def _walk(value: object, loc: tuple, found: list) -> None:

@@ -26,8 +26,10 @@ from cap.cli import app
 from cap.loader import load_plan
 from tests.conftest import DATA
 
-EXAMPLES = int(os.environ.get("CAP_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("CAP_FUZZ_EXAMPLES", "8"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+#: One example is one command run; the file fuzz draws its field, value and command at once.
+FUZZ_FILES = settings(max_examples=EXAMPLES * 5, deadline=None, suppress_health_check=list(HealthCheck))
 
 #: A small copy of the real plan: an open, an in-progress, a complete action and 4.10.
 ACTIONS = ["1.1", "1.4", "2.4", "4.4", "4.10"]
@@ -190,7 +192,7 @@ COMMANDS_ON_A_FILE = [["validate"], ["list"], ["show", "4.4"], ["show", "4.4", "
                       ["progress", "4.4", "x"], ["reopen", "4.4", "--reason", "r"], ["retarget", "4.4", "ongoing", "--reason", "r"]]
 
 
-@FUZZ
+@FUZZ_FILES
 @given(st.sampled_from(FIELDS), st.one_of(st.sampled_from(SCALARS), st.text(max_size=20).map(lambda t: repr(t)[1:-1])),
        st.sampled_from(COMMANDS_ON_A_FILE))
 def test_no_field_of_an_action_file_reaches_an_internal_error(loc, value, args):
@@ -243,7 +245,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@settings(max_examples=max(5, EXAMPLES // 2), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(writes, min_size=1, max_size=6))
 def test_what_the_write_commands_write_validate_accepts(steps):
     import cap.dates

@@ -270,3 +270,54 @@ def test_what_the_write_commands_write_validate_accepts(steps):
                 assert problems == []
     finally:
         cap.dates.today = saved
+
+
+# ------------------------------------------------------------------ files to import, themes and SCRs
+
+HEADERS = ["Theme,Ref,SCR Ref,Action,Lead agency,Target date,Progress",
+           "Theme,Ref,SCR Ref,Action,Lead agency,Target date,Status,BRAG,Progress date,Progress,Signed off,"
+           "Withdrawn reason,Target history,Progress authors",
+           "Ref,Action", ""]
+cells = st.one_of(st.sampled_from(HOSTILE + ["curiosity", "1.1", "1.2", "4.10", "D", "All", "M (and All)", "01/06/17",
+                                             "2017-01-31: Begun.\n  more", "1: MEO", "2017-03-01 by SCR Review Group",
+                                             "2017-02-01: 2017-01-01 -> 2017-06-01: Later.", '"', '""', "a,b"]),
+                  st.text(max_size=10))
+
+
+@FUZZ_FILES
+@given(st.sampled_from(HEADERS), st.lists(st.lists(cells, min_size=1, max_size=14), max_size=4),
+       st.sampled_from([",", ";", "\t"]), st.sampled_from([["--dry-run"], [], ["--update"], ["--add-themes", "--dry-run"]]))
+def test_no_file_to_import_reaches_an_internal_error(header, rows, separator, flags):
+    with scratch() as root:
+        lines = [header.replace(",", separator)] + [
+            separator.join('"' + c.replace('"', '""') + '"' if separator in c or "\n" in c or '"' in c else c for c in row)
+            for row in rows]
+        (root / "plan.csv").write_bytes(("\n".join(lines) + "\n").encode("utf-8", "replace"))
+        args = ["import", "plan.csv", "--progress-date", "2017-03-31", *flags]
+        before = snapshot(root / "data")
+        result = invoke(root, args)
+        assert_no_internal_error(result, args)
+        if result.exit_code != 0:
+            assert snapshot(root / "data") == before
+        else:
+            assert invoke(root, ["validate", "--as-of", "2017-07-01"]).exit_code == 0
+
+
+REFERENCE_FIELDS = [("themes.yaml", ("themes", 0, key)) for key in ("id", "number", "title", "aliases")] + [
+    ("scrs.yaml", ("scrs", 0, key)) for key in ("id", "title", "note")]
+
+
+@FUZZ_FILES
+@given(st.sampled_from(REFERENCE_FIELDS), st.sampled_from(SCALARS), st.sampled_from(COMMANDS_ON_A_FILE[:6]))
+def test_no_field_of_themes_or_scrs_reaches_an_internal_error(where, value, args):
+    import yaml
+
+    name, loc = where
+    with scratch() as root:
+        path = root / "data" / name
+        data = yaml.safe_load(path.read_text())
+        data[loc[0]][loc[1]][loc[2]] = "__FUZZ__"
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        indent = next(line for line in text.splitlines() if "__FUZZ__" in line).index("__FUZZ__")
+        path.write_text(text.replace("__FUZZ__", value.replace("\n", "\n" + " " * (indent + 2)), 1), encoding="utf-8")
+        assert_no_internal_error(invoke(root, args), args)

@@ -423,7 +423,7 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
     if kind == "missing":
         return "CAP102", f"missing required key `{where}`", False
     if name == "status" and len(loc) == 1:
-        return "CAP104", f"unknown status {_show(err['input'])}; valid: {', '.join(STATUSES)}", False
+        return "CAP104", f"unknown status {err['input']!r}; valid: {', '.join(STATUSES)}", False
     if loc == ("ref",) and not isinstance(err["input"], str):
         written = doc.source_text(loc)
         return (

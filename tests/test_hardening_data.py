@@ -319,6 +319,24 @@ def test_dates_no_plan_can_hold_are_refused_on_write(data_copy, fixed_today, arg
     assert snapshot(data_copy) == before
 
 
+def test_import_refuses_a_progress_date_or_a_cell_before_the_floor(tmp_path, fixed_today):
+    from cap.scaffold import create_repository
+
+    create_repository(tmp_path / "plan")
+    data = tmp_path / "plan" / "data"
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Theme,Ref,SCR Ref,Action,Lead agency,Target date,Progress\n"
+                    "curiosity,1.1,D,Act.,NSCB,01/06/1899,Begun.\n", encoding="utf-8")
+    result = Cap(data)("import", str(plan), "--progress-date", "1980-01-01")
+    assert result.exit_code == 2
+    assert result.stderr == ("cap: error: --progress-date 1980-01-01 is before 1990-01-01, "
+                             "the earliest date a plan can hold\n")
+    result = Cap(data)("import", str(plan), "--progress-date", "2017-03-31")
+    assert result.exit_code == 1
+    assert "row 2: Target date: 1899-06-01 is before 1990-01-01" in result.stderr
+    assert not (data / "actions" / "1.1.yaml").exists()
+
+
 def test_the_floor_itself_is_accepted(data_copy, fixed_today):
     assert Cap(data_copy)("progress", "4.4", "x", "--date", "1990-01-01").exit_code == 0
 

@@ -42,7 +42,7 @@ def init_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The plan: a CSV saved by Excel, or a Word table copied as text.")],
+    file: Annotated[Path, typer.Argument(help="The plan: an Excel workbook (.xlsx), a CSV, or a Word table copied as text.")],
     progress_date: Annotated[
         Optional[str],
         typer.Option("--progress-date", metavar="DATE", help="Date of the narratives (the paper's date; default today)."),
@@ -54,20 +54,29 @@ def import_command(
     add_themes: Annotated[
         bool, typer.Option("--add-themes", help="Add unknown theme headings to themes.yaml (numbered from their refs).")
     ] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv or text (tab-separated).")] = "auto",
+    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv, text (tab-separated) or xlsx.")] = "auto",
+    sheet: Annotated[
+        Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first with a header row).")
+    ] = None,
+    all_sheets: Annotated[
+        bool, typer.Option("--all-sheets", help="Read every sheet with a header row; a sheet's name is its rows' theme.")
+    ] = False,
 ) -> None:
     """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
 
     Columns: Ref, SCR Ref, Action, Lead agency, Target date, Progress, and a Theme
     column or theme headings between the tables; Status, Progress date, Signed off,
     Withdrawn reason, Target history and Progress authors are used when present (cap
-    report --format csv writes them all). A narrative starting "Complete." makes the
-    action complete, any other in-progress, none open. Existing actions are never
-    overwritten, and nothing is written that cap validate would reject.
+    report --format csv writes them all). A workbook is read as Excel holds it (the
+    first sheet with a header row; one cap report made comes back whole). A narrative
+    starting "Complete." makes the action complete, any other in-progress, none open.
+    Existing actions are never overwritten, and nothing is written that cap validate
+    would reject.
 
     \b
     Examples:
       cap import plan.csv --progress-date 2017-01-31 --dry-run
+      cap import tracker.xlsx --sheet "Action plan" --progress-date 2017-01-31
       cap import plan.txt --progress-date 31/01/17
       cap import march.csv --update --progress-date 2017-03-31
     """
@@ -85,6 +94,8 @@ def import_command(
     if day > now:
         fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
              "record what has happened, not what is planned")
+    if sheet is not None and all_sheets:
+        fail("give --sheet NAME or --all-sheets, not both", 2)
     if file.is_dir():
         fail(f"{file} is a folder: name the file to import", 2)
     if not file.is_file():
@@ -92,7 +103,7 @@ def import_command(
     folder = data_dir()
     outcome, problems = guarded_write(
         lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
-                            kind=format, dry_run=dry_run),
+                            kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets),
         "the imported files", "each file is either as it was or written whole",
     )
     if problems:

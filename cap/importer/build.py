@@ -110,6 +110,13 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
         filled = [i for i, c in enumerate(cells) if c]
         if not filled:
             continue
+        if row.heading:  # a sheet's name, with --all-sheets: the theme of its rows
+            theme, last = book.find(cells[0], row), None
+            if theme is None:
+                loc.add(row, "CAP805", f"unknown theme {clip(cells[0])!r} (the sheet's name); the themes are: "
+                        f"{book.titles()} (or give --add-themes to add it)")
+                theme = False
+            continue
         if kind == "text" and not row.tabbed:
             found = book.find(cells[0])  # a line without tabs never makes a new theme
             if found is not None:
@@ -123,6 +130,11 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
             if columns is None:
                 return []
             width, header = len(cells), row
+            if row.sheet is not None:
+                from cap.importer.columns import COLUMNS
+                from cap.importer.xlsx import column_letter
+
+                loc.letters[row.sheet] = {COLUMNS[k][0]: column_letter(i) for k, i in columns.items()}
             outcome.ignored_columns = list(dict.fromkeys([*outcome.ignored_columns, *ignored]))
             last = None
             continue
@@ -130,7 +142,7 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
             found = book.find(cells[0], row if columns is not None or kind == "text" else None)
             if found is not None:
                 theme, last = found, None
-            elif columns is None and kind == "csv":
+            elif columns is None and kind != "text":
                 continue  # a title row above the table
             else:
                 loc.add(row, "CAP805", f"unknown theme heading {clip(cells[0])!r}; the themes are: {book.titles()}"
@@ -156,7 +168,7 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
                     if values.get(key):
                         last.cells[key] = " ".join(p for p in (last.cells.get(key, ""), values[key]) if p)
                 last.joined.append(row)
-                where = f"row {row.number}" if kind == "csv" else f"line {row.line}"
+                where = loc.place(row)
                 outcome.notes.append(f"{where} continues {last.cells['ref']} (text run on after a page break): joined")
             continue
         own = values.get("theme", "")

@@ -31,3 +31,5 @@ class ImportOutcome:
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     writes: list[tuple[Path, str]] = field(default_factory=list)
+    #: The file is a workbook `cap report` made (its own columns read back).
+    from_cap: bool = False

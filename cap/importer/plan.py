@@ -14,7 +14,7 @@ from typing import Iterable
 from cap.importer.build import Record, ThemeBook, assemble, map_record
 from cap.importer.csv import read_csv_rows
 from cap.importer.outcome import ImportOutcome, Update
-from cap.importer.rows import Located, SourceRow, decode, detect_kind
+from cap.importer.rows import MAX_IMPORT_BYTES, Located, SourceRow, decode, detect_kind
 from cap.importer.text import read_text_rows
 from cap.models import Action, Plan, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile, natural_key
 from cap.problems import Problem
@@ -32,6 +32,8 @@ def import_plan(
     dry_run: bool = False,
     raw: bytes | None = None,
     shown: str | None = None,
+    sheet: str | None = None,
+    all_sheets: bool = False,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
 
@@ -50,7 +52,7 @@ def import_plan(
     with plan_lock(data_dir):
         outcome, problems = prepare_import(
             data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
-            kind=kind,
+            kind=kind, sheet=sheet, all_sheets=all_sheets,
         )
         if not problems and not dry_run:
             apply_import(data_dir, outcome)
@@ -67,6 +69,8 @@ def prepare_import(
     update: bool = False,
     add_themes: bool = False,
     kind: str = "auto",
+    sheet: str | None = None,
+    all_sheets: bool = False,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Read, map and validate everything; compute every file to write. Writes nothing.
 
@@ -80,12 +84,28 @@ def prepare_import(
     themes, scrs, ref_problems = load_reference(data_dir)
     if errors(ref_problems):
         return outcome, ref_problems
-    text, problems = decode(raw, shown)
-    if text is None:
-        return outcome, problems
-    outcome.kind = detect_kind(shown, text, kind)
-    loc = Located(shown, outcome.kind)
-    rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
+    if detect_kind(shown, "", kind) == "xlsx":
+        from cap.importer.xlsx import WorkbookError, read_workbook
+
+        outcome.kind = "xlsx"
+        loc = Located(shown, "xlsx")
+        if len(raw) > MAX_IMPORT_BYTES:
+            return outcome, [Problem(shown, 1, 1, "error", "CAP801", f"file is {len(raw):,} bytes; a plan is far "
+                                     f"smaller (limit {MAX_IMPORT_BYTES:,})")]
+        try:
+            rows, outcome.from_cap = read_workbook(raw, loc, sheet=sheet, all_sheets=all_sheets)
+        except WorkbookError as exc:
+            return outcome, [Problem(shown, 1, 1, "error", "CAP801", str(exc))]
+        if loc.problems:
+            return outcome, loc.problems
+        problems = []
+    else:
+        text, problems = decode(raw, shown)
+        if text is None:
+            return outcome, problems
+        outcome.kind = detect_kind(shown, text, kind)
+        loc = Located(shown, outcome.kind)
+        rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
     book = ThemeBook(themes, add_themes)
     records = assemble(rows, outcome.kind, book, loc, outcome)
     if loc.problems and not records:
@@ -98,8 +118,10 @@ def prepare_import(
         ref = rec.cells["ref"]
         if ref in seen:
             first = seen[ref]
-            where = f"row {first.number}" if outcome.kind == "csv" else f"line {first.line}"
-            hint = " (did Excel turn 4.10 into 4.1? format the Ref column as text)" if outcome.kind == "csv" else ""
+            where = loc.place(first)
+            hint = {"csv": " (did Excel turn 4.10 into 4.1? format the Ref column as text)",
+                    "xlsx": " (a number cell shows 4.10 as 4.1: type the ref as text, or format the column 0.00)",
+                    }.get(outcome.kind, "")
             loc.add(rec.row, "CAP806", f"ref {ref} appears twice: also at {where}{hint}")
             continue
         seen[ref] = rec.row

@@ -51,7 +51,7 @@ class Located:
         if row.sheet is None:
             return f"row {row.number}: "
         letters = row.letters or self.letters.get(row.sheet, {})
-        named = [name for name in letters if message.startswith(name)]
+        named = [name for name in letters if message.casefold().startswith(name.casefold())]
         column = f", column {letters[max(named, key=len)]}" if named else ""
         return f"sheet {row.sheet!r}, row {row.number}{column}: "
 

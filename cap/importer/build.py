@@ -18,7 +18,7 @@ from cap.dates import DateError, parse_date, parse_target
 from cap.importer.columns import JOINED, header_columns, is_header, norm
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
-from cap.models import STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
+from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
 
 _REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
 _REF_LIKE = re.compile(r"^\d+(\.\d+)+$")
@@ -413,6 +413,11 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         status = "open"
     else:
         status = "complete" if _COMPLETE.match(progress[-1].text) else "in-progress"
+    rating = None
+    if cells.get("rating"):
+        rating = next((r for r in RATINGS if r.lower() == cells["rating"].strip().lower()), None)
+        if rating is None:
+            bad(f"Board rating {cells['rating']!r} is not one of {', '.join(RATINGS)}")
     if not ok:
         return None
     try:
@@ -420,6 +425,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
             ref=ref, theme=rec.theme.id, scrs=scrs, all_scrs=all_scrs, action=cells["action"], lead=lead,
             target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
             signed_off=signed_off, target_history=history, progress=progress,
+            source_ref=cells.get("source_ref") or None, rating=rating,
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):

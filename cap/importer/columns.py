@@ -19,6 +19,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "withdrawn_reason": ("Withdrawn reason", ("withdrawn reason", "reason withdrawn", "withdrawal reason")),
     "target_history": ("Target history", ("target history", "target date history")),
     "authors": ("Progress authors", ("progress authors", "progress author")),
+    "rating": ("Board rating", ("board rating",)),
+    "source_ref": ("Source ref", ("source ref",)),
 }
 REQUIRED = ("ref", "scr", "action", "lead", "target", "progress")
 #: Cells a run-on row may add to (the prototype joins every non-empty cell).

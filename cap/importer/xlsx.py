@@ -26,7 +26,10 @@ _DECIMALS = re.compile(r"^#?,?#*0(?:\.(0+))?$")
 _HEADING = re.compile(r"^\s*\d+\.\s+(.*\S)\s*$")
 #: The columns of `cap report --format csv`, which the rest of the import reads.
 CSV_COLUMNS = ["Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "Progress date",
-               "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors"]
+               "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors", "Board rating",
+               "Source ref"]
+#: The columns that tell a theme sheet of cap's (Ref ... BRAG); the others are found by name.
+CAP_KEY_COLUMNS = 9
 
 
 class WorkbookError(ValueError):
@@ -108,7 +111,7 @@ def header_at(rows: list[SourceRow], header_test=is_header) -> int | None:
 def is_cap_workbook(wb) -> bool:
     from cap.reports.xlsx import SUMMARY_SHEET, THEME_COLUMNS
 
-    names = [n for n, _w in THEME_COLUMNS]
+    names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
     if not wb.sheetnames or wb.sheetnames[0] != SUMMARY_SHEET:
         return False
     return any([cell_text(c) for c in next(ws.iter_rows(min_row=2, max_row=2), ())][: len(names)] == names
@@ -130,7 +133,7 @@ def cap_rows(wb) -> list[SourceRow]:
             if ref:
                 log.setdefault(ref, []).append((day, text, by))
     out: list[SourceRow] = []
-    theme_names = [n for n, _w in THEME_COLUMNS]
+    theme_names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
     withdrawn_names = [n for n, _w in WITHDRAWN_COLUMNS]
     for ws in wb.worksheets:
         if ws.title in (SUMMARY_SHEET, LOG_SHEET):
@@ -164,7 +167,8 @@ def cap_rows(wb) -> list[SourceRow]:
             signed = f"{get('Signed off')} by {_continued(get('Signed off by'))}" if get("Signed off") else ""
             cells = [theme, ref, get("SCR Ref"), get("Action"), get("Lead agency"), get("Target date"),
                      "withdrawn" if withdrawn else get("Status"), entries[-1][0] if entries else "", progress,
-                     signed, get("Reason") if withdrawn else "", get("Target history"), authors]
+                     signed, get("Reason") if withdrawn else "", get("Target history"), authors,
+                     get("Board rating"), get("Source ref")]
             out.append(SourceRow(row.number, row.line, cells, sheet=ws.title,
                                  letters={name: column_letter(i) for name, i in at.items()}))
     return out

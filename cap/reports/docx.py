@@ -199,6 +199,8 @@ def _sections(doc, report: Report) -> None:
         for row in section.rows:
             cells = _add_row(table, widths)
             _set(cells[0], row.ref)
+            if row.source_ref:
+                _write(cells[0].add_paragraph(), f"was {row.source_ref}", italic=True, size=7.5)
             _set(cells[1], row.scr_ref)
             _set(cells[2], row.action)
             _set(cells[3], row.lead_label)
@@ -206,6 +208,8 @@ def _sections(doc, report: Report) -> None:
             _progress_cell(cells[5], row)
             _status_cell(cells[6], row)
             _brag_cell(cells[7], row.brag)
+            if row.rating:
+                _write(cells[7].add_paragraph(), f"board: {row.rating}", italic=True, size=7.5)
     if report.withdrawn:
         doc.add_heading("Withdrawn actions", level=1)
         widths = [w for _n, w in WITHDRAWN_COLUMNS]

@@ -7,6 +7,8 @@
   on row 2, one row per action (Ref, SCR Ref, Action, Lead agency, Target date, Progress
   date, Progress, Status, BRAG, Days overdue, Notes), then the columns that keep the
   record whole for `cap import` (Progress by, Signed off, Signed off by, Target history).
+  Where the board's own tracker rated an action (imported), a Board rating column
+  stands beside BRAG; where it had its own refs, a Source ref column ends the record.
   The print area is the board's columns; header rows repeat on every printed page.
 - `Withdrawn`: withdrawn actions, which carry no rating, with their reason.
 - With `--full`, `Progress log`: every progress entry, one a row, oldest first.
@@ -190,22 +192,56 @@ def _history(row: Row) -> str | None:
     ) or None
 
 
-def theme_values(row: Row) -> list:
+#: Columns a sheet has only when some action has a value: the board's own rating (beside
+#: cap's BRAG) and the source tracker's ref (with the record columns).
+RATING_COLUMN = ("Board rating", 9)
+SOURCE_REF_COLUMN = ("Source ref", 10)
+BRAG_COLUMN = 9
+
+
+def theme_columns(report: Report) -> tuple[tuple, int]:
+    """A theme sheet's columns for this report, and how many are printed."""
+    columns = list(THEME_COLUMNS)
+    printed = PRINTED
+    if report.has_ratings:
+        columns.insert(BRAG_COLUMN, RATING_COLUMN)
+        printed += 1
+    if report.has_source_refs:
+        columns.append(SOURCE_REF_COLUMN)
+    return tuple(columns), printed
+
+
+def theme_values(report: Report, row: Row) -> list:
     day, text, author = _progress_cells(row)
     signed = row.signed_off
-    return [
+    values = [
         row.ref, row.scr_ref, row.action, row.lead_label, row.target_date, day, text, row.status,
         row.brag, row.days_overdue, "; ".join(row.notes) or None, author,
         signed.date if signed else None, signed.by if signed else None, _history(row),
     ]
+    if report.has_ratings:
+        values.insert(BRAG_COLUMN, row.rating)
+    if report.has_source_refs:
+        values.append(row.source_ref)
+    return values
+
+
+def withdrawn_columns(report: Report) -> tuple:
+    return (WITHDRAWN_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
+            + ((SOURCE_REF_COLUMN,) if report.has_source_refs else ()))
 
 
 def withdrawn_values(report: Report, row: Row) -> list:
     day, text, author = _progress_cells(row)
-    return [
+    values = [
         row.ref, report.theme(row.theme).heading, row.scr_ref, row.action, row.lead_label, row.target_date,
         row.withdrawn_reason, day, text, author, _history(row),
     ]
+    if report.has_ratings:
+        values.append(row.rating)
+    if report.has_source_refs:
+        values.append(row.source_ref)
+    return values
 
 
 def _table(sheet: _Sheet, columns, rows, brag_col=None) -> tuple[int, int]:
@@ -304,11 +340,12 @@ def build_workbook(report: Report):
     wb = Workbook()
     _summary(wb, report)
     taken = {SUMMARY_SHEET.casefold(), WITHDRAWN_SHEET.casefold(), LOG_SHEET.casefold()}
+    columns, printed = theme_columns(report)
     for section in report.sections:
-        _actions_sheet(wb, sheet_name(section.theme.heading, taken), section.theme.heading, THEME_COLUMNS,
-                       [theme_values(r) for r in section.rows], brag_col=9, printed=PRINTED)
+        _actions_sheet(wb, sheet_name(section.theme.heading, taken), section.theme.heading, columns,
+                       [theme_values(report, r) for r in section.rows], brag_col=BRAG_COLUMN, printed=printed)
     if report.withdrawn:
-        _actions_sheet(wb, WITHDRAWN_SHEET, "Withdrawn actions", WITHDRAWN_COLUMNS,
+        _actions_sheet(wb, WITHDRAWN_SHEET, "Withdrawn actions", withdrawn_columns(report),
                        [withdrawn_values(report, r) for r in report.withdrawn], printed=7)
     if report.full and report.rows:
         _actions_sheet(wb, LOG_SHEET, "Progress log: every entry, oldest first", LOG_COLUMNS,

@@ -61,6 +61,24 @@ def import_command(
     all_sheets: Annotated[
         bool, typer.Option("--all-sheets", help="Read every sheet with a header row; a sheet's name is its rows' theme.")
     ] = False,
+    maps: Annotated[
+        Optional[list[str]],
+        typer.Option("--map", metavar="'COLUMN=FIELD'", help="Read a tracker's column as a field (ref, theme, action, "
+                     "lead, owner, target_date, progress, status, outcome, evidence, scrs, rating, progress_date)."),
+    ] = None,
+    ignore_columns: Annotated[
+        Optional[list[str]], typer.Option("--ignore-column", metavar="COLUMN", help="Leave a tracker's column out.")
+    ] = None,
+    theme: Annotated[
+        Optional[str], typer.Option("--theme", metavar="ID", help="Put every row under this theme (a tracker without themes).")
+    ] = None,
+    status_map: Annotated[
+        Optional[list[str]],
+        typer.Option("--status-map", metavar="'1=complete,2=in-progress'", help="What a tracker's status numbers or words mean."),
+    ] = None,
+    skip_incomplete: Annotated[
+        bool, typer.Option("--skip-incomplete", help="Skip rows with no action text (with a warning) instead of refusing.")
+    ] = False,
 ) -> None:
     """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
 
@@ -71,7 +89,9 @@ def import_command(
     first sheet with a header row; one cap report made comes back whole). A narrative
     starting "Complete." makes the action complete, any other in-progress, none open.
     Existing actions are never overwritten, and nothing is written that cap validate
-    would reject.
+    would reject. Another board's tracker is read by its own column names (No., Actions,
+    Agency, RAG, Timescale ...; --map names any other) and its own words (Red, Amber,
+    Green, Complete, Not started, TBC, April 2017 ...): see docs/importing.md.
 
     \b
     Examples:
@@ -79,6 +99,7 @@ def import_command(
       cap import tracker.xlsx --sheet "Action plan" --progress-date 2017-01-31
       cap import plan.txt --progress-date 31/01/17
       cap import march.csv --update --progress-date 2017-03-31
+      cap import tracker.xlsx --dry-run --map "Agency Lead Person=owner" --theme curiosity
     """
     from cap.dates import DateError, parse_date, today
     from cap.importer import FORMATS as IMPORT_FORMATS
@@ -96,6 +117,14 @@ def import_command(
              "record what has happened, not what is planned")
     if sheet is not None and all_sheets:
         fail("give --sheet NAME or --all-sheets, not both", 2)
+    from cap.importer.tracker import TrackerOptions, header_key, parse_maps, parse_status_map
+
+    try:
+        tracker = TrackerOptions(maps=parse_maps(maps or []), ignore={header_key(c) for c in ignore_columns or []},
+                                 theme=theme, status_map=parse_status_map(status_map or []),
+                                 skip_incomplete=skip_incomplete)
+    except ValueError as exc:
+        fail(str(exc), 2)
     if file.is_dir():
         fail(f"{file} is a folder: name the file to import", 2)
     if not file.is_file():
@@ -103,9 +132,12 @@ def import_command(
     folder = data_dir()
     outcome, problems = guarded_write(
         lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
-                            kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets),
+                            kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker),
         "the imported files", "each file is either as it was or written whole",
     )
+    if dry_run:  # the tracker's columns and their fields, before anything else
+        for line in outcome.mapping:
+            typer.echo(line)
     if problems:
         report_problems(problems)
     for line in summary_lines(outcome, folder, dry_run):

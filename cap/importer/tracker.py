@@ -27,43 +27,10 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from cap.importer.build import NewTheme, Record, ThemeBook, clip, parse_scrs, slug
+from cap.importer.columns import FIELDS, HEADER_NAMES, RATING_NAMES, header_key
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
 from cap.models import RATINGS, Action, ProgressEntry, Theme
-
-#: The field names `--map "Column=field"` accepts (the action file's, plus `rating`, `progress_date`).
-FIELDS = ("ref", "theme", "action", "lead", "owner", "target_date", "progress", "status", "outcome", "evidence",
-          "scrs", "rating", "progress_date")
-#: Header names real trackers use -> field (names compared by `header_key`).
-HEADER_NAMES: dict[str, str] = {}
-for _field, _names in {
-    "ref": ("no", "no.", "number", "rec no", "rec number", "recommendation no", "recommendation number", "ref",
-            "ref no", "reference", "action no", "action number", "item", "id"),
-    "action": ("action", "actions", "action required", "actions required", "agreed action", "agreed actions",
-               "action to be taken", "actions to be taken", "what will be done"),
-    "recommendation": ("recommendation", "recommendations", "learning point", "finding"),
-    "lead": ("lead", "lead agency", "lead agencies", "agency", "agencies", "responsibility", "responsible agency",
-             "responsible", "lead organisation", "organisation", "responsible organisation", "who"),
-    "owner": ("lead officer", "agency lead person", "lead person", "owner", "action owner", "accountable person",
-              "responsible officer", "named lead"),
-    "target_date": ("target date", "target", "date", "timescale", "timescales", "by when", "when", "deadline",
-                    "due date", "due", "completion date", "target completion date"),
-    "progress": ("progress", "update", "progress update", "comments", "comment", "progress to date",
-                 "latest update", "update on progress", "progress/update"),
-    "status": ("rag", "brag", "status", "assessment of progress", "rag rating", "brag rating", "rag status",
-               "progress rating", "rating"),
-    "outcome": ("outcome", "outcomes", "measure of success", "measures of success", "desired outcome",
-                "expected outcome", "success measure", "impact"),
-    "evidence": ("evidence", "evidence/outcome", "supporting evidence", "evidence of impact",
-                 "evidence of completion"),
-    "scrs": ("scr", "scr ref", "scr refs", "scrs", "review", "reviews", "case", "cases", "source", "review ref"),
-    "theme": ("theme", "themes", "section", "priority", "area"),
-    "progress_date": ("progress date", "date of update", "update date", "last updated", "date updated"),
-}.items():
-    for _name in _names:
-        HEADER_NAMES[_name] = _field
-#: Of the status columns, the names that say the column is a rating (when a Status column is there too).
-RATING_NAMES = {"rag", "brag", "rag rating", "brag rating", "rag status", "rating", "progress rating"}
 
 #: Status words -> (status, the rating the word is); `Red`... keep the board's rating.
 STATUS_WORDS: dict[str, tuple[str, str | None]] = {
@@ -99,13 +66,6 @@ _EMPTY = {"", "0"}
 
 class BoardDateError(ValueError):
     """A target date shaped like a date that is no real day; the message is one clause."""
-
-
-def header_key(text: str) -> str:
-    """A header cell as the table compares it: any case, any spacing, `No.` as `no`."""
-    key = re.sub(r"\s*/\s*", "/", text.lower())
-    key = re.sub(r"[.:?*()#\u2019']", " ", key)
-    return " ".join(key.split())
 
 
 # ------------------------------------------------------------------ dates
@@ -345,10 +305,12 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
             continue  # title rows above the table
         values = {name: _cell(cells, i) for name, i in columns.items()}
         described = {k for k, v in values.items() if v}
-        text_cells = [cells[i].strip() for i in filled if i != columns.get("ref")]
-        if len(text_cells) == 1 and not described - {"ref", "action", "lead", "theme"}:
-            # A section heading: a ref and a text (or a text alone), no lead, date or progress.
-            theme = _heading_theme(text_cells[0], row, book, loc, outcome, opts, new_theme, "heading")
+        others = [cells[i].strip() for i in filled if i != columns.get("ref")]
+        if not described - {"ref", "action", "lead", "theme"} and (len(filled) == 1 or len(others) == 1):
+            # A section heading: a text alone, or a number and a text (`10.1 | Health`): no
+            # date, progress or status, and nothing else beside it.
+            text = " ".join(cells[i].strip() for i in filled)
+            theme = _heading_theme(text, row, book, loc, outcome, opts, new_theme, "heading")
             continue
         if not values.get("action"):
             if opts.skip_incomplete:
@@ -384,7 +346,7 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
 def _heading_theme(text, row, book, loc, outcome, opts, new_theme, what) -> Theme | bool | None:
     """The theme a section heading (or a sheet's name, or a Theme cell) names."""
     label = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text).strip() or text
-    found = book.find(label) or book.find(text)
+    found = book.find(label) or book.find(text) or book.find(slug(label))
     if isinstance(found, Theme):
         return found
     if opts.theme is not None:

@@ -266,7 +266,7 @@ def _actions_sheet(wb, name: str, heading: str, columns, rows, brag_col=None, pr
 
 def _summary(wb, report: Report) -> None:
     s = report.summary
-    sheet = _Sheet(wb.active, [48, 12, 12, 12, 12, 12, 10, 10], wrapped={1})
+    sheet = _Sheet(wb.active, [56, 12, 12, 12, 12, 12, 10, 10], wrapped={1})
     sheet.ws.title = SUMMARY_SHEET
     sheet.line(report.title, bold=True, size=16)
     meta = f"{report.kind_label}, as of {report.as_of_text}."

@@ -321,3 +321,22 @@ def test_ratings_and_source_refs_show_and_come_back(repo, tmp_path):
     third = tmp_path / "third" / "data"
     assert Cap(third)("import", str(csv_out), "--progress-date", "2017-01-31").exit_code == 0
     assert action_files(third) == action_files(repo)
+
+
+def test_merged_cells_and_hidden_sheets(repo, tmp_path):
+    import openpyxl
+
+    path = make_workbook(tmp_path / "merged.xlsx", {
+        "Lists": [["Ref", "Action", "Lead", "Target date"], ["9.9", "Not the plan.", "X", "01/01/17"]],
+        "Plan": [["Agency", "Actions", "Timescale"], ["Professional curiosity"],
+                 ["Police", "First.", "April 2017"], [None, "Second.", "May 2017"], [None, "Third.", "June 2017"]],
+    })
+    wb = openpyxl.load_workbook(path)
+    wb["Lists"].sheet_state = "hidden"
+    wb["Plan"].merge_cells("A2:C2")          # a heading merged across: stays one heading
+    wb["Plan"].merge_cells("A3:A5")          # one lead agency merged over three actions
+    wb.save(path)
+    result = run(repo, path)
+    assert result.exit_code == 0, result.output
+    assert [(a.ref, a.action, a.lead) for a in loaded(repo).actions] == [
+        ("1.1", "First.", ["Police"]), ("1.2", "Second.", ["Police"]), ("1.3", "Third.", ["Police"])]

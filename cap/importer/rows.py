@@ -77,8 +77,9 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return refuse(
             "CAP801",
-            "this is an Excel workbook or a Word document, not text: in Excel use File > Save As > "
-            "CSV UTF-8; from Word copy the table and paste it into a plain text file",
+            "this is an Excel workbook or a Word document, not text: a workbook imports as it is when "
+            "its name ends .xlsx (or give --format xlsx); from Word copy the table and paste it into a "
+            "plain text file",
         )
     if raw[:5] == b"%PDF-":
         return refuse("CAP801", "this is a PDF, not text: copy the table out of Word or Excel instead")

@@ -86,12 +86,28 @@ def load(raw: bytes):
         raise WorkbookError(f"not a workbook Excel or cap can read ({type(exc).__name__}: {exc})") from None
 
 
+def _merged_down(ws) -> dict[tuple[int, int], str]:
+    """Cells under the top of a merged range that spans rows (a lead agency merged over
+    its three actions): each row of the range gets the range's text, in its first column.
+    A range merged across columns only (a heading) stays in its first cell."""
+    filled: dict[tuple[int, int], str] = {}
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row == merged.min_row:
+            continue
+        text = cell_text(ws.cell(merged.min_row, merged.min_col))
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            filled[(row, merged.min_col)] = text
+    return filled
+
+
 def sheet_rows(ws) -> list[SourceRow]:
     rows = []
+    merged = _merged_down(ws)
     for cells in ws.iter_rows():
         if not cells:
             continue
-        texts = [cell_text(c) for c in cells]
+        texts = [merged.get((c.row, c.column), None) if (c.row, c.column) in merged else cell_text(c)
+                 for c in cells]
         while texts and not texts[-1].strip():
             texts.pop()
         rows.append(SourceRow(cells[0].row, cells[0].row, texts, sheet=ws.title))
@@ -198,8 +214,8 @@ def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_she
         return rows, False
     chosen: list[tuple[str, list[SourceRow]]] = []
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible" and not all_sheets:
-            continue
+        if ws.sheet_state != "visible":
+            continue  # hidden sheets hold look-up lists, not the plan (--sheet reads one)
         rows = sheet_rows(ws)
         if header_at(rows, header_test) is not None:
             chosen.append((ws.title, rows))

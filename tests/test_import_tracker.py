@@ -340,3 +340,12 @@ def test_merged_cells_and_hidden_sheets(repo, tmp_path):
     assert result.exit_code == 0, result.output
     assert [(a.ref, a.action, a.lead) for a in loaded(repo).actions] == [
         ("1.1", "First.", ["Police"]), ("1.2", "Second.", ["Police"]), ("1.3", "Third.", ["Police"])]
+
+
+def test_a_cap_written_brag_column_is_not_a_rating_even_read_as_a_tracker(repo, tmp_path):
+    made = Cap(Path(__file__).resolve().parent.parent / "data")("report", "--format", "csv", "--as-of", "2017-07-01")
+    source = tmp_path / "report.csv"
+    source.write_text(made.stdout, encoding="utf-8")
+    result = run(repo, source, "--ignore-column", "Signed off", "--dry-run")   # an option: read as a tracker
+    assert result.exit_code == 0, result.output
+    assert "  column H 'BRAG' -> ignored (cap's own BRAG, computed: not the board's rating)" in result.stdout

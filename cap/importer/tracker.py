@@ -64,6 +64,10 @@ _LEADS = re.compile(r"\s*(?:/|,|;|\n|&|\band\b)\s*")
 _EMPTY = {"", "0"}
 
 
+#: Names only a file `cap report` wrote has: its BRAG column is cap's computation, not a rating.
+CAP_ONLY_NAMES = {"progress authors", "target history", "days overdue", "signed off", "withdrawn reason"}
+
+
 class BoardDateError(ValueError):
     """A target date shaped like a date that is no real day; the message is one clause."""
 
@@ -223,11 +227,16 @@ def map_columns(cells: list[str], row: SourceRow, loc: Located, opts: TrackerOpt
     def where(i: int) -> str:
         return f"column {column_letter(i)}" if loc.kind in ("csv", "xlsx") else f"cell {i + 1}"
 
+    by_cap = bool({header_key(c) for c in cells} & CAP_ONLY_NAMES)
     for i, cell in enumerate(cells):
         if not cell.strip():
             continue
         key = header_key(cell)
         name = column_field(cell, opts)
+        if by_cap and key == "brag" and key not in opts.maps:
+            lines.append(f"{where(i)} {cell.strip()!r} -> ignored (cap's own BRAG, computed: not the board's rating)")
+            outcome.ignored_columns.append(cell.strip())
+            continue
         if name is None:
             why = "--ignore-column" if key in opts.ignore else "no field of that name; --map it to use it"
             lines.append(f"{where(i)} {cell.strip()!r} -> ignored ({why})")

@@ -349,3 +349,28 @@ def test_a_cap_written_brag_column_is_not_a_rating_even_read_as_a_tracker(repo, 
     result = run(repo, source, "--ignore-column", "Signed off", "--dry-run")   # an option: read as a tracker
     assert result.exit_code == 0, result.output
     assert "  column H 'BRAG' -> ignored (cap's own BRAG, computed: not the board's rating)" in result.stdout
+
+
+def test_numbered_headings_number_the_new_themes(blank, tmp_path):
+    source = csv_file(tmp_path, "No.,Action,Agency,Target date", "3,Escalation,,", "3.1,A.,NSCB,01/06/17",
+                      "Early help,,,", "x,B.,NSCB,01/06/17")
+    result = run(blank, source, "--add-themes")
+    assert result.exit_code == 0, result.output
+    plan = loaded(blank)
+    assert [(t.number, t.id) for t in plan.themes] == [(3, "escalation"), (4, "early-help")]
+    assert [(a.ref, a.source_ref) for a in plan.actions] == [("3.1", None), ("4.1", "x")]
+
+
+def test_the_docs_example_tracker(blank):
+    """docs/examples/tracker.xlsx, the example of docs/importing.md, imports as the page says."""
+    source = Path(__file__).resolve().parent.parent / "docs" / "examples" / "tracker.xlsx"
+    result = run(blank, source, "--add-themes")
+    assert result.exit_code == 0, result.output
+    plan = loaded(blank)
+    assert [(t.number, t.title) for t in plan.themes] == [(1, "Early help"), (2, "Escalation")]
+    got = {a.ref: a for a in plan.actions}
+    assert (got["1.1"].status, got["1.1"].rating, got["1.1"].target_date) == ("in-progress", "Amber", D(2017, 4, 30))
+    assert got["1.1"].action.startswith("Recommendation: Agencies should check")
+    assert got["1.2"].action == "Brief designated safeguarding leads on early help referrals."   # the 0 is empty
+    assert (got["2.1"].lead, got["2.1"].target_date, got["2.1"].owner) == (["Chair", "DCS"], "ongoing", None)
+    assert (got["2.2"].status, got["2.2"].scrs, got["2.2"].target_date) == ("open", ["L", "M"], D(2017, 9, 30))

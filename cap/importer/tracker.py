@@ -315,7 +315,8 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
         values = {name: _cell(cells, i) for name, i in columns.items()}
         described = {k for k, v in values.items() if v}
         others = [cells[i].strip() for i in filled if i != columns.get("ref")]
-        if not described - {"ref", "action", "lead", "theme"} and (len(filled) == 1 or len(others) == 1):
+        if not described & {"target_date", "progress", "status", "rating", "progress_date"} and (
+                len(filled) == 1 or len(others) == 1):
             # A section heading: a text alone, or a number and a text (`10.1 | Health`): no
             # date, progress or status, and nothing else beside it.
             text = " ".join(cells[i].strip() for i in filled)
@@ -363,7 +364,8 @@ def _heading_theme(text, row, book, loc, outcome, opts, new_theme, what) -> Them
                              f"--theme {opts.theme}")
         return None
     if book.add:
-        return new_theme(label, row)
+        number = re.match(r"^(\d+)\.?\s", text)  # `2 Escalation`: theme 2, if free
+        return new_theme(label, row, number=int(number.group(1)) if number else None)
     loc.add(row, "CAP805", f"{what} {clip(text)!r} (a row with no lead or date) is not a theme; the themes "
             f"are: {book.titles()} (give --add-themes to add it, or --theme ID for one theme)")
     return False
@@ -501,7 +503,7 @@ def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, 
     """The whole tracker: rows -> (record, action) pairs, new themes in `outcome.new_themes`."""
     made: list[Theme] = []
 
-    def new_theme(title: str, row: SourceRow | None, ident: str | None = None) -> Theme:
+    def new_theme(title: str, row: SourceRow | None, ident: str | None = None, number: int | None = None) -> Theme:
         wanted = " ".join(title.split())
         for t in made:
             if t.title.lower() == wanted.lower():
@@ -511,7 +513,10 @@ def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, 
         n = 2
         while ident in taken:
             ident, n = f"{base}-{n}", n + 1
-        theme = Theme(id=ident, number=next_free_number(book.themes, made), title=wanted)
+        taken_numbers = {t.number for t in [*book.themes, *made]}
+        if number is None or number < 1 or number in taken_numbers:
+            number = next_free_number(book.themes, made)
+        theme = Theme(id=ident, number=number, title=wanted)
         made.append(theme)
         return theme
 

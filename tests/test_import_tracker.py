@@ -111,7 +111,7 @@ def test_word_table_with_status_and_rag_columns_and_numbered_statuses(repo, tmp_
         "Rec no\tRecommendation\tAction\tLead\tLead officer\tBy when\tUpdate\tStatus\tRAG",
         "Professional curiosity\t\t\t\t\t\t\t\t",
         "10.1.1\tBe curious.\tRun workshops.\tNSCB\tPat\tMarch 2017\tTwo held.\t2\tGreen",
-        "10.1.2\tShare information.\tWrite guidance.\tHealth & Police\t\tOngoing\t\t3\tRed",
+        "10.1.2\tShare information.\tWrite guidance.\tHealth; Police\t\tOngoing\t\t3\tRed",
     ]
     source = tmp_path / "tracker.txt"
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -59,7 +59,7 @@ _NUMERIC_MONTH_YEAR = re.compile(r"(?<![\d/.\-])(\d{1,2})\s*[/.\-]\s*(\d{4})(?![
 #: A cell that is nothing but digits and date separators: a date, or a mistake.
 _DATE_SHAPED = re.compile(r"^[\d\s/.\-]+$")
 _CAP_REF = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)$")
-_LEADS = re.compile(r"\s*(?:/|,|;|\n|&|\band\b)\s*")
+_LEADS = re.compile(r"\s*[/,;\n]\s*")
 #: What a PDF-to-Excel conversion puts in empty cells.
 _EMPTY = {"", "0"}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from cap.dates import format_iso, format_uk, shift
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision, natural_key
@@ -211,12 +212,12 @@ class Report:
         """Withdrawn actions carry no rating and are listed apart."""
         return tuple(r for r in self.rows if r.status == "withdrawn")
 
-    @property
+    @cached_property
     def has_ratings(self) -> bool:
         """Whether any row listed has a rating from the board's own tracker."""
         return any(r.rating for r in self.rows)
 
-    @property
+    @cached_property
     def has_source_refs(self) -> bool:
         return any(r.source_ref for r in self.rows)
 

@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from copy import copy
 
 from cap.models import STATUSES
 from cap.reports.model import WITHDRAWN_NOTE, Report, Row
@@ -94,27 +95,44 @@ class _Sheet:
         self.border = Border(left=side, right=side, top=side, bottom=side)
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
-        self.head_fill = PatternFill("solid", fgColor=HEAD_FILL)
-        self.bold = Font(bold=True)
+        self.styles: dict[tuple, object] = {}
         self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
 
-    def cell(self, row: int, col: int, value, *, bold=False, boxed=False, wrap=None, size=None):
+    def cell(self, row: int, col: int, value, *, bold=False, boxed=False, wrap=None, size=None, fill=None,
+             brag=None):
+        """Write one cell. Each distinct look is styled once, then copied (openpyxl's style
+        look-up is slow enough to matter on a 10,000-action plan)."""
         c = self.ws.cell(row=row, column=col)
-        if isinstance(value, dt.date):
+        is_date = isinstance(value, dt.date)
+        if is_date:
             c.value = value
-            c.number_format = DATE_FORMAT
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             c.value = value
         elif value is not None and value != "":
             c.value = inert(value)
             c.data_type = "s"  # a text cell, even for `=SUM(...)`: never a formula
+        if wrap is None:
+            wrap = col in self.wrapped
+        key = (is_date, bold, boxed, wrap, size, fill, brag)
+        style = self.styles.get(key)
+        if style is not None:
+            c._style = copy(style)
+            return c
+        if is_date:
+            c.number_format = DATE_FORMAT
         if bold or size:
             c.font = self.Font(bold=bold, size=size)
         if boxed:
             c.border = self.border
-        if wrap is None:
-            wrap = col in self.wrapped
         c.alignment = self.wrap if wrap else self.top
+        if fill:
+            c.fill = self.PatternFill("solid", fgColor=fill)
+        if brag:
+            colour, ink = BRAG_COLOURS[brag]
+            c.fill = self.PatternFill("solid", fgColor=colour)
+            c.font = self.Font(bold=True, color=ink)
+            c.alignment = self.Alignment(horizontal="center", vertical="top")
+        self.styles[key] = copy(c._style)
         return c
 
     def lines(self, col: int, value) -> int:
@@ -139,20 +157,15 @@ class _Sheet:
 
     def header(self, names) -> int:
         for col, name in enumerate(names, start=1):
-            c = self.cell(self.row, col, name, bold=True, boxed=True)
-            c.fill = self.head_fill
+            self.cell(self.row, col, name, bold=True, boxed=True, fill=HEAD_FILL)
         self.fit_height(self.row, names)
         self.row += 1
         return self.row - 1
 
     def values(self, values, brag_col: int | None = None, bold=False) -> None:
         for col, value in enumerate(values, start=1):
-            c = self.cell(self.row, col, value, boxed=True, bold=bold)
-            if col == brag_col and value in BRAG_COLOURS:
-                fill, ink = BRAG_COLOURS[value]
-                c.fill = self.PatternFill("solid", fgColor=fill)
-                c.font = self.Font(bold=True, color=ink)
-                c.alignment = self.Alignment(horizontal="center", vertical="top")
+            rating = value if col == brag_col and value in BRAG_COLOURS else None
+            self.cell(self.row, col, value, boxed=True, bold=bold, brag=rating)
         self.fit_height(self.row, values)
         self.row += 1
 

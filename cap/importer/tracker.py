@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from cap.importer.build import NewTheme, Record, ThemeBook, clip, parse_scrs, slug
+from cap.importer.build import Record, ThemeBook, clip, parse_scrs, slug
 from cap.importer.columns import FIELDS, HEADER_NAMES, RATING_NAMES, header_key
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
@@ -553,5 +553,5 @@ def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, 
     return pairs
 
 
-__all__ = ["FIELDS", "HEADER_NAMES", "NewTheme", "TrackerOptions", "parse_board_date", "parse_maps",
+__all__ = ["FIELDS", "HEADER_NAMES", "TrackerOptions", "parse_board_date", "parse_maps",
            "parse_status_map", "tracker_import"]

@@ -15,14 +15,20 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cap.dates import format_uk
 from cap.loader import load_plan
-from cap.query import brag, days_overdue
+from cap.models import Action, Plan, ProgressEntry, Theme
+from cap.query import Filters, brag, days_overdue
+from cap.reports import build_report, render
+from cap.reports.package import inert
 from tests.conftest import DATA, MINIMAL_SCRS, MINIMAL_THEMES, Cap, action_yaml, write_files
 from tests.test_cli_show import run_cap
 
 AS_OF = dt.date(2017, 7, 1)
+D = dt.date
 THEME_SHEETS = ["1. Professional curiosity", "2. Fora for discussion and info",
                 "3. Collaborative working, decis", "4. Ownership and accountability"]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -387,3 +393,23 @@ def test_libreoffice_converts_both_to_pdf(cap, tmp_path, request):
         for pdf, name in ((tmp_path / "paper.pdf", "report-docx"), (tmp_path / "plan.pdf", "report-xlsx")):
             subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                             str(pdf), str(ROOT / "docs" / name)], check=True, timeout=120)
+
+
+# ------------------------------------------------------------------ any text, exactly (property)
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), min_size=1).filter(
+    lambda t: t.strip())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(action=TEXT, lead=TEXT.filter(lambda t: "/" not in t), progress=TEXT)
+def test_any_text_reads_back_exactly(action, lead, progress):
+    plan = Plan(themes=[Theme(id="curiosity", number=1, title="Professional curiosity")], scrs=[], actions=[
+        Action(ref="1.1", theme="curiosity", action=action, lead=[lead], target_date=D(2017, 6, 1),
+               status="in-progress", progress=[ProgressEntry(date=D(2017, 1, 31), text=progress)])])
+    report = build_report(plan, Filters(), AS_OF)
+    row = next(workbook(render(report, "xlsx"))["1. Professional curiosity"].iter_rows(min_row=3, values_only=True))
+    assert row[2:4] == (inert(action), inert(lead)) and row[6] == inert(progress)
+    cells = document(render(report, "docx")).tables[-1].rows[1].cells
+    assert cells[2].text == inert(action) and cells[3].text == inert(lead)
+    assert cells[5].text == f"31/01/17 {inert(progress)}"

@@ -374,3 +374,16 @@ def test_the_docs_example_tracker(blank):
     assert got["1.2"].action == "Brief designated safeguarding leads on early help referrals."   # the 0 is empty
     assert (got["2.1"].lead, got["2.1"].target_date, got["2.1"].owner) == (["Chair", "DCS"], "ongoing", None)
     assert (got["2.2"].status, got["2.2"].scrs, got["2.2"].target_date) == ("open", ["L", "M"], D(2017, 9, 30))
+
+
+def test_one_theme_a_sheet_in_a_tracker(blank, tmp_path):
+    header = ["No.", "Actions", "Agency", "Timescale", "RAG"]
+    source = make_workbook(tmp_path / "sheets.xlsx", {
+        "Early help": [header, ["a", "Audit.", "Health", "Apr-17", "Green"]],
+        "Escalation": [["Escalation actions"], header, ["b", "Relaunch.", "NSCB", "Ongoing", "Red"]],
+    })
+    result = run(blank, source, "--all-sheets", "--add-themes")
+    assert result.exit_code == 0, result.output
+    plan = loaded(blank)
+    assert [(t.number, t.id) for t in plan.themes] == [(1, "early-help"), (2, "escalation")]
+    assert [(a.ref, a.source_ref, a.rating) for a in plan.actions] == [("1.1", "a", "Green"), ("2.1", "b", "Red")]

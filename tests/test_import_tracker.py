@@ -122,7 +122,7 @@ def test_word_table_with_status_and_rag_columns_and_numbered_statuses(repo, tmp_
     assert result.exit_code == 0, result.output
     got = {a.ref: a for a in loaded(repo).actions}
     first = got["1.1"]
-    assert first.action == "Recommendation: Be curious.\nAction: Run workshops."   # nothing dropped
+    assert first.action == "Run workshops.\nRecommendation: Be curious."   # nothing dropped
     assert (first.source_ref, first.owner, first.status, first.rating, first.target_date) == (
         "10.1.1", "Pat", "in-progress", "Green", D(2017, 3, 31))
     second = got["1.2"]
@@ -370,7 +370,8 @@ def test_the_docs_example_tracker(blank):
     assert [(t.number, t.title) for t in plan.themes] == [(1, "Early help"), (2, "Escalation")]
     got = {a.ref: a for a in plan.actions}
     assert (got["1.1"].status, got["1.1"].rating, got["1.1"].target_date) == ("in-progress", "Amber", D(2017, 4, 30))
-    assert got["1.1"].action.startswith("Recommendation: Agencies should check")
+    assert got["1.1"].action == ("Audit 20 early help assessments and report the findings.\n"
+                                 "Recommendation: Agencies should check that early help assessments lead to a plan.")
     assert got["1.2"].action == "Brief designated safeguarding leads on early help referrals."   # the 0 is empty
     assert (got["2.1"].lead, got["2.1"].target_date, got["2.1"].owner) == (["Chair", "DCS"], "ongoing", None)
     assert (got["2.2"].status, got["2.2"].scrs, got["2.2"].target_date) == ("open", ["L", "M"], D(2017, 9, 30))

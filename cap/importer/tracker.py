@@ -262,7 +262,7 @@ def map_columns(cells: list[str], row: SourceRow, loc: Located, opts: TrackerOpt
                               f"{names['recommendation']!r} -> action") for line in lines]
     elif "recommendation" in found:
         lines = [line.replace(f"{names['recommendation']!r} -> recommendation",
-                              f"{names['recommendation']!r} -> action (kept before the action's text)")
+                              f"{names['recommendation']!r} -> action (kept after the action's text)")
                  for line in lines]
     where_row = loc.place(row)
     outcome.mapping.extend([f"columns of the header at {where_row}:", *(f"  {line}" for line in lines)])
@@ -419,7 +419,7 @@ def _action(r: TrackerRow, ref: str, loc: Located, opts: TrackerOptions, progres
 
     text = cells["action"]
     if cells.get("recommendation"):
-        text = f"Recommendation: {cells['recommendation']}\nAction: {text}"
+        text = f"{text}\nRecommendation: {cells['recommendation']}"  # the action first: lists show it
     lead = _split_leads(cells.get("lead", ""))
     if not lead:
         bad("Lead agency is empty")

@@ -138,8 +138,9 @@ def _continued(text: str) -> str:
     return text.replace("\n", "\n  ")
 
 
-def cap_rows(wb) -> list[SourceRow]:
-    """A cap-made workbook's actions as rows of `cap report --format csv`'s columns."""
+def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
+    """A cap-made workbook's actions (of one sheet, with `only`) as rows of `cap report
+    --format csv`'s columns."""
     from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET, THEME_COLUMNS, WITHDRAWN_COLUMNS, WITHDRAWN_SHEET
 
     log: dict[str, list[tuple[str, str, str]]] = {}
@@ -152,7 +153,7 @@ def cap_rows(wb) -> list[SourceRow]:
     theme_names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
     withdrawn_names = [n for n, _w in WITHDRAWN_COLUMNS]
     for ws in wb.worksheets:
-        if ws.title in (SUMMARY_SHEET, LOG_SHEET):
+        if ws.title in (SUMMARY_SHEET, LOG_SHEET) or (only is not None and ws.title != only):
             continue
         rows = sheet_rows(ws)
         if len(rows) < 2:
@@ -199,6 +200,8 @@ def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_she
 
     Problems (no such sheet, no header row) go to `loc`; WorkbookError if unreadable.
     """
+    from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET
+
     wb = load(raw)
     if sheet is None and not all_sheets and is_cap_workbook(wb):
         return cap_rows(wb), True
@@ -208,6 +211,8 @@ def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_she
         if not match:
             loc.add(None, "CAP803", f"no sheet named {sheet!r}; the sheets are: {', '.join(wb.sheetnames)}")
             return [], False
+        if is_cap_workbook(wb) and match[0].title not in (SUMMARY_SHEET, LOG_SHEET):
+            return cap_rows(wb, only=match[0].title), True
         rows = sheet_rows(match[0])
         if header_at(rows, header_test) is None:
             loc.add(None, "CAP803", f"sheet {match[0].title!r}: no header row in its first {HEADER_SEARCH_ROWS} rows")

@@ -388,3 +388,18 @@ def test_one_theme_a_sheet_in_a_tracker(blank, tmp_path):
     plan = loaded(blank)
     assert [(t.number, t.id) for t in plan.themes] == [(1, "early-help"), (2, "escalation")]
     assert [(a.ref, a.source_ref, a.rating) for a in plan.actions] == [("1.1", "a", "Green"), ("2.1", "b", "Red")]
+
+
+def test_importing_the_same_tracker_again_finds_its_actions(repo, tmp_path, monkeypatch):
+    first = csv_file(tmp_path, "No.,Action,Agency,Target date,Progress", "a,Audit.,Health,01/06/17,Planned.",
+                     "b,Train.,Police,01/07/17,", name="january.csv")
+    assert run(repo, first, "--theme", "curiosity").exit_code == 0
+    later = csv_file(tmp_path, "No.,Action,Agency,Target date,Progress", "a,Audit.,Health,01/06/17,Audit done.",
+                     "b,Train.,Police,01/07/17,", "c,Brief.,NSCB,01/08/17,", name="march.csv")
+    result = Cap(repo)("import", str(later), "--theme", "curiosity", "--update", "--progress-date", "2017-03-31")
+    assert result.exit_code == 0, result.output
+    assert "updated data/actions/1.1.yaml  (new progress 2017-03-31)" in result.stdout
+    assert "created data/actions/1.3.yaml  (curiosity, open)" in result.stdout
+    plan = loaded(repo)
+    assert [(a.ref, a.source_ref) for a in plan.actions] == [("1.1", "a"), ("1.2", "b"), ("1.3", "c")]
+    assert [e.text for e in plan.action("1.1").progress] == ["Planned.", "Audit done."]

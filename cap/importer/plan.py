@@ -115,10 +115,11 @@ def prepare_import(
     book = ThemeBook(themes, add_themes)
     tracker = tracker or TrackerOptions()
     if not outcome.from_cap and (tracker.given or layout(rows, tracker) == "tracker"):
-        from cap.loader import ACTIONS_DIR
+        from cap.loader import ACTIONS_DIR, load_action_file
 
-        existing = {p.stem for p in (data_dir / ACTIONS_DIR).glob("*.yaml")}
-        pairs = tracker_import(rows, book, loc, outcome, tracker, progress_date, existing)
+        files = sorted((data_dir / ACTIONS_DIR).glob("*.yaml"))
+        existing = [a for a in (load_action_file(p, data_dir)[0] for p in files) if a is not None]
+        pairs = tracker_import(rows, book, loc, outcome, tracker, progress_date, existing, {p.stem for p in files})
         if loc.problems and not pairs:
             return outcome, loc.problems
     else:

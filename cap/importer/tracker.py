@@ -389,19 +389,30 @@ def _status(text: str, opts: TrackerOptions) -> tuple[str, str | None]:
 
 def build_actions(
     rows: list[TrackerRow], loc: Located, opts: TrackerOptions, progress_date: dt.date, next_number,
+    imported: dict[tuple[str, str], str] | None = None,
 ) -> list[tuple[Record, Action]]:
-    """Each row -> an Action (refs kept or numbered within each theme), or problems naming the row."""
+    """Each row -> an Action (refs kept or numbered within each theme), or problems naming the row.
+
+    `imported` maps (theme id, the tracker's ref) to the ref an earlier import gave that
+    action, so importing the same tracker again (with --update) finds its actions."""
+    imported = imported or {}
     by_theme: dict[str, list[TrackerRow]] = {}
     for r in rows:
         by_theme.setdefault(r.theme.id, []).append(r)
     refs: dict[int, str] = {}
     for theme_rows in by_theme.values():
-        number = theme_rows[0].theme.number
+        theme = theme_rows[0].theme
         own = [r.cells.get("ref", "") for r in theme_rows]
-        keep = all(m and int(m.group(1)) == number for m in (_CAP_REF.match(x) for x in own))
-        start = next_number(theme_rows[0].theme)
-        for n, r in enumerate(theme_rows):
-            refs[id(r)] = own[n] if keep else f"{number}.{start + n}"
+        keep = all(m and int(m.group(1)) == theme.number for m in (_CAP_REF.match(x) for x in own))
+        n = next_number(theme)
+        for source, r in zip(own, theme_rows):
+            if keep:
+                refs[id(r)] = source
+            elif source and (theme.id, source) in imported:
+                refs[id(r)] = imported[(theme.id, source)]
+            else:
+                refs[id(r)] = f"{theme.number}.{n}"
+                n += 1
     out: list[tuple[Record, Action]] = []
     for r in rows:
         ref = refs[id(r)]
@@ -499,7 +510,8 @@ def next_free_number(themes: list[Theme], made: list[Theme]) -> int:
 
 
 def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, opts: TrackerOptions,
-                   progress_date: dt.date, existing_refs: set[str]) -> list[tuple[Record, Action | None]]:
+                   progress_date: dt.date, existing: list[Action],
+                   taken: set[str] = frozenset()) -> list[tuple[Record, Action | None]]:
     """The whole tracker: rows -> (record, action) pairs, new themes in `outcome.new_themes`."""
     made: list[Theme] = []
 
@@ -543,11 +555,13 @@ def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, 
 
     def next_number(theme: Theme) -> int:
         if theme.id not in counters:
-            used = [int(ref.split(".")[1]) for ref in existing_refs if ref.split(".")[0] == str(theme.number)]
+            refs = {a.ref for a in existing} | {r for r in taken if _CAP_REF.match(r)}
+            used = [int(ref.split(".")[1]) for ref in refs if ref.split(".")[0] == str(theme.number)]
             counters[theme.id] = max(used, default=0) + 1
         return counters[theme.id]
 
-    pairs = build_actions(records, loc, opts, progress_date, next_number)
+    imported = {(a.theme, a.source_ref): a.ref for a in existing if a.source_ref}
+    pairs = build_actions(records, loc, opts, progress_date, next_number, imported)
     for rec in records:
         outcome.notes.extend(getattr(rec, "warnings", []))
     return pairs

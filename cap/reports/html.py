@@ -66,7 +66,7 @@ def chart_geometry(summary: Summary, chart_id: str = "chart",
     )
     return {"id": chart_id, "title": title, "width": width, "height": y + 10 + 24, "left": left,
             "bar_height": bar_height, "themes": themes, "legend": legend, "legend_y": y + 10,
-            "description": description}
+            "description": description, "inline_style": True}
 
 
 def context(report: Report) -> dict[str, Any]:

@@ -11,22 +11,26 @@ The templates are package data (pyproject's `package-data`): `pip install .` car
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+from markupsafe import escape as _markup_escape
 
 from cap.dates import format_iso, format_uk
 
 
 def escape(value: Any) -> Markup:
-    """Escape as the report always has (`&#x27;` for `'`); Markup from a template passes."""
+    """Escape as `html.escape(quote=True)` does (`&#x27;` for `'`, as the report always has);
+    Markup made by a template passes as it is."""
     if hasattr(value, "__html__"):
         return Markup(value.__html__())
-    return Markup(html.escape(str(value), quote=True))
+    text = str(_markup_escape(value))  # markupsafe's C escaper, then html.escape's spelling of quotes
+    if "&#" in text:
+        text = text.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
+    return Markup(text)
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:

@@ -361,3 +361,24 @@ def test_templates_are_package_data():
     import fnmatch
 
     assert shipped and all(any(fnmatch.fnmatch(f, pat) for pat in patterns) for f in shipped), shipped
+
+
+def test_the_benchmark_history_loads_at_every_commit_and_builds(tmp_path):
+    """bench/run.py's generated history (small here): valid files, the commits asked for, a site."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("cap_bench_run_site", DATA.parent / "bench" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    made = bench.generate_history(tmp_path / "repo", actions=40, commits=30, years=2)
+    assert made["actions"] == 40 and made["commits"] == 30
+    data = tmp_path / "repo" / "data"
+    timeline = read_timeline(data, bench.AS_OF)
+    assert timeline.available and timeline.commits == 30 and len(timeline.months) == 25
+    assert timeline.months[-1].total == 40 and not timeline.problems
+    assert sum(len(steps) for steps in timeline.histories.values()) >= 40 + 29
+    validated = Cap(data)("validate")
+    assert validated.exit_code == 0, validated.output
+    build(data, tmp_path / "site", as_of=bench.AS_OF.isoformat())

@@ -51,7 +51,9 @@ def _x_labels(days: list[dt.date], xs: list[float]) -> list[dict]:
         if every:
             out.append({"x": x, "text": day.strftime("%b %y")})
         elif day.month == 1 or i == 0:
-            out.append({"x": x, "text": day.strftime("%b %Y") if i == 0 or day.month == 1 else ""})
+            out.append({"x": x, "text": day.strftime("%b %Y")})
+    if len(out) > 1 and out[1]["x"] - out[0]["x"] < 70:  # the first month too close to the next January
+        out.pop(0)
     return out
 
 

@@ -144,8 +144,10 @@ def _trend_context(timeline: Timeline, theme_names: dict[str, str]) -> dict[str,
     days = [m.day for m in timeline.months]
     status_series = [charts.Series(STATUS_WORDS[s], tuple(m.count(s) for m in timeline.months)) for s in STATUSES]
     status_series.append(charts.Series("Overdue", tuple(m.overdue for m in timeline.months)))
-    theme_series = [charts.Series(theme_names.get(t, t), tuple(dict(m.overdue_by_theme)[t] for m in timeline.months))
-                    for t in timeline.themes]
+    order = list(theme_names)  # the plan's theme order; themes no longer in the plan last
+    themes = sorted(timeline.themes, key=lambda t: (order.index(t) if t in order else len(order), t))
+    theme_series = [charts.Series(theme_names.get(t, t), tuple(m.overdue_in(t) for m in timeline.months))
+                    for t in themes]
     revisions = [n for _month, n in timeline.revisions]
     return {
         "available": True,

@@ -97,7 +97,7 @@ class MonthEnd:
     commit: Commit | None  # the last commit that day; None before the plan's first commit
     counts: tuple[int, ...]  # in STATUSES order
     overdue: int
-    overdue_by_theme: tuple[tuple[str, int], ...]  # (theme id, count), every theme seen
+    overdue_by_theme: dict[str, int]  # theme id -> overdue actions of that theme (themes with none left out)
 
     @property
     def total(self) -> int:
@@ -105,6 +105,9 @@ class MonthEnd:
 
     def count(self, status: str) -> int:
         return self.counts[STATUSES.index(status)]
+
+    def overdue_in(self, theme: str) -> int:
+        return self.overdue_by_theme.get(theme, 0)
 
 
 @dataclass
@@ -262,12 +265,9 @@ def _replay(timeline: Timeline, line: list[Changed], blobs: _Blobs, folder: str,
             commit=line[newest].commit if newest >= 0 else None,
             counts=tuple(counts[s] for s in STATUSES),
             overdue=sum(overdue_by_theme.values()),
-            overdue_by_theme=tuple(overdue_by_theme.items()),
+            overdue_by_theme=dict(overdue_by_theme),
         ))
     timeline.themes = list(themes_seen)
     by_month = Counter(dt.date(d.year, d.month, 1) for _ref, d, _f, _t in revisions if d <= as_of)
     timeline.revisions_before = sum(1 for _ref, d, _f, _t in revisions if d < dt.date(days[0].year, days[0].month, 1))
     timeline.revisions = [(dt.date(d.year, d.month, 1), by_month[dt.date(d.year, d.month, 1)]) for d in days]
-    for m in timeline.months:
-        m_themes = dict(m.overdue_by_theme)
-        object.__setattr__(m, "overdue_by_theme", tuple((t, m_themes.get(t, 0)) for t in timeline.themes))

@@ -382,3 +382,30 @@ def test_the_benchmark_history_loads_at_every_commit_and_builds(tmp_path):
     validated = Cap(data)("validate")
     assert validated.exit_code == 0, validated.output
     build(data, tmp_path / "site", as_of=bench.AS_OF.isoformat())
+
+
+def test_trends_follow_main_and_a_branch_counts_when_merged(tmp_path):
+    r = GitRepo(tmp_path / "plan")
+    r.write("data/themes.yaml", THEMES)
+    r.write("data/scrs.yaml", MINIMAL_SCRS)
+    r.write("data/actions/1.1.yaml", action_yaml("1.1", target_date="2018-01-01"))
+    r.write("data/actions/1.2.yaml", action_yaml("1.2", target_date="2018-01-01"))
+    r.commit("January plan", "2017-01-10")
+    r.branch("health")
+    r.write("data/actions/1.1.yaml", action_yaml("1.1", target_date="2018-01-01", status="in-progress",
+                                                 progress="\n- date: 2017-02-05\n  text: Started."))
+    r.commit("Health's update", "2017-02-05")
+    r.checkout("main")
+    r.write("data/actions/1.2.yaml", action_yaml("1.2", target_date="2018-01-01", status="withdrawn",
+                                                 withdrawn_reason="Merged into 1.1."))
+    r.commit("Withdraw 1.2", "2017-02-10")
+    r.merge("health", "2017-03-03")
+    timeline = read_timeline(r.data, dt.date(2017, 3, 31))
+    assert [(m.day.isoformat(), m.counts) for m in timeline.months] == [
+        ("2017-01-31", (2, 0, 0, 0, 0)),
+        ("2017-02-28", (1, 0, 0, 0, 1)),      # the branch is not on main yet
+        ("2017-03-31", (0, 1, 0, 0, 1)),
+    ]
+    subjects = [s.commit.subject for s in timeline.histories["1.1"]]
+    assert subjects == ["January plan", "Health's update"]       # the merge changed nothing of its own
+    assert [c.kind for c in timeline.histories["1.1"][1].changes] == ["progress", "status"]

@@ -343,10 +343,15 @@ def test_output_that_is_a_file_is_a_clear_error(small_data, tmp_path):
     assert result.exit_code == 1 and "is a file, not a folder" in result.stderr
 
 
-def test_installed_cap_builds_the_site(repo, tmp_path):
-    done = run_cap("--data", str(repo.data), "site", "-o", str(tmp_path / "public"), "--as-of", AS_OF)
-    assert done.returncode == 0, done.stderr
-    assert "wrote 15 pages" in done.stderr and (tmp_path / "public" / "index.html").is_file()
+def test_installed_cap_builds_the_same_site_whatever_the_hash_seed(repo, tmp_path, monkeypatch):
+    for seed in ("1", "2"):
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        done = run_cap("--data", str(repo.data), "site", "-o", str(tmp_path / seed), "--as-of", AS_OF)
+        assert done.returncode == 0, done.stderr
+        assert "wrote 15 pages" in done.stderr and (tmp_path / seed / "index.html").is_file()
+    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*") if p.is_file())
+    assert len(files) == 17
+    assert all((tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes() for f in files)
 
 
 def test_templates_are_package_data():

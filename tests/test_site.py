@@ -414,3 +414,13 @@ def test_trends_follow_main_and_a_branch_counts_when_merged(tmp_path):
     subjects = [s.commit.subject for s in timeline.histories["1.1"]]
     assert subjects == ["January plan", "Health's update"]       # the merge changed nothing of its own
     assert [c.kind for c in timeline.histories["1.1"][1].changes] == ["progress", "status"]
+
+
+def test_no_html_is_built_in_python():
+    """Every HTML tag cap writes is in a template (cap/templates/); Markdown's `<br>` aside."""
+    tag = re.compile(r"""["'][^"'\n]*<(/?)(html|body|table|tr|td|th|div|span|p|a|svg|rect|text|section|h[1-6]"""
+                     r"""|li|ul|dl|dt|dd|script|style|title|desc|g|path|line|circle|caption)\b""")
+    found = [f"{path.relative_to(DATA.parent)}:{n}" for path in sorted((DATA.parent / "cap").rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if tag.search(line)]
+    assert found == []
+    assert tag.search('    out = f"<td>{text}</td>"')           # the check can fail

@@ -182,7 +182,7 @@ def test_history_reads_git_in_a_fixed_number_of_calls(repo, tmp_path, monkeypatc
 
     monkeypatch.setattr(gitio, "git_process", spy)
     read_timeline(repo.data, dt.date.fromisoformat(AS_OF))
-    assert sorted(calls) == sorted(["rev-parse", "rev-parse", "log", "log", "log", "cat-file"])
+    assert sorted(calls) == sorted(["rev-parse", "rev-parse", "rev-parse", "log", "log", "log", "cat-file"])
 
 
 # ------------------------------------------------------------------ pages and links
@@ -424,3 +424,14 @@ def test_no_html_is_built_in_python():
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if tag.search(line)]
     assert found == []
     assert tag.search('    out = f"<td>{text}</td>"')           # the check can fail
+
+
+def test_a_shallow_clone_says_where_its_history_starts(repo, tmp_path):
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "2", repo.root.as_uri(), str(clone))
+    build(clone / "data", tmp_path / "site", as_of="2017-06-30")
+    trends = (tmp_path / "site" / "trends.html").read_text(encoding="utf-8")
+    assert "shallow clone" in trends and "fetch-depth: 0" in trends
+    assert "from May 2017" in trends
+    build(repo.data, tmp_path / "full")
+    assert "shallow clone" not in (tmp_path / "full" / "trends.html").read_text(encoding="utf-8")

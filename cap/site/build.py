@@ -164,6 +164,7 @@ def _trend_context(timeline: Timeline, theme_names: dict[str, str]) -> dict[str,
         "revisions": timeline.revisions,
         "revisions_before": timeline.revisions_before,
         "commits": timeline.commits,
+        "shallow": timeline.shallow,
     }
 
 

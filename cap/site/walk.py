@@ -124,6 +124,7 @@ class Timeline:
     histories: dict[str, list[Step]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     commits: int = 0
+    shallow: bool = False  # a shallow clone: the history starts at its cut, not at the first commit
 
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -179,7 +180,8 @@ def read_timeline(data_dir: Path, as_of: dt.date) -> Timeline:
     wanted = {oid for c in (*line, *every) for f in c.files for oid in (*f.before, f.after)
               if oid and _is_action(f.path, folder)}
     blobs = _Blobs(repo, wanted)
-    timeline = Timeline(True, commits=len(every))
+    shallow = repo.git("rev-parse", "--is-shallow-repository").strip() == b"true"
+    timeline = Timeline(True, commits=len(every), shallow=shallow)
     timeline.histories = _histories(every, blobs, folder)
     _replay(timeline, line, blobs, folder, as_of)
     return timeline

@@ -73,8 +73,11 @@ def test_crawl_from_home_reaches_every_page_each_loading_cleanly(site, browser):
         assert tab.problems() == [], page
         state = tab.evaluate("({h1: document.querySelectorAll('h1').length,"
                              " css: getComputedStyle(document.querySelector('.skip')).position,"
+                             " scripts: Array.from(document.scripts).map(s => s.src.split('/').pop()),"
                              " links: Array.from(document.links).map(a => a.href)})")
         assert state["h1"] == 1 and state["css"] == "absolute", page       # the shared stylesheet applies
+        # The progress text `<script>alert(1)</script> started` and the theme `<grip>` stay text.
+        assert state["scripts"] in ([], ["find.js"]), page
         for href in state["links"]:
             assert href.startswith("file://"), f"{page}: {href} leaves the site"
             target = local_path(href.split("#")[0])

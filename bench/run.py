@@ -616,12 +616,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", metavar="PATH", help="the cap executable (default: the one beside this Python)")
     parser.add_argument("--compare", type=Path, metavar="JSON", help="an earlier results file to show beside this run")
     parser.add_argument("--generate-into", type=Path, help=argparse.SUPPRESS)  # the generating child
+    parser.add_argument("--site", action="store_true", help="also time `cap site` on a generated history")
+    parser.add_argument("--site-generate-into", type=Path, help=argparse.SUPPRESS)  # the generating child
     args = parser.parse_args(argv)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes must be numbers separated by commas, not {args.sizes!r}")
-    if not sizes or min(sizes) < 1 or args.runs < 1 or args.warmup < 0:
+    if args.site_generate_into:
+        site_generate_into(args.site_generate_into, args.seed)
+        return 0
+    if (not sizes and not args.site) or min(sizes, default=1) < 1 or args.runs < 1 or args.warmup < 0:
         parser.error("--sizes must be positive, --runs at least 1, --warmup at least 0")
     if args.generate_into:
         generate_into(args.generate_into, sizes[0], args.seed)
@@ -659,12 +664,172 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{count:,} actions ({plan.bytes / 1e6:.1f} MB), median of {args.runs} runs, "
                   f"{result['meta']['cpus']} CPUs, {result['meta']['cap']}:")
             print(table(size, before), flush=True)
+        if args.site:
+            result["site"] = bench_site(cap, args.runs, args.warmup, work, args.keep, args.seed, log)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print("\nratio: median over the baseline's median (pass/fail is judged on it); min ratio: min over min."
           "\ntargets: issue 7's, set for 10,000 actions; `to` names the baseline.")
     print(f"written {args.out}")
     return 0
+
+
+# --------------------------------------------------------------------------- cap site: a plan with history
+#
+# `python bench/run.py --site` (alone: `--sizes ''`) generates a git repository of SITE_ACTIONS actions
+# and SITE_COMMITS commits over SITE_YEARS years with `git fast-import` (one process, no checkout per
+# commit), then times `cap site` on it as a process. Issue 15's target: a full build under 10 s.
+
+SITE_ACTIONS, SITE_COMMITS, SITE_YEARS = 1000, 1000, 5
+SITE_TARGET_S = 10.0
+SITE_GENERATOR_VERSION = 1
+
+
+def generate_history(root: Path, actions: int = SITE_ACTIONS, commits: int = SITE_COMMITS,
+                     years: int = SITE_YEARS, seed: int = 7) -> dict[str, Any]:
+    """A repository in `root` whose history grows a plan to `actions` actions in `commits` commits.
+
+    The first commit holds a fifth of the actions; every later one adds a few more (until all
+    are there) and updates one to three: a progress entry, a status step (open, in progress,
+    complete, closed with a sign-off, now and then withdrawn), or a revised target date.
+    Every file is the canonical writer's text, so each version loads.
+    """
+    from cap.models import Action, ProgressEntry, ScrsFile, SignOff, TargetRevision, ThemesFile
+    from cap.store import canonical_text
+
+    started = time.perf_counter()
+    rng = random.Random(f"site:{seed}:{actions}:{commits}")
+    end = AS_OF
+    start = dt.date(end.year - years, end.month, end.day)
+    span = (end - start).days
+    days = sorted(start + dt.timedelta(days=round(span * i / (commits - 1))) for i in range(commits))
+    scrs = scr_ids(max(12, actions // 25))
+    themes = canonical_text(ThemesFile.model_validate({"themes": THEMES}))
+    cases = canonical_text(ScrsFile.model_validate({"scrs": [{"id": s, "title": f"Case {s}"} for s in scrs]}))
+    numbers = [0] * len(THEMES)
+    plan: dict[str, Action] = {}
+
+    def new_action(day: dt.date) -> Action:
+        t = rng.choices(range(len(THEMES)), THEME_WEIGHTS)[0]
+        numbers[t] += 1
+        ref = f"{THEMES[t]['number']}.{numbers[t]}"
+        return Action(ref=ref, theme=THEMES[t]["id"], scrs=sorted(set(rng.sample(scrs, rng.choice([1, 1, 2, 3])))),
+                      action=_text(rng, SUBJECTS, 1, 1) + " " + _text(rng, VERBS, 1, 1) + " "
+                      + _text(rng, TOPICS, 1, 1) + ".",
+                      lead=sorted(set(rng.sample(LEADS, rng.choice([1, 1, 1, 2])))),
+                      target_date=day + dt.timedelta(days=rng.randint(60, 720)), status="open")
+
+    def update(action: Action, day: dt.date) -> Action:
+        data = action.model_copy(deep=True)
+        roll = rng.random()
+        if data.status in ("closed", "withdrawn"):
+            data.progress.append(ProgressEntry(date=day, text=rng.choice(PROGRESS)))
+        elif roll < 0.5 or data.status == "complete" and roll < 0.6:
+            data.progress.append(ProgressEntry(date=day, text=rng.choice(PROGRESS), author=rng.choice(OWNERS)))
+            if data.status == "open":
+                data.status = "in-progress"
+        elif roll < 0.7 and isinstance(data.target_date, dt.date):
+            new = max(data.target_date, day) + dt.timedelta(days=rng.randint(30, 240))
+            data.target_history.append(TargetRevision(date=day, from_=data.target_date, to=new,
+                                                      reason=rng.choice(REASONS)))
+            data.target_date = new
+        elif roll < 0.75 and data.status in ("open", "in-progress"):
+            data.status, data.withdrawn_reason = "withdrawn", rng.choice(WITHDRAWN)
+        else:
+            step = {"open": "in-progress", "in-progress": "complete", "complete": "closed"}[data.status]
+            data.status = step
+            if step == "closed":
+                data.signed_off = SignOff(date=day, by=rng.choice(SIGNERS))
+        return Action.model_validate(data.model_dump(by_alias=True))
+
+    out = bytearray()
+    mark = 0
+
+    def blob(text: str) -> int:
+        nonlocal mark
+        mark += 1
+        raw = text.encode("utf-8")
+        out.extend(b"blob\nmark :%d\ndata %d\n" % (mark, len(raw)) + raw + b"\n")
+        return mark
+
+    first_batch = actions // 5
+    per_commit = -(-(actions - first_batch) // max(commits - 1, 1))
+    previous = None
+    for i, day in enumerate(days):
+        changed: dict[str, Action] = {}
+        for _ in range(first_batch if i == 0 else min(per_commit, actions - len(plan))):
+            a = new_action(day)
+            changed[a.ref] = plan[a.ref] = a
+        for ref in rng.sample(sorted(plan), min(len(plan), rng.randint(1, 3))) if i else []:
+            changed[ref] = plan[ref] = update(plan[ref], day)
+        files = {f"data/actions/{ref}.yaml": blob(canonical_text(a)) for ref, a in changed.items()}
+        if i == 0:
+            files["data/themes.yaml"] = blob(themes)
+            files["data/scrs.yaml"] = blob(cases)
+        mark += 1
+        when = int(dt.datetime.combine(day, dt.time(12), dt.timezone.utc).timestamp())
+        message = f"Update of {day.isoformat()}".encode()
+        who = rng.choice(["Ann Manager <ann@example.org>", "Pat Police <pat@example.org>"]).encode()
+        out.extend(b"commit refs/heads/main\nmark :%d\nauthor %s %d +0000\ncommitter %s %d +0000\n"
+                   b"data %d\n%s\n" % (mark, who, when, who, when, len(message), message))
+        if previous:
+            out.extend(b"from :%d\n" % previous)
+        for path, blob_mark in sorted(files.items()):
+            out.extend(b"M 100644 :%d %s\n" % (blob_mark, path.encode()))
+        out.extend(b"\n")
+        previous = mark
+    root.mkdir(parents=True)
+    git = ["git", "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "fast-import", "--quiet"], cwd=root, input=bytes(out), check=True)
+    subprocess.run([*git, "symbolic-ref", "HEAD", "refs/heads/main"], cwd=root, check=True)
+    subprocess.run([*git, "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    return {"actions": len(plan), "commits": commits, "first": days[0].isoformat(), "last": days[-1].isoformat(),
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def bench_site(cap: str, runs: int, warmup: int, work: Path, keep: Path | None, seed: int,
+               log: Callable[[str], None]) -> dict[str, Any]:
+    """`cap site` on the generated history: median and min of `runs` full builds into an empty folder."""
+    folder = (keep or work) / f"site-history-{SITE_ACTIONS}x{SITE_COMMITS}-seed{seed}-v{SITE_GENERATOR_VERSION}"
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        if folder.exists():
+            shutil.rmtree(folder)
+        log(f"generating a history of {SITE_ACTIONS:,} actions in {SITE_COMMITS:,} commits ...")
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--site-generate-into", str(folder),
+                        "--seed", str(seed)], check=True)
+    made = json.loads(manifest.read_text("utf-8"))
+    env = child_env()
+    timings: list[Run] = []
+    for i in range(warmup + runs):
+        out = work / "site-out"
+        if out.exists():
+            shutil.rmtree(out)
+        argv = [cap, "--data", str(folder / "repo" / "data"), "site", "-o", str(out), "--as-of", AS_OF.isoformat()]
+        run = run_once(argv, work, env, work / "site.out")
+        if run.returncode != 0:
+            raise SystemExit(f"bench: cap site failed: {run.stderr.strip()[-500:]}")
+        if i >= warmup:
+            timings.append(run)
+    seconds = [r.seconds for r in timings]
+    pages = sum(1 for _ in (work / "site-out").rglob("*.html"))
+    row = {"actions": made["actions"], "commits": made["commits"], "history": f"{made['first']} to {made['last']}",
+           "pages": pages, "runs_s": [round(s, 3) for s in seconds], "median_s": round(statistics.median(seconds), 3),
+           "min_s": round(min(seconds), 3), "max_rss_mb": max((r.max_rss_mb or 0) for r in timings) or None,
+           "target_s": SITE_TARGET_S}
+    row["target_met"] = row["median_s"] < SITE_TARGET_S
+    print(f"\ncap site: {row['actions']:,} actions, {row['commits']:,} commits ({row['history']}), "
+          f"{pages:,} pages: median {row['median_s']:.2f} s, min {row['min_s']:.2f} s, "
+          f"peak {row['max_rss_mb'] or 0:.0f} MB (target < {SITE_TARGET_S:.0f} s: "
+          f"{'met' if row['target_met'] else 'NOT met'})", flush=True)
+    return row
+
+
+def site_generate_into(folder: Path, seed: int) -> None:
+    """The `--site-generate-into` child: the repository in folder/repo and its manifest.json."""
+    made = generate_history(folder / "repo", seed=seed)
+    (folder / "manifest.json").write_text(json.dumps(made), "utf-8")
 
 
 if __name__ == "__main__":

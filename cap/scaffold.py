@@ -101,6 +101,86 @@ jobs:
         run: cap validate --format github
 """
 
+PAGES_WORKFLOW = """\
+# Publish the plan as a website (cap site) with GitHub Pages on every push to main.
+#
+# WARNING: the site shows the whole plan: every action, every progress entry and who
+# wrote it, and its history. A GitHub Pages site can be read by anyone on the internet,
+# even when the repository is private, unless your organisation's plan offers private
+# Pages (GitHub Enterprise Cloud: Settings > Pages > Visibility: Private). To keep the
+# site to yourselves, delete the `deploy` job below: each run then keeps the built site
+# as a downloadable artifact (the "github-pages" artifact of the run) and publishes nothing.
+#
+# Turn Pages on: Settings > Pages > Source: GitHub Actions. Set the repository variable
+# CAP_INSTALL to where pip gets cap, as for cap-validate.yml.
+name: cap site
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the whole history: the site's trends are read from it
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install cap
+        env:
+          CAP_INSTALL: ${{ vars.CAP_INSTALL }}
+        run: |
+          if [ -z "$CAP_INSTALL" ]; then
+            echo "::error::set the repository variable CAP_INSTALL to where pip gets cap"
+            exit 1
+          fi
+          python -m pip install "$CAP_INSTALL"
+      - name: Build the site
+        run: cap site -o public
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+#: The GitLab CI job that does the same (shown in the README; GitLab runs `.gitlab-ci.yml`).
+GITLAB_PAGES_JOB = """\
+pages:
+  image: python:3.12
+  variables:
+    GIT_DEPTH: "0"  # the whole history: the site's trends are read from it
+  script:
+    - python -m pip install "$CAP_INSTALL"
+    - cap site -o public
+  artifacts:
+    paths:
+      - public
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+"""
+
 README = """\
 # Our composite action plan
 
@@ -151,6 +231,30 @@ cap validate                        # check every file
 Edit `data/themes.yaml` to change the themes (an action's ref starts with its theme's
 number). CI checks the plan on every push (`.github/workflows/cap-validate.yml`: set the
 repository variable `CAP_INSTALL` to where pip gets cap).
+
+## The plan as a website
+
+`cap site -o public` writes the plan as a small website: a dashboard, trends over time
+from the git history, and a page per action, theme, case and lead agency. Open
+`public/index.html` in a browser, or let CI publish it on every push to main.
+
+**Warning: a published site publishes the plan.** Everyone who can open the site reads
+every action, every progress entry with its author, and the whole history. A GitHub
+Pages or GitLab Pages site is public on the internet unless you restrict it, and on
+GitHub that is so even when the repository is private. Before you publish, choose one:
+
+- Keep it private with access control: GitLab Pages with Settings > General >
+  Visibility > Pages: "Only Project Members"; GitHub Pages only on GitHub Enterprise
+  Cloud, with the site's visibility set to private.
+- Do not publish at all: delete the `deploy` job of `.github/workflows/cap-site.yml`;
+  each run keeps the built site as an artifact that members download and open from disk.
+
+GitHub: `.github/workflows/cap-site.yml` builds and deploys the site (Settings > Pages >
+Source: GitHub Actions). GitLab: add this job to `.gitlab-ci.yml` (and a CI/CD variable
+`CAP_INSTALL`, where pip gets cap):
+
+```yaml
+{gitlab_pages_job}```
 """
 
 
@@ -188,9 +292,10 @@ def repository_files(blank: bool = False) -> dict[str, str]:
     return {
         "data/themes.yaml": themes_text(blank),
         "data/scrs.yaml": scrs_text(),
-        "README.md": README.replace("{merge_config}", MERGE_DRIVER_CONFIG),
+        "README.md": README.replace("{merge_config}", MERGE_DRIVER_CONFIG).replace("{gitlab_pages_job}", GITLAB_PAGES_JOB),
         ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
         ".github/workflows/cap-validate.yml": WORKFLOW,
+        ".github/workflows/cap-site.yml": PAGES_WORKFLOW,
         ".gitattributes": GITATTRIBUTES,
         ".gitignore": GITIGNORE,
     }

@@ -15,6 +15,7 @@ from tests.test_cli_show import run_cap
 
 FILES = [
     ".gitattributes",
+    ".github/workflows/cap-site.yml",
     ".github/workflows/cap-validate.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
@@ -106,6 +107,35 @@ def test_workflow_runs_cap_validate_for_github(tmp_path):
     assert "cap validate --format github" in runs
     assert any("pip install" in r for r in runs)
     assert True in workflow and "pull_request" in workflow[True]  # `on:` reads as true in YAML 1.1
+
+
+def test_pages_workflow_builds_the_site_with_history_and_deploys_on_main(tmp_path):
+    Cap()("init", str(tmp_path))
+    text = (tmp_path / ".github/workflows/cap-site.yml").read_text()
+    workflow = yaml.safe_load(text)
+    assert workflow[True]["push"]["branches"] == ["main"]            # `on:` reads as true in YAML 1.1
+    build = workflow["jobs"]["build"]["steps"]
+    assert build[0]["uses"].startswith("actions/checkout@") and build[0]["with"]["fetch-depth"] == 0
+    assert "cap site -o public" in [step.get("run") for step in build]
+    assert {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "public"}} in build
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert "WARNING" in text and "private" in text
+
+
+def test_readme_shows_the_gitlab_pages_job_and_warns_before_publishing(tmp_path):
+    import re
+
+    Cap()("init", str(tmp_path))
+    readme = (tmp_path / "README.md").read_text()
+    (block,) = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    job = yaml.safe_load(block)["pages"]
+    assert "cap site -o public" in job["script"] and job["artifacts"]["paths"] == ["public"]
+    assert job["variables"]["GIT_DEPTH"] == "0" and "main" in job["rules"][0]["if"]
+    assert "{gitlab_pages_job}" not in readme
+    assert "a published site publishes the plan" in readme and "Only Project Members" in readme
+    assert "even when the repository is private" in readme
 
 
 def test_merge_driver_attribute_and_config_line(tmp_path):

@@ -17,7 +17,7 @@ from cap.models import Action, Plan, ProgressEntry, TargetRevision, Theme
 from cap.query import Filters, brag, is_stale
 from cap.reports import ReportError, build_report, format_for_path, normalise_format, render
 from cap.reports import csv as csv_format
-from cap.reports.html import escape as html_escape
+from cap.templating import escape as html_escape
 from cap.reports.markdown import escape as md_escape
 from tests.conftest import DATA
 
@@ -293,8 +293,22 @@ def test_html_escape_round_trips(text):
     import html
 
     escaped = html_escape(text)
+    assert escaped == html.escape(text, quote=True)       # the report's escaping, as it always was
     assert "<" not in escaped and ">" not in escaped and '"' not in escaped
     assert html.unescape(escaped) == text
+
+
+@given(st.text(max_size=60))
+def test_templates_escape_every_printed_value(text):
+    import html
+
+    from cap.templating import environment
+
+    out = environment().from_string('<p title="{{ x }}">{{ x }}</p>').render(x=text)
+    inner = out[len('<p title="'):-len("</p>")]
+    assert "<" not in inner and '"' not in inner.replace('">', "", 1)
+    assert out == f'<p title="{html_escape(text)}">{html_escape(text)}</p>'
+    assert html.unescape(html_escape(text)) == text
 
 
 def test_renderers_are_pure(plan):

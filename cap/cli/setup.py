@@ -19,7 +19,9 @@ def init_command(
 
     Writes data/actions/ (empty), data/themes.yaml (the four themes of the Thematic
     Learning Framework, or none with --blank), data/scrs.yaml, README.md,
-    .pre-commit-config.yaml, .github/workflows/cap-validate.yml and .gitattributes.
+    .pre-commit-config.yaml, .github/workflows/cap-validate.yml, the GitHub Pages
+    workflow .github/workflows/cap-site.yml (cap site; read the README's warning before
+    turning Pages on) and .gitattributes.
     Refuses to touch an existing data folder; other files that exist are kept.
 
     \b

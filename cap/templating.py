@@ -1,0 +1,63 @@
+"""Every HTML page cap writes comes from the Jinja2 templates in cap/templates/.
+
+Autoescaping is on for every template: a value printed with `{{ ... }}` is escaped
+(`<`, `>`, `&` and both quotes) unless it is already `Markup` made by a template, so
+text from agencies is always inert. No HTML is built in Python from user text.
+
+    >>> render("report.html", report=report)        # doctest: +SKIP
+
+The templates are package data (pyproject's `package-data`): `pip install .` carries them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from markupsafe import escape as _markup_escape
+
+from cap.dates import format_iso, format_uk
+
+
+def escape(value: Any) -> Markup:
+    """Escape as `html.escape(quote=True)` does (`&#x27;` for `'`, as the report always has);
+    Markup made by a template passes as it is."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    text = str(_markup_escape(value))  # markupsafe's C escaper, then html.escape's spelling of quotes
+    if "&#" in text:
+        text = text.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
+    return Markup(text)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 action`, `2 actions`."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cap", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=escape,
+    )
+    env.filters.update(uk=format_uk, iso=format_iso, plural=_plural, e=escape, escape=escape)
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """The template `name` filled with `context`."""
+    return environment().get_template(name).render(**context)
+
+
+def text(name: str) -> str:
+    """A file from cap/templates/ as it is (a stylesheet, a script)."""
+    return resources.files("cap").joinpath("templates", name).read_text(encoding="utf-8")

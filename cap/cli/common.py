@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -41,15 +42,38 @@ _state = State()
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line on stderr, then the exit status (1 bad data, 2 usage)."""
-    typer.echo(f"cap: error: {message}", err=True)
+    say(f"cap: error: {message}", err=True)
     raise typer.Exit(code)
 
 
-def console(stderr: bool = False):
+def say(line: str, err: bool = False) -> None:
+    """Print a line for a person: any control character in it (from the plan, a file name,
+    git) is shown escaped, `\\x1b`, never sent to the terminal raw (cap.text.visible)."""
+    from cap.text import visible
+
+    typer.echo(visible(line), err=err)
+
+
+def console(stderr: bool = False, width: int | None = None):
     """A rich console that prints user text as written (no markup, no highlighting)."""
     from rich.console import Console
 
-    return Console(markup=False, highlight=False, emoji=False, stderr=stderr)
+    return Console(markup=False, highlight=False, emoji=False, stderr=stderr, width=width)
+
+
+#: Spaces at the end of a line, before any colour codes that close it.
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+def print_view(renderable) -> None:
+    """Print a rich view (show, stats, history, changes) as wide as the terminal, or, when
+    output is not a terminal, $COLUMNS or 160 (never squeezed into rich's 80), with no
+    spaces left at the ends of lines. User text in views is escaped (cap.text.visible)
+    before it reaches rich, so the only escape sequences here are rich's own colours."""
+    out = console(width=terminal_width())
+    with out.capture() as captured:
+        out.print(renderable)
+    write_out([_TRAILING.sub(r"\1", captured.get())])
 
 
 def terminal_width() -> int:

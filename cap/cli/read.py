@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cap.cli.common import (
-    app, fail, console, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
+    app, fail, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
     parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt, OverdueOpt, DueWithinOpt,
     SearchOpt, SlippedOpt,
 )
@@ -51,9 +51,10 @@ def list_command(
     elif format == "csv":
         write_out([render.to_csv(render.record(a, day) for a in actions)])
     else:
-        lines = render.list_lines(actions, day, terminal_width())
+        width = terminal_width()
+        lines = render.list_lines(actions, day, width)
         footer = f"{len(actions)} of {len(plan.actions)} actions (as of {day.isoformat()}; * target revised)"
-        print_list(lines, footer)
+        print_list(lines, render.shorten(footer, width))
 
 
 @app.command("show")
@@ -87,4 +88,4 @@ def show_command(
         typer.echo(render.to_json(render.record(action, day)), nl=False)
         return
     title = next((t.title for t in themes if t.id == action.theme), None)
-    console().print(render.show_view(action, day, title))
+    print_view(render.show_view(action, day, title))

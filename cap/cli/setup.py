@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, data_dir, report_problems, guarded_write
+from cap.cli.common import app, fail, say, data_dir, report_problems, guarded_write
 
 
 @app.command("init")
@@ -34,10 +34,10 @@ def init_command(
     except InitRefused as exc:
         fail(str(exc))
     for rel in created.written:
-        typer.echo(f"created {rel.as_posix()}")
+        say(f"created {rel.as_posix()}")
     for rel in created.kept:
-        typer.echo(f"kept {rel.as_posix()} (it exists already)")
-    typer.echo(f"new plan repository in {directory}: next, cap import your current plan (see README.md)")
+        say(f"kept {rel.as_posix()} (it exists already)")
+    say(f"new plan repository in {directory}: next, cap import your current plan (see README.md)")
 
 
 @app.command("import")
@@ -98,4 +98,4 @@ def import_command(
     if problems:
         report_problems(problems)
     for line in summary_lines(outcome, folder, dry_run):
-        typer.echo(line)
+        say(line)

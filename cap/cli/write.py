@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, data_dir, guarded_write, ThemeOpt
+from cap.cli.common import app, fail, say, data_dir, guarded_write, ThemeOpt
 
 # Options shared by the commands that write.
 DateOpt = Annotated[
@@ -43,11 +43,11 @@ def _report_write(outcome, done) -> None:
 
     if isinstance(outcome, Refusal):
         for problem in outcome.problems:
-            typer.echo(problem.text(), err=True)
+            say(problem.text(), err=True)
         fail(outcome.message, outcome.exit_code)
-    typer.echo(f"{done(outcome)} ({outcome.shown})")
+    say(f"{done(outcome)} ({outcome.shown})")
     if outcome.reformatted:
-        typer.echo(f"note: {outcome.shown} was not in the canonical format; other lines changed too", err=True)
+        say(f"note: {outcome.shown} was not in the canonical format; other lines changed too", err=True)
 
 
 def _update(ref: str, change, done) -> None:
@@ -274,15 +274,15 @@ def fmt_command(
         lambda: format_data(folder, check=check), "the data files", "each file is either as it was or rewritten whole"
     )
     for shown in result.changed:
-        typer.echo(f"{'would reformat' if check else 'reformatted'} {shown}")
+        say(f"{'would reformat' if check else 'reformatted'} {shown}")
     for problem in result.problems:
-        typer.echo(problem.text(), err=True)
+        say(problem.text(), err=True)
     for shown, line in result.commented:
-        typer.echo(f"{shown}:{line}: has a # comment, which the canonical format would drop: "
+        say(f"{shown}:{line}: has a # comment, which the canonical format would drop: "
                    "move it into a progress entry or delete it", err=True)
     left = len({p.path for p in result.problems}) + len(result.commented)
     verb = "would be reformatted" if check else "reformatted"
     summary = f"{len(result.changed)} {verb}, {len(result.unchanged)} unchanged"
-    typer.echo(summary + (f", {left} left alone" if left else ""), err=True)
+    say(summary + (f", {left} left alone" if left else ""), err=True)
     if not result.ok or (check and result.changed):
         raise typer.Exit(1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+from cap.text import visible
 from cap.dates import format_uk
 from cap.models import STATUSES
 from cap.reports.model import WITHDRAWN_NOTE, Report, Row, Summary, target_text
@@ -84,8 +85,9 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 
 
 def escape(text: str) -> str:
-    """User text as HTML text or attribute value: `<`, `>`, `&` and quotes escaped."""
-    return html.escape(str(text), quote=True)
+    """User text as HTML text or attribute value: `<`, `>`, `&` and quotes escaped; a
+    control character (not allowed in HTML) shown as an escape, `\\x1b`."""
+    return html.escape(visible(str(text)), quote=True)
 
 
 def badge(rating: str | None) -> str:

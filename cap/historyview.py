@@ -356,7 +356,9 @@ def _step_heading(step) -> tuple[str, str, str]:
     return c.authored.date().isoformat(), c.author, f"{c.subject} ({c.short})"
 
 
-def history_table(history: ActionHistory):
+def history_table(history: ActionHistory, width: int = 160):
+    """The terminal view: one line a change (texts cut with `…`; `--format md` or `json`
+    has every word). On a narrow screen the author and the commit give way to the detail."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -364,8 +366,9 @@ def history_table(history: ActionHistory):
     title = Text(visible(f"History of {history.ref} ({history.path})"), style="bold")
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
     table.add_column("Date", no_wrap=True)
-    table.add_column("Author", max_width=20)
-    table.add_column("Commit", max_width=36)
+    spare = max(width - 60, 0)
+    table.add_column("Author", max_width=max(10, min(20, spare // 3)))
+    table.add_column("Commit", max_width=max(14, min(36, spare // 2)))
     table.add_column("Change", no_wrap=True)
     table.add_column("Detail", ratio=1)
     for step in history.steps:

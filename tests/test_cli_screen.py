@@ -127,3 +127,171 @@ def test_an_unknown_ref_with_an_escape_is_shown_escaped(small_data):
         result = Cap(small_data)(*args)
         assert result.exit_code in (1, 2)
         no_raw(result.stdout, result.stderr)
+
+
+# ------------------------------------------------------------------ old versions from git
+
+
+@pytest.fixture
+def hostile_history(tmp_path):
+    """A plan whose history holds control characters: in a commit's author and subject,
+    and in an old version of an action (since corrected)."""
+    repo = GitRepo(tmp_path / "plan", data=DATA)
+    repo.commit("January plan", "2017-01-31")
+    path = repo.data / "actions" / "4.4.yaml"
+    clean = path.read_text(encoding="utf-8")
+    path.write_text(clean.replace("status: in-progress", 'status: in-progress\nowner: "Eve\\e[2J"'), encoding="utf-8")
+    repo.commit("Owner \x1b]0;owned\x07 set", "2017-02-01", author=("Mallory\x1b[2J", "m@example.org"))
+    path.write_text(clean, encoding="utf-8")
+    repo.add_progress("4.4", "2017-03-01", "Audit done.\nSecond line.", "MEO")
+    repo.commit("Corrected", "2017-03-02", author=POLICE)
+    return repo
+
+
+@pytest.mark.parametrize("args", [
+    ("history", "4.4"), ("history", "4.4", "--format", "md"),
+    ("changes", "--since", "HEAD~2"), ("changes", "--since", "HEAD~2", "--format", "md"),
+    ("changes", "--since", "2017-02-15"),
+])
+def test_history_and_changes_escape_what_git_holds(hostile_history, args):
+    result = Cap(hostile_history.data)(*args)
+    no_raw(result.stdout, result.stderr)
+    if args[0] == "history":
+        assert "Mallory\\x1b[2J" in result.stdout or "Mallory\\\\x1b\\[2J" in result.stdout
+        assert "\\x1b]0;owned\\x07" in result.stdout.replace("\\\\", "\\").replace("\\]", "]").replace("\\[", "[")
+
+
+# ------------------------------------------------------------------ 80 columns
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def fits(text: str, width: int) -> None:
+    for line in ANSI.sub("", text).splitlines():
+        assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
+
+
+def no_trailing_spaces(text: str) -> None:
+    for line in ANSI.sub("", text).splitlines():
+        assert line == line.rstrip(), f"trailing space in {line!r}"
+
+
+@pytest.mark.parametrize("width", [80, 60, 40])
+def test_list_rows_stay_one_line_within_the_width(cap, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = cap("list", "--as-of", "2017-07-01").stdout
+    fits(out, width)
+    assert len(out.splitlines()) == 1 + 22 + 1  # header, one line a row, footer
+
+
+def test_list_at_80_columns_shows_ref_status_days_overdue_and_the_action(cap, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = cap("list", "--as-of", "2017-07-01").stdout.splitlines()
+    assert lines[0].split() == ["Ref", "Lead", "Target", "Status", "Overdue", "Action"]  # theme dropped first
+    row = lines[2]
+    assert row.startswith("1.2 ") and "in-progress" in row and "181d" in row
+    assert "NSCB to develop and" in row and row.endswith("…")
+
+
+def test_list_drops_columns_in_the_stated_order(cap, monkeypatch):
+    from cap.render import LIST_DROP_ORDER
+
+    assert LIST_DROP_ORDER == ("Theme", "Lead", "Target")
+    headers = {}
+    for width in (160, 80, 64, 50):
+        monkeypatch.setenv("COLUMNS", str(width))
+        headers[width] = cap("list", "--as-of", "2017-07-01").stdout.splitlines()[0].split()
+    assert headers[160] == ["Ref", "Theme", "Lead", "Target", "Status", "Overdue", "Action"]
+    assert headers[80] == ["Ref", "Lead", "Target", "Status", "Overdue", "Action"]
+    assert headers[64] == ["Ref", "Target", "Status", "Overdue", "Action"]
+    assert headers[50] == ["Ref", "Status", "Overdue", "Action"]
+
+
+def test_list_not_on_a_terminal_stays_full_width(cap, monkeypatch):
+    monkeypatch.delenv("COLUMNS")
+    lines = cap("list", "--as-of", "2017-07-01").stdout.splitlines()
+    assert lines[0].split()[:2] == ["Ref", "Theme"] and max(map(len, lines)) > 120
+
+
+def test_list_on_a_real_terminal_of_80_columns():
+    """The installed cap on a pseudo-terminal 80 columns wide, $COLUMNS unset."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from tests.conftest import ROOT
+
+    exe = os.path.join(os.path.dirname(sys.executable), "cap")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "CAP_DATA")}
+    proc = subprocess.Popen([exe, "list", "--as-of", "2017-07-01"], cwd=ROOT, stdin=slave, stdout=slave,
+                            stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(master)
+    out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert proc.returncode == 0, out
+    fits(out, 80)
+    assert len(out.splitlines()) == 1 + 22 + 1
+
+
+def test_history_rows_stay_one_line_at_80_columns(tmp_path, monkeypatch):
+    repo, _ = plan_with_history(tmp_path / "plan", DATA)
+    repo.add_progress("4.4", "2017-03-21", "First line of a long report.\n" + "More words. " * 40, "MEO")
+    monkeypatch.setenv("COLUMNS", "80")
+    out = Cap(repo.data)("history", "4.4").stdout
+    fits(out, 80)
+    assert "2017-03-21 (MEO): First l" in out and "More words" not in out
+    assert len(out.splitlines()) == 2 + 4  # title, header, one line for each of four changes
+
+
+def test_changes_rows_stay_one_line_at_80_columns(tmp_path, monkeypatch):
+    repo, sha = plan_with_history(tmp_path / "plan", DATA)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = Cap(repo.data)("changes", "--since", sha["january"]).stdout
+    fits(out, 80)
+    assert "4.11  action removed      NSCB to lead a review" in out
+    wide = Cap(repo.data)("changes", "--since", sha["january"], "--format", "json").stdout
+    assert json.loads(wide)["summary"]
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_stats_fits_the_width_one_line_a_row(cap, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = cap("stats", "--as-of", "2017-07-01").stdout
+    fits(out, width)
+    no_trailing_spaces(out)
+    rows = out.split("Status by theme\n")[1].split("\n\n")[0].splitlines()
+    assert len(rows) == 1 + 4 + 1  # header, one line a theme, total
+    assert all(row.rstrip().endswith(("3", "1", "6", "11")) for row in rows[1:])  # overdue stays
+
+
+def test_stats_not_on_a_terminal_is_not_squeezed_into_80_columns(cap, monkeypatch):
+    monkeypatch.delenv("COLUMNS")
+    out = cap("stats", "--as-of", "2017-07-01").stdout
+    assert "3. Collaborative working, decision-making and planning " in out
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "3. Collaborative working, decision-making and planning " in cap("stats", "--as-of", "2017-07-01").stdout
+
+
+def test_show_has_no_trailing_spaces(cap, monkeypatch):
+    for width in ("80", "160"):
+        monkeypatch.setenv("COLUMNS", width)
+        out = cap("show", "4.4", "--as-of", "2017-07-01").stdout
+        no_trailing_spaces(out)
+        fits(out, int(width))
+        assert "Overdue      yes, 122 days as of 2017-07-01\n" in out

@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from cap.cli.common import app, fail, say, print_view, data_dir
+from cap.cli.common import app, fail, say, print_view, terminal_width, data_dir
 
 
 GIT_FORMATS = ("table", "md", "json")
@@ -98,7 +98,7 @@ def history_command(
     elif format == "md":
         typer.echo(view.history_markdown(history), nl=False)
     else:
-        print_view(view.history_table(history))
+        print_view(view.history_table(history, terminal_width()))
 
 
 @app.command("merge-driver")

@@ -265,6 +265,10 @@ def test_changes_rows_stay_one_line_at_80_columns(tmp_path, monkeypatch):
     out = Cap(repo.data)("changes", "--since", sha["january"]).stdout
     fits(out, 80)
     assert "4.11  action removed      NSCB to lead a review" in out
+    lines = out.splitlines()
+    edited = next(i for i, line in enumerate(lines) if line.startswith("4.1   action text edited"))
+    assert lines[edited].endswith("…") and lines[edited + 1].startswith("      lead edited")
+    no_trailing_spaces(out)
     wide = Cap(repo.data)("changes", "--since", sha["january"], "--format", "json").stdout
     assert json.loads(wide)["summary"]
 

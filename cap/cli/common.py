@@ -17,14 +17,57 @@ from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
+import typer.core
 
 from cap import __version__
 
+def _plain_help(command) -> None:
+    """Help that names what to type: `REF` and `TEXT`, not typer's `{ref}` and `<str>`.
+
+    Each argument is shown by its metavar (default: its name in capitals), bare when
+    required and in [brackets] when optional; an option without a metavar shows its name
+    in capitals. Works on typer's own parameter classes; anything else is left alone."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover - a typer without its own classes
+        return
+
+    class Argument(TyperArgument):
+        def _usage_display_name(self) -> str:
+            name = self.display_name_raw
+            name = name if self.required or name.startswith("[") else f"[{name}]"
+            return name + ("..." if self.nargs != 1 else "")
+
+        def display_type_rich(self, ctx):
+            return None
+
+        def display_type(self, ctx):
+            return None
+
+    for param in getattr(command, "params", []):
+        if type(param) is TyperArgument:
+            param.__class__ = Argument
+            if param.metavar is None:
+                param.metavar = param.name.upper()
+        elif type(param) is TyperOption and param.metavar is None and not (param.is_flag or param.count):
+            param.metavar = param.name.upper()
+
+
+class _Group(typer.core.TyperGroup):
+    """The app's group: every command's help made plain (see `_plain_help`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():
+            _plain_help(command)
+
+
 app = typer.Typer(
     name="cap",
+    cls=_Group,
     help="Keep a Serious Case Review composite action plan as plain text under git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -214,23 +257,72 @@ def main_options(
     _refuse_undecodable_text(ctx)
 
 
+# ---------------------------------------------------------------- shell completion
+# Each callback names what the plan knows (cap.names); it never prints and never fails:
+# a shell asking for completions gets a list, or nothing.
+
+
+def _completion_folder(ctx) -> Path | None:
+    from cap.loader import find_data_dir
+
+    root = ctx.find_root() if ctx is not None else None
+    explicit = root.params.get("data") if root is not None else None
+    try:
+        return find_data_dir(Path(explicit) if explicit else None, os.environ, Path.cwd())
+    except Exception:  # noqa: BLE001 - no data folder: nothing to offer
+        return None
+
+
+def _completer(names, needs_folder: bool = True):
+    def complete(ctx: typer.Context, incomplete: str):
+        try:
+            if not needs_folder:
+                return names(incomplete)
+            folder = _completion_folder(ctx)
+            return names(folder, incomplete) if folder is not None else []
+        except Exception:  # noqa: BLE001 - completion must never fail or print
+            return []
+
+    return complete
+
+
+def _names():
+    from cap import names
+
+    return names
+
+
+complete_ref = _completer(lambda folder, inc: _names().refs(folder, inc))
+complete_theme = _completer(lambda folder, inc: _names().themes(folder, inc))
+complete_case = _completer(lambda folder, inc: _names().cases(folder, inc))
+complete_lead = _completer(lambda folder, inc: _names().leads(folder, inc))
+complete_status = _completer(lambda inc: _names().statuses(inc), needs_folder=False)
+complete_progress_status = _completer(
+    lambda inc: _names().statuses(inc, ("open", "in-progress", "complete")), needs_folder=False
+)
+
+
 # Options shared by the commands that select actions (list, report, ...).
 AsOf = Annotated[
     Optional[str],
     typer.Option("--as-of", metavar="DATE", help="Judge overdue/due dates as of this day (default: today)."),
 ]
 ThemeOpt = Annotated[
-    Optional[str], typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.")
+    Optional[str],
+    typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.", autocompletion=complete_theme),
 ]
 ScrOpt = Annotated[
-    Optional[str], typer.Option("--scr", metavar="L", help="Actions citing case L, plus those for all reviews.")
+    Optional[str],
+    typer.Option("--scr", metavar="L", help="Actions citing case L, plus those for all reviews.", autocompletion=complete_case),
 ]
 LeadOpt = Annotated[
-    Optional[str], typer.Option("--lead", metavar="TEXT", help="A lead agency containing TEXT (any case).")
+    Optional[str],
+    typer.Option("--lead", metavar="TEXT", help="A lead agency containing TEXT (any case).", autocompletion=complete_lead),
 ]
 StatusOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--status", "-s", metavar="S", help="open, in-progress, complete, closed or withdrawn (repeatable)."),
+    typer.Option("--status", "-s", metavar="S", help="open, in-progress, complete, closed or withdrawn (repeatable; any case).",
+                 autocompletion=complete_status),
 ]
 OverdueOpt = Annotated[bool, typer.Option("--overdue", help="Open or in-progress and past the target date.")]
 DueWithinOpt = Annotated[

@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from cap.cli.common import app, fail, say, print_view, terminal_width, data_dir
+from cap.cli.common import app, fail, say, print_view, terminal_width, data_dir, complete_ref
 
 
 GIT_FORMATS = ("table", "md", "json")
@@ -68,7 +68,7 @@ def changes_command(
 
 @app.command("history")
 def history_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.10.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.10.", autocompletion=complete_ref)],
     format: GitFormat = "table",
 ) -> None:
     """The life of one action: each commit that changed it (date, author, subject) and what

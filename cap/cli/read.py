@@ -9,7 +9,7 @@ import typer
 from cap.cli.common import (
     app, fail, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
     parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt, OverdueOpt, DueWithinOpt,
-    SearchOpt, SlippedOpt,
+    SearchOpt, SlippedOpt, complete_ref,
 )
 
 
@@ -59,7 +59,7 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.10.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.10.", autocompletion=complete_ref)],
     as_of: AsOf = None,
     format: Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="Output format.")] = "text",
 ) -> None:

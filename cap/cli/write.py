@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, say, data_dir, guarded_write, ThemeOpt
+from cap.cli.common import (
+    app, fail, say, data_dir, guarded_write, complete_ref, complete_theme, complete_case, complete_lead, complete_progress_status,
+)
 
 # Options shared by the commands that write.
 DateOpt = Annotated[
@@ -61,13 +63,14 @@ def _update(ref: str, change, done) -> None:
 
 @app.command("progress")
 def progress_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.", autocompletion=complete_ref)],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What was done, as reported (quote it).")],
     date: DateOpt = None,
     author: AuthorOpt = None,
     status: Annotated[
         Optional[str],
-        typer.Option("--status", "-s", metavar="S", help="Also change the status: open, in-progress or complete."),
+        typer.Option("--status", "-s", metavar="S", help="Also change the status: open, in-progress or complete.",
+                     autocompletion=complete_progress_status),
     ] = None,
 ) -> None:
     """Add a dated entry to an action's progress log (and optionally change its status).
@@ -97,16 +100,25 @@ def progress_command(
 
 @app.command("add")
 def add_command(
-    theme: ThemeOpt = None,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="TEXT", help="The action, word for word.")] = None,
+    theme: Annotated[
+        Optional[str],
+        typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.  [required]",
+                     autocompletion=complete_theme),
+    ] = None,
+    action: Annotated[
+        Optional[str], typer.Option("--action", "-a", metavar="TEXT", help="The action, word for word.  [required]")
+    ] = None,
     lead: Annotated[
-        Optional[list[str]], typer.Option("--lead", metavar="AGENCY", help="A lead agency (repeatable).")
+        Optional[list[str]],
+        typer.Option("--lead", metavar="AGENCY", help="A lead agency (repeatable; at least one).  [required]",
+                     autocompletion=complete_lead),
     ] = None,
     target_date: Annotated[
-        Optional[str], typer.Option("--target-date", metavar="DATE", help="A date, or ongoing.")
+        Optional[str], typer.Option("--target-date", metavar="DATE", help="A date, or ongoing.  [required]")
     ] = None,
     scr: Annotated[
-        Optional[list[str]], typer.Option("--scr", metavar="L", help="A case the action cites (repeatable).")
+        Optional[list[str]],
+        typer.Option("--scr", metavar="L", help="A case the action cites (repeatable).", autocompletion=complete_case),
     ] = None,
     all_scrs: Annotated[bool, typer.Option("--all-scrs", help="The action applies to all reviews.")] = False,
     ref: Annotated[
@@ -116,6 +128,8 @@ def add_command(
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="The responsible officer.")] = None,
 ) -> None:
     """Add a new action (status open); prints its ref and the file written.
+
+    --theme, --action, --lead and --target-date are required; the rest are optional.
 
     \b
     Examples:
@@ -145,7 +159,7 @@ def add_command(
 
 @app.command("retarget")
 def retarget_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     target: Annotated[str, typer.Argument(metavar="DATE", help="The new target date, or ongoing.")],
     reason: ReasonOpt = None,
     date: Annotated[
@@ -181,7 +195,7 @@ def retarget_command(
 
 @app.command("close")
 def close_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     by: Annotated[Optional[str], typer.Option("--by", metavar="WHO", help="Who signed it off (required).")] = None,
     date: Annotated[
         Optional[str], typer.Option("--date", metavar="DATE", help="The day it was signed off (default: today).")
@@ -207,7 +221,7 @@ def close_command(
 
 @app.command("withdraw")
 def withdraw_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     reason: ReasonOpt = None,
     date: DateOpt = None,
     author: AuthorOpt = None,
@@ -231,7 +245,7 @@ def withdraw_command(
 
 @app.command("reopen")
 def reopen_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     reason: ReasonOpt = None,
     date: DateOpt = None,
     author: AuthorOpt = None,

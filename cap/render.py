@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 from cap.dates import format_iso, format_uk
 from cap.models import Action
 from cap.query import days_overdue, is_slipped
-from cap.text import visible
+from cap.text import plural, visible
 
 #: The keys of `record()`, in order: JSON objects and CSV columns.
 RECORD_KEYS = (
@@ -220,7 +220,7 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
     if action.signed_off:
         row("Signed off", f"{action.signed_off.date.isoformat()} by {action.signed_off.by}")
     row("Withdrawn", action.withdrawn_reason)
-    row("Overdue", f"yes, {overdue_days} days as of {as_of.isoformat()}" if overdue_days
+    row("Overdue", f"yes, {plural(overdue_days, 'day')} as of {as_of.isoformat()}" if overdue_days
         else f"no (as of {as_of.isoformat()})")
     row("Outcome", action.outcome)
     row("Review date", action.review_date.isoformat() if action.review_date else None)

@@ -54,3 +54,12 @@ def first_line(text: str) -> str:
     if not lines:
         return ""
     return lines[0] + (" …" if len(lines) > 1 else "")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """`1 action`, `2 actions`: a number with its noun in plain English.
+
+    >>> plural(1, "action"), plural(0, "action"), plural(3, "entry", "entries")
+    ('1 action', '0 actions', '3 entries')
+    """
+    return f"{n} {one if n == 1 else (many or one + 's')}"

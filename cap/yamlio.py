@@ -276,6 +276,23 @@ class LazyDocument(Document):
     faults = property(lambda self: self._document().faults)  # type: ignore[assignment]
 
 
+#: Names of the control characters most often met in a file by mistake.
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0C: "form feed", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def _reader_fault(text: str, exc: yaml.reader.ReaderError) -> YamlFault:
+    """A character YAML refuses (NUL, ESC, ...): one line, at its own line and column."""
+    position = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    name = _CONTROL_NAMES.get(code)
+    what = f"{shown} ({name})" if name else shown
+    kind = "a control character" if code < 0x20 or 0x7F <= code <= 0x9F else "the character"
+    return YamlFault("CAP003", f"{kind}, {what}, is not allowed in a data file: delete it", line, col)
+
+
 def parse(text: str, *, collect: bool = False) -> Document:
     """Parse one YAML document; raise YamlFault for anything refused or malformed.
 
@@ -308,8 +325,10 @@ def parse(text: str, *, collect: bool = False) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
         raise YamlFault("CAP003", f"YAML syntax error: {message}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_fault(text, exc) from None
     except yaml.YAMLError as exc:
-        raise YamlFault("CAP003", f"YAML error: {exc}") from None
+        raise YamlFault("CAP003", " ".join(f"YAML error: {exc}".split())) from None
     except RecursionError:
         raise YamlFault("CAP003", "YAML nested too deeply") from None
     return Document(data, root, faults)

@@ -340,7 +340,8 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
     from cap.models import STATUSES
     from cap.query import Filters
 
-    for s in status or []:
+    status = [s.strip().lower() for s in status or []]  # any case, as themes
+    for s in status:
         if s not in STATUSES:
             fail(f"unknown status {s!r}; valid: {', '.join(STATUSES)}", 2)
     if scr is not None:

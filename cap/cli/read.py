@@ -39,6 +39,7 @@ def list_command(
     """
     from cap import render
     from cap.query import select
+    from cap.text import plural
 
     if format not in FORMATS:
         fail(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", 2)
@@ -53,7 +54,8 @@ def list_command(
     else:
         width = terminal_width()
         lines = render.list_lines(actions, day, width)
-        footer = f"{len(actions)} of {len(plan.actions)} actions (as of {day.isoformat()}; * target revised)"
+        total = plural(len(plan.actions), "action")
+        footer = f"{len(actions)} of {total} (as of {day.isoformat()}; * target revised)"
         print_list(lines, render.shorten(footer, width))
 
 
@@ -71,7 +73,7 @@ def show_command(
       cap show 4.10 --format json
     """
     from cap import render
-    from cap.loader import action_path, load_action_file, load_reference
+    from cap.loader import action_path, load_action_file, load_reference, not_a_file
 
     if format not in ("text", "json"):
         fail(f"unknown format {format!r}; choose from text, json", 2)
@@ -81,7 +83,11 @@ def show_command(
     path = action_path(folder, ref)
     if not path.is_file():
         report_problems(problems)
-        fail(f"unknown ref {ref!r}: there is no {path.relative_to(folder.parent).as_posix()}")
+        shown = path.relative_to(folder.parent).as_posix()
+        kind = not_a_file(path)
+        if kind:
+            fail(f"{shown} is {kind}, not a file: an action is a file; remove or rename it")
+        fail(f"unknown ref {ref!r}: there is no {shown}")
     action, found = load_action_file(path, folder)
     report_problems(problems + found)
     if format == "json":

@@ -80,6 +80,7 @@ def report_command(
       cap report --full --format csv -o plan.csv
     """
     from cap.dates import today
+    from cap.text import plural
     from cap.reports import ReportError, format_for_path, normalise_format, render
     from cap.store import write_output
 
@@ -103,7 +104,7 @@ def report_command(
         write_output(output, text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    say(f"wrote {output}: {len(report.rows)} actions, as of {report.as_of_text}", err=True)
+    say(f"wrote {output}: {plural(len(report.rows), 'action')}, as of {report.as_of_text}", err=True)
 
 
 @app.command("stats")

@@ -85,8 +85,13 @@ def import_command(
     if day > now:
         fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
              "record what has happened, not what is planned")
+    from cap.loader import not_a_file
+
     if file.is_dir():
         fail(f"{file} is a folder: name the file to import", 2)
+    kind = not_a_file(file)
+    if kind:
+        fail(f"{file} is {kind}, not a file: name a CSV or text file to import", 2)
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()

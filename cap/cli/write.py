@@ -89,6 +89,7 @@ def progress_command(
 
     day = _date_option(date)
     today = _today()
+    status = status.strip().lower() if status is not None else None  # any case, as --theme
 
     def done(before, after) -> str:
         change = f"; status {before.status} -> {after.status}" if after.status != before.status else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from cap.text import visible
+from cap.text import plural, visible
 from cap.dates import format_uk
 from cap.models import STATUSES
 from cap.reports.model import WITHDRAWN_NOTE, Report, Row, Summary, target_text
@@ -220,7 +220,7 @@ def summary(report: Report) -> str:
 {stale}
 </div>
 </div>
-<h3>Due in the next {report.amber_days} days (to {report.due_until_text})</h3>
+<h3>Due in the next {plural(report.amber_days, 'day')} (to {report.due_until_text})</h3>
 {due}
 </section>"""
 

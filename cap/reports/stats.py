@@ -10,7 +10,7 @@ from __future__ import annotations
 from cap.dates import format_uk
 from cap.models import STATUSES
 from cap.reports.model import Report
-from cap.text import first_line, visible
+from cap.text import plural, first_line, visible
 
 BRAG_STYLES = {"Blue": "bold blue", "Red": "bold red", "Amber": "bold yellow", "Green": "bold green"}
 
@@ -100,7 +100,7 @@ def stats_view(report: Report, width: int | None = None):
     def refs_line(label: str, rows) -> Text:
         return Text(visible(f"{label}: " + (f"{len(rows)} ({', '.join(r.ref for r in rows)})" if rows else "none")))
 
-    parts.append(refs_line(f"Due in the next {report.amber_days} days (to {report.due_until_text})", s.due_soon))
+    parts.append(refs_line(f"Due in the next {plural(report.amber_days, 'day')} (to {report.due_until_text})", s.due_soon))
     parts.append(refs_line("Target date put back", s.slipped))
     parts.append(refs_line(f"No progress since {format_uk(report.stale_since, full_year=True)}", s.stale))
     return Group(*parts)

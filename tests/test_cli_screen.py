@@ -3,6 +3,7 @@ plan, git or file names are shown escaped, never sent raw; every line fits the t
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -299,3 +300,38 @@ def test_show_has_no_trailing_spaces(cap, monkeypatch):
         no_trailing_spaces(out)
         fits(out, int(width))
         assert "Overdue      yes, 122 days as of 2017-07-01\n" in out
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=80))
+def test_visible_never_leaves_a_control_character(text):
+    shown = visible(text)
+    no_raw(shown)
+    assert shown.count("\n") == text.count("\n") and shown.count("\t") == text.count("\t")
+    if not RAW.search(text) and all(c.isprintable() or c in "\n\t" for c in text):
+        assert shown == text
+
+
+@functools.lru_cache(maxsize=1)
+def _real_actions():
+    from cap.loader import load_plan
+
+    return load_plan(DATA)[0].actions
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=3), width=st.integers(10, 200))
+def test_list_lines_never_exceed_the_width(texts, width):
+    import datetime as dt
+
+    from cap import render
+
+    actions = [a.model_copy(update={"action": t, "lead": [t[:30]]}) for a, t in zip(_real_actions(), texts)]
+    for line in render.list_lines(actions, dt.date(2017, 7, 1), width):
+        assert len(line.text) <= width and "\n" not in line.text
+        no_raw(line.text)

@@ -439,7 +439,7 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
         if isinstance(given, str) and given.strip().lower() in STATUSES:
             return "CAP104", (f"unknown status {given!r}: statuses are written in lower case, "
                               f"`status: {given.strip().lower()}`"), False
-        return "CAP104", f"unknown status {given!r}; valid: {', '.join(STATUSES)}", False
+        return "CAP104", f"unknown status {_show(err['input'])}; valid: {', '.join(STATUSES)}", False
     if loc == ("ref",) and not isinstance(err["input"], str):
         written = doc.source_text(loc)
         return (
@@ -449,15 +449,20 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
             False,
         )
     if isinstance(err["input"], dt.datetime):
-        written = doc.source_text(loc) or err["input"].isoformat()
+        written = _clip(doc.source_text(loc) or err["input"].isoformat())
         also = " or `ongoing`" if name in _TARGET_FIELDS else ""
         return "CAP103", f"`{where}` must be a date without a time, like 2017-06-01{also}, not `{written}`", False
     if name in _TARGET_FIELDS:
-        return "CAP103", f"`{where}` must be a date (2017-06-01) or `ongoing`, not {err['input']!r}", False
+        return "CAP103", f"`{where}` must be a date (2017-06-01) or `ongoing`, not {_show(err['input'])}", False
     if read_as and err["type"] == "string_type":
-        written = doc.source_text(loc)
+        written = _clip(doc.source_text(loc) or "")
         return "CAP103", f"`{where}`: {read_as}; if you mean the text, put it in quotes: '{written}'", False
     return "CAP103", f"`{where}`: {err['msg']} (found {_show(err['input'])})", False
+
+
+def _clip(written: str, most: int = 40) -> str:
+    """A value as written, cut to `most` characters for a message."""
+    return written if len(written) <= most else written[: most - 3] + "..."
 
 
 def _yaml_read_as(value: Any, written: str | None) -> str | None:
@@ -468,6 +473,7 @@ def _yaml_read_as(value: Any, written: str | None) -> str | None:
     """
     if written is None or isinstance(value, str):
         return None
+    written = _clip(written)
     if isinstance(value, bool):
         return f"YAML read `{written}` as {'true' if value else 'false'}, not as text"
     if isinstance(value, (int, float)):

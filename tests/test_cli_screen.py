@@ -214,8 +214,8 @@ def test_list_not_on_a_terminal_stays_full_width(cap, monkeypatch):
     assert lines[0].split()[:2] == ["Ref", "Theme"] and max(map(len, lines)) > 120
 
 
-def test_list_on_a_real_terminal_of_80_columns():
-    """The installed cap on a pseudo-terminal 80 columns wide, $COLUMNS unset."""
+def run_on_a_terminal(*args: str, columns: int = 80) -> str:
+    """The installed cap on a pseudo-terminal `columns` wide, $COLUMNS unset: its output."""
     import fcntl
     import os
     import pty
@@ -228,10 +228,9 @@ def test_list_on_a_real_terminal_of_80_columns():
 
     exe = os.path.join(os.path.dirname(sys.executable), "cap")
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "CAP_DATA")}
-    proc = subprocess.Popen([exe, "list", "--as-of", "2017-07-01"], cwd=ROOT, stdin=slave, stdout=slave,
-                            stderr=slave, env=env)
+    proc = subprocess.Popen([exe, *args], cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -246,8 +245,20 @@ def test_list_on_a_real_terminal_of_80_columns():
     os.close(master)
     out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
     assert proc.returncode == 0, out
+    return out
+
+
+def test_list_on_a_real_terminal_of_80_columns():
+    out = run_on_a_terminal("list", "--as-of", "2017-07-01")
     fits(out, 80)
     assert len(out.splitlines()) == 1 + 22 + 1
+
+
+@pytest.mark.parametrize("args", [("stats", "--as-of", "2017-07-01"), ("show", "4.4", "--as-of", "2017-07-01")])
+def test_views_on_a_real_terminal_of_80_columns(args):
+    out = run_on_a_terminal(*args)
+    fits(out, 80)
+    no_trailing_spaces(out)
 
 
 def test_history_rows_stay_one_line_at_80_columns(tmp_path, monkeypatch):

@@ -273,8 +273,16 @@ def _completion_folder(ctx) -> Path | None:
         return None
 
 
+#: Only a shell asking for completions (typer sets `_CAP_COMPLETE`) needs the callbacks;
+#: without them typer has fewer functions to inspect, so every other run starts faster.
+_COMPLETING = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+
+
 def _completer(names, needs_folder: bool = True):
-    def complete(ctx: typer.Context, incomplete: str):
+    if not _COMPLETING:
+        return None
+
+    def complete(ctx, incomplete):  # typer passes these by name (no annotations: cheap to inspect)
         try:
             if not needs_folder:
                 return names(incomplete)

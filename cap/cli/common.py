@@ -21,35 +21,35 @@ import typer.core
 
 from cap import __version__
 
+
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument shown by its metavar: bare when required, in [brackets] when optional,
+    without typer's `{braces}` or `<type>`."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        name = name if self.required or name.startswith("[") else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx):
+        return None
+
+    def display_type(self, ctx):
+        return None
+
+
 def _plain_help(command) -> None:
     """Help that names what to type: `REF` and `TEXT`, not typer's `{ref}` and `<str>`.
 
-    Each argument is shown by its metavar (default: its name in capitals), bare when
-    required and in [brackets] when optional; an option without a metavar shows its name
-    in capitals. Works on typer's own parameter classes; anything else is left alone."""
-    try:
-        from typer.core import TyperArgument, TyperOption
-    except ImportError:  # pragma: no cover - a typer without its own classes
-        return
-
-    class Argument(TyperArgument):
-        def _usage_display_name(self) -> str:
-            name = self.display_name_raw
-            name = name if self.required or name.startswith("[") else f"[{name}]"
-            return name + ("..." if self.nargs != 1 else "")
-
-        def display_type_rich(self, ctx):
-            return None
-
-        def display_type(self, ctx):
-            return None
-
+    Each argument is shown by its metavar (default: its name in capitals); an option
+    without a metavar shows its name in capitals. Only typer's own parameter classes are
+    changed; anything else is left alone."""
     for param in getattr(command, "params", []):
-        if type(param) is TyperArgument:
-            param.__class__ = Argument
+        if type(param) is typer.core.TyperArgument:
+            param.__class__ = _PlainArgument
             if param.metavar is None:
                 param.metavar = param.name.upper()
-        elif type(param) is TyperOption and param.metavar is None and not (param.is_flag or param.count):
+        elif type(param) is typer.core.TyperOption and param.metavar is None and not (param.is_flag or param.count):
             param.metavar = param.name.upper()
 
 

@@ -30,7 +30,7 @@ from cap.problems import Problem
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
-    {"CAP011", "CAP207", "CAP208", "CAP213", "CAP214", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
+    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
 )
 
 
@@ -123,6 +123,17 @@ def check_stray_files(ctx: Context) -> Iterator[Problem]:
         else:
             why = "is not an action file and is not read (move it out of the data folder, or delete it)"
         yield located(shown, 1, 1, "CAP011", f"{ACTIONS_DIR}/{path.name} {why}")
+
+
+def check_leftover_temp_files(ctx: Context) -> Iterator[Problem]:
+    """A temporary file of cap's, left by a write that was cut off, would be committed by
+    `git add -A`: say so (the next cap write removes it; so may you)."""
+    from cap.store import leftover_temps
+
+    for path in leftover_temps(ctx.data_dir):
+        yield located(display_path(path, ctx.data_dir), 1, 1, "CAP014",
+                      f"{path.name} is a temporary file left by an interrupted cap write: delete it "
+                      "(the next cap write removes it; `cap init`'s .gitignore keeps it out of git)")
 
 
 # ------------------------------------------------------------------ reference data
@@ -281,6 +292,22 @@ def check_dates_not_in_future(ctx: Context) -> Iterator[Problem]:
         for loc, date, what in _dated(action):
             if date > ctx.as_of:
                 yield problem(source, loc, "CAP210", f"{what} dated {date} is in the future (as of {ctx.as_of})")
+
+
+def check_dates_not_too_early(ctx: Context) -> Iterator[Problem]:
+    """No date before the earliest a plan can hold (cap/dates.py: EARLIEST), which the
+    write commands refuse: a warning, for a typo such as 01/01/0001 made by hand."""
+    from cap.dates import too_early
+
+    for source, action in ctx.actions():
+        dates: list[tuple[tuple, Any]] = [(("target_date",), action.target_date), (("review_date",), action.review_date)]
+        dates += [(loc, day) for loc, day, _what in _dated(action)]
+        for i, revision in enumerate(action.target_history):
+            dates += [(("target_history", i, "from"), revision.from_), (("target_history", i, "to"), revision.to)]
+        for loc, day in dates:
+            why = too_early(day)
+            if why:
+                yield problem(source, loc, "CAP215", f"`{_where(loc)}`: {why} (a typo?)")
 
 
 def check_closed_signed_off(ctx: Context) -> Iterator[Problem]:
@@ -480,6 +507,7 @@ Check = Callable[[Context], Iterable[Problem]]
 #: Every check `cap validate` runs, in this order (the report is then sorted by place).
 CHECKS: tuple[Check, ...] = (
     check_stray_files,
+    check_leftover_temp_files,
     check_theme_names_unique,
     check_theme_numbers_unique,
     check_scr_ids_unique,
@@ -490,12 +518,24 @@ CHECKS: tuple[Check, ...] = (
     check_ref_matches_theme,
     check_dates_in_order,
     check_dates_not_in_future,
+    check_dates_not_too_early,
     check_closed_signed_off,
     check_withdrawn_has_reason,
     check_target_history,
     check_canonical_format,
     check_personal_data,
 )
+
+
+#: The checks that look at one action alone (no other file, no date): every write asks them.
+ACTION_CHECKS: tuple[Check, ...] = (check_dates_in_order, check_closed_signed_off, check_withdrawn_has_reason)
+
+
+def action_errors(action: Action) -> list[str]:
+    """The errors `cap validate` would report within this one action (their messages)."""
+    source = SourceFile(Path(f"{action.ref}.yaml"), f"{action.ref}.yaml", record=action)
+    context = Context(Path("."), dt.date.max, Plan([], [], []), Sources(actions=[source]))
+    return [p.message for check in ACTION_CHECKS for p in check(context) if p.is_error]
 
 
 @dataclass

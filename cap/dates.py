@@ -21,6 +21,19 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 
 
+#: The earliest date a plan may hold. Serious Case Reviews began as the "Part 8" reviews
+#: of Working Together (1991): a date before 1990 in a plan is a typo (01/01/0001, 1800),
+#: so the write commands refuse it and `cap validate` warns about it (CAP215).
+EARLIEST = _dt.date(1990, 1, 1)
+
+
+def too_early(value: _dt.date | str | None) -> str | None:
+    """None for a date a plan can hold (or `ongoing`, or None); else why not."""
+    if isinstance(value, _dt.date) and value < EARLIEST:
+        return f"{value.isoformat()} is before {EARLIEST.isoformat()}, the earliest date a plan can hold"
+    return None
+
+
 class DateError(ValueError):
     """A text that is not a real date in an accepted form."""
 

@@ -240,11 +240,28 @@ def validate_document(doc: Document, model: type[M], shown: str) -> tuple[M | No
     are its problems (`parse_bytes` made them), and an error the model adds at a faulty
     value (`2017-02-30` is no date) is not reported twice.
     """
+    refused = _text_problems(doc, shown)
     try:
         record = model.model_validate(doc.data)
     except ValidationError as exc:
-        return None, _validation_problems(exc, doc, shown, model)
+        found = _validation_problems(exc, doc, shown, model)
+        return None, (_in_file_order(found + refused) if refused else found)
+    if refused:
+        return None, refused
     return (None if doc.faults else record), []
+
+
+def _text_problems(doc: Document, shown: str) -> list[Problem]:
+    """A control character in any text, a line break in a one-line field (cap/safetext.py)."""
+    from cap.safetext import is_one_line, text_problems
+
+    problems = []
+    for loc, what in text_problems(doc.data):
+        code = "CAP013" if "line break" in what and is_one_line(loc) else "CAP012"
+        line, col = doc.position(loc)
+        where = ".".join(str(step) for step in loc)
+        problems.append(_problem(shown, code, f"`{where}` {what}: remove it", line, col))
+    return problems
 
 
 def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Problem]]:

@@ -27,6 +27,9 @@ CODES: dict[str, str] = {
     "CAP009": "unreadable-file",
     "CAP010": "link-outside-data",
     "CAP011": "stray-file",
+    "CAP012": "control-character",
+    "CAP013": "line-break-in-one-line-field",
+    "CAP014": "leftover-temp-file",
     "CAP101": "unknown-key",
     "CAP102": "missing-key",
     "CAP103": "invalid-value",
@@ -48,6 +51,7 @@ CODES: dict[str, str] = {
     "CAP212": "withdrawn-without-reason",
     "CAP213": "target-history-mismatch",
     "CAP214": "not-canonical",
+    "CAP215": "date-before-floor",
     # personal data: the plan is about cases, never children (cap/checks.py)
     "CAP301": "nhs-number",
     "CAP302": "ni-number",

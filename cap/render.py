@@ -77,8 +77,16 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RECORD_KEYS)
     for rec in records:
-        writer.writerow([_csv_cell(key, rec[key]) for key in RECORD_KEYS])
+        writer.writerow([_protected(key, rec[key]) for key in RECORD_KEYS])
     return out.getvalue()
+
+
+def _protected(key: str, value: Any) -> str:
+    """A cell no spreadsheet runs as a formula (cap/safetext.py); cap's own numbers as they are."""
+    from cap.safetext import csv_cell
+
+    cell = _csv_cell(key, value)
+    return cell if isinstance(value, (int, float)) else csv_cell(cell)
 
 
 def _csv_cell(key: str, value: Any) -> str:

@@ -48,6 +48,12 @@ GITATTRIBUTES = """\
 data/actions/*.yaml merge=cap
 """
 
+GITIGNORE = """\
+# cap's temporary files (.4.4.yaml.1a2b3c4d.tmp): a write cut off by a crash can leave
+# one beside the file it was replacing. The next cap write removes it; cap validate warns.
+.*.tmp
+"""
+
 PRE_COMMIT_CONFIG = """\
 # Check the plan before every commit: pip install pre-commit && pre-commit install
 repos:
@@ -185,6 +191,7 @@ def repository_files(blank: bool = False) -> dict[str, str]:
         ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
         ".github/workflows/cap-validate.yml": WORKFLOW,
         ".gitattributes": GITATTRIBUTES,
+        ".gitignore": GITIGNORE,
     }
 
 

@@ -16,6 +16,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import stat
 import tempfile
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from cap.models import Action, _Record
-from cap.yamlio import dump, parse
+from cap.yamlio import dump
 
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -71,9 +72,35 @@ def plan_lock(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
     lock = FileLock(str(lock_path(data_dir)), timeout=timeout)
     try:
         with lock:
+            remove_leftover_temps(data_dir)
             yield
     except Timeout:
         raise StoreError(f"another cap is writing to {data_dir}: gave up after {timeout:.0f} s") from None
+
+
+#: cap's own temporary files (`_create_temp`): `.4.4.yaml.1a2b3c4d.tmp`.
+TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
+
+
+def leftover_temps(data_dir: Path) -> list[Path]:
+    """cap's temporary files left in the data folder or its actions/ folder by a write
+    that was cut off (a kill, a power cut): regular files named as `_create_temp` names them."""
+    found = []
+    for folder in (Path(data_dir), Path(data_dir) / "actions"):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        found += [Path(e.path) for e in entries if TEMP_NAME.match(e.name) and e.is_file(follow_symlinks=False)]
+    return sorted(found)
+
+
+def remove_leftover_temps(data_dir: Path) -> None:
+    """Remove what `leftover_temps` finds. Only under the plan lock: then no write of
+    cap's is under way, so no temporary file is still being written."""
+    for path in leftover_temps(data_dir):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -177,11 +204,36 @@ def checked_text(record: _Record, header: str = "") -> str:
     """The canonical text, after proving it loads back to the same record (an Action,
     a ThemesFile or a ScrsFile)."""
     text = canonical_text(record, header)
-    again = type(record).model_validate(parse(text).data)
-    if again != record:  # pragma: no cover - would be a writer bug; never write it
-        name = getattr(record, "ref", type(record).__name__)
-        raise StoreError(f"refusing to write {name}: the file would not load back unchanged")
+    name = getattr(record, "ref", type(record).__name__)
+    refused = reader_refuses(text, record)
+    if refused:
+        raise StoreError(f"refusing to write {name}: {refused} (nothing was changed)")
     return text
+
+
+def reader_refuses(text: str, record: _Record) -> str | None:
+    """Why cap's own loader would refuse `text` as the file of `record`, or None.
+
+    Every write asks this of the text it is about to write: the loader's size limit, its
+    parse, its model and its text rules (cap/safetext.py), and that the text loads back
+    as the same record. What cap writes, cap reads back.
+    """
+    from cap.loader import MAX_FILE_BYTES, parse_bytes, validate_document
+
+    raw = text.encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        return (f"the file would be {len(raw):,} bytes, over the {MAX_FILE_BYTES:,} bytes cap reads "
+                "(shorten the text, or move long material into a linked document)")
+    doc, problems = parse_bytes(raw, "", collect=True)
+    again = None
+    if doc is not None and not problems:
+        again, problems = validate_document(doc, type(record), "")
+    if problems:
+        first = problems[0]
+        return f"cap would not read the file back (line {first.line}: {first.code} {first.message})"
+    if again != record:  # pragma: no cover - would be a writer bug; never write it
+        return "the file would not load back unchanged"
+    return None
 
 
 def save_action(path: Path, action: Action, header: str = "") -> None:

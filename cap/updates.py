@@ -91,11 +91,38 @@ def _text(value: str | None, what: str, option: str = "") -> Refusal | None:
     if value is None or not value.strip():
         how = f" (give {option} \"...\")" if option else ""
         return Refusal(f"the {what} is empty{how}", 2)
-    return None
+    return _characters(value, what, option)
+
+
+def _characters(value: str | None, what: str, option: str = "", *, one_line: bool = False) -> Refusal | None:
+    """A text or name holding a control character (or a line break, in a one-line field)
+    is refused: the rule of cap/safetext.py, the same the loader applies to the files."""
+    from cap.safetext import control_problem
+
+    problem = None if value is None else control_problem(value, one_line=one_line)
+    if problem is None:
+        return None
+    given = f" ({option})" if option else ""
+    return Refusal(f"the {what}{given} {problem}; remove it (nothing was written)", 2)
+
+
+def _name(value: str | None, what: str, option: str) -> Refusal | None:
+    """A one-line field: a lead agency, an owner, who signed off, an author."""
+    return _text(value, what, option) or _characters(value, what, option, one_line=True)
+
+
+def _not_too_early(value: Target | None, what: str) -> Refusal | None:
+    from cap.dates import too_early
+
+    why = too_early(value)
+    return Refusal(f"the {what} {why} (nothing was written)", 2) if why else None
 
 
 def _day(date: dt.date | None, today: dt.date, what: str) -> dt.date | Refusal:
     day = today if date is None else date
+    early = _not_too_early(day, what)
+    if early:
+        return early
     if day > today:
         return Refusal(f"the {what} {day.isoformat()} is after today ({today.isoformat()}): "
                        "record what has happened, not what is planned", 1)
@@ -163,7 +190,8 @@ def retarget(
     author: str | None = None,
 ) -> Action | Refusal:
     """A new target date; the old one is kept in `target_history` with the reason."""
-    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author), allowed("retarget", action))
+    refusal = _first_refusal(_text(reason, "reason", "--reason"), _author(author),
+                             _not_too_early(target, "new target date"), allowed("retarget", action))
     if refusal:
         return refusal
     if target == action.target_date:
@@ -171,6 +199,10 @@ def retarget(
     day = _day(date, today, "date of the revision")
     if isinstance(day, Refusal):
         return day
+    if action.target_history and day < action.target_history[-1].date:
+        last = action.target_history[-1].date.isoformat()
+        return Refusal(f"cannot revise {action.ref}'s target on {day.isoformat()}: its latest revision is dated "
+                       f"{last}, and revisions are kept in date order (give --date {last} or later)", 1)
     revision = TargetRevision(date=day, from_=action.target_date, to=target, reason=reason)
     text = f"Target date revised from {format_iso(action.target_date)} to {format_iso(target)}: {reason}"
     return _logged(
@@ -190,7 +222,7 @@ def close(
     before the log's latest entry, nor after today)."""
     missing_by = by is None or not by.strip()
     refusal = _first_refusal(
-        Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else None,
+        Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else _name(by, "signer", "--by"),
         _author(author),
         allowed("close", action),
     )
@@ -251,7 +283,7 @@ def reopen(
 def _author(author: str | None) -> Refusal | None:
     if author is not None and not author.strip():
         return Refusal("the author is empty (leave --author out, or give a name)", 2)
-    return None
+    return _characters(author, "author", "--author", one_line=True)
 
 
 def _status_refusal(status: str) -> Refusal:
@@ -298,10 +330,11 @@ def new_action(
     refusal = _first_refusal(
         _text(action, "action text", "--action"),
         Refusal("who leads it? give --lead AGENCY (repeat for more than one)", 2) if not lead else None,
-        *(_text(name, "lead agency", "--lead") for name in lead),
+        *(_name(name, "lead agency", "--lead") for name in lead),
         Refusal("when is it due? give --target-date (a date, or ongoing)", 2) if target_date is None else None,
+        _not_too_early(target_date, "target date"),
         _text(outcome, "outcome", "--outcome") if outcome is not None else None,
-        _text(owner, "owner", "--owner") if owner is not None else None,
+        _name(owner, "owner", "--owner") if owner is not None else None,
     )
     if refusal:
         return refusal
@@ -390,9 +423,24 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
         after = change(before)
         if isinstance(after, Refusal):
             return after
+        refusal = _new_errors(before, after)
+        if refusal:
+            return refusal
         header = header_comment(text)
         save_action(path, after, header)
     return Written(before, after, path, shown, reformatted=raw != canonical_text(before, header).encode("utf-8"))
+
+
+def _new_errors(before: Action | None, after: Action) -> Refusal | None:
+    """What cap writes, `cap validate` accepts: a change that would give the action an
+    error it did not have (revisions out of date order, say) is refused."""
+    from cap.checks import action_errors
+
+    had = set(action_errors(before)) if before is not None else set()
+    new = [m for m in action_errors(after) if m not in had]
+    if new:
+        return Refusal(f"refusing to change {after.ref}: {new[0]}; cap validate would report it (nothing was changed)", 1)
+    return None
 
 
 def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[str]], Action | Refusal]) -> Written | Refusal:
@@ -407,6 +455,9 @@ def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[s
         action = make(themes, scrs, [p.stem for p in action_files(data_dir)])
         if isinstance(action, Refusal):
             return action
+        refusal = _new_errors(None, action)
+        if refusal:
+            return refusal
         path = action_path(data_dir, action.ref)
         shown = display_path(path, data_dir)
         if path.exists():  # pragma: no cover - `taken` holds every file name

@@ -179,7 +179,12 @@ def _build(node: Node, seen: set[int]) -> Any:
     if builder is None or not isinstance(node, ScalarNode):
         shown = tag.replace(_CORE, "!!", 1)
         raise _fault("CAP007", f"tag {shown} is not allowed (plain YAML only)", node)
-    return builder(node)
+    try:
+        return builder(node)
+    except ValueError:  # a number longer than Python will read (4,300 digits)
+        digits = sum(c.isdigit() for c in node.value)
+        _value_fault(seen, _fault("CAP103", f"a number of {digits:,} digits is too long to read", node, _ValueFault))
+        return node.value[:20] + "..."  # kept short: the model then refuses it where a number or date is due
 
 
 #: Deeper than any plan file needs; libyaml's composer recurses in C, so a hostile file

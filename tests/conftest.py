@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,28 @@ DATA = ROOT / "data"
 SOURCE = Path(__file__).resolve().parent / "source-norfolk-scr-composite-action-plan-2017-01.txt"
 #: A fixed as-of date for tests: no test may depend on the real date.
 AS_OF = dt.date(2017, 7, 1)
+
+
+#: The system's temporary folder, before the suite moves it (`_private_temp_folder`).
+SYSTEM_TEMP = Path(tempfile.gettempdir())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_temp_folder(tmp_path_factory):
+    """Everything the suite and the cap processes it starts put in "the system's temporary
+    folder" (the write locks, cap-*.lock, one per data folder) goes into a folder of the
+    session's own, which pytest removes: the suite leaves nothing in the real one."""
+    folder = tmp_path_factory.mktemp("system-temp")
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")}
+    os.environ.update(TMPDIR=str(folder), TEMP=str(folder), TMP=str(folder))
+    tempfile.tempdir = str(folder)
+    yield folder
+    tempfile.tempdir = None
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(autouse=True)

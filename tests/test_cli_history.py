@@ -115,7 +115,7 @@ def test_unknown_ref(history):
     result = Cap(repo.data)("history", "4.99")
     assert result.exit_code == 1
     assert result.stderr == "cap: error: unknown ref '4.99': no commit touched data/actions/4.99.yaml and there is no such file\n"
-    assert Cap(repo.data)("history", "../themes").exit_code == 1
+    assert Cap(repo.data)("history", "../themes").exit_code == 2  # not a ref at all: usage, as in every command
 
 
 def test_not_a_repository(small_data):

@@ -60,14 +60,14 @@ def test_with_the_columns_they_are_accepted_and_validate(repo, tmp_path, fixed_t
         repo, tmp_path,
         'curiosity,1.1,D,Act.,NSCB,ongoing,closed,2017-03-15,"2017-01-31: Begun.\n2017-03-15: Done.\n  Really.",'
         '20/03/17 by SCR Review Group,,"2017-02-01: 2017-01-01 -> 2017-06-01: Later.\n'
-        '2017-02-10: 2017-06-01 -> ongoing: Annual,\n  and reviewed.","1: MEO\n2: Pat\n  Police"',
+        '2017-02-10: 2017-06-01 -> ongoing: Annual,\n  and reviewed.","1: MEO\n2: Pat, Police"',
         "curiosity,1.2,D,Act.,NSCB,01/06/17,withdrawn,,,,Superseded by 1.1.,,",
         header=header,
     )
     assert result.exit_code == 0, result.output
     first, second = loaded(repo).actions
     assert (first.signed_off.date, first.signed_off.by) == (dt.date(2017, 3, 20), "SCR Review Group")
-    assert [(e.text, e.author) for e in first.progress] == [("Begun.", "MEO"), ("Done.\nReally.", "Pat\nPolice")]
+    assert [(e.text, e.author) for e in first.progress] == [("Begun.", "MEO"), ("Done.\nReally.", "Pat, Police")]
     assert [(r.from_, r.to, r.reason) for r in first.target_history] == [
         (dt.date(2017, 1, 1), dt.date(2017, 6, 1), "Later."), (dt.date(2017, 6, 1), "ongoing", "Annual,\nand reviewed.")]
     assert (second.status, second.withdrawn_reason, second.progress) == ("withdrawn", "Superseded by 1.1.", [])

@@ -16,6 +16,7 @@ from tests.test_cli_show import run_cap
 FILES = [
     ".gitattributes",
     ".github/workflows/cap-validate.yml",
+    ".gitignore",
     ".pre-commit-config.yaml",
     "README.md",
     "data/scrs.yaml",

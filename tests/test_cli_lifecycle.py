@@ -24,7 +24,7 @@ def listed(data, *args):
 
 def test_retarget_keeps_the_history_and_show_list_json_carry_it(data_copy, fixed_today):
     cap = Cap(data_copy)
-    result = cap("retarget", "4.4", "01/09/17", "--reason", "Awaiting the MASH evaluation.")
+    result = cap("retarget", "4.4", "01/09/17", "--reason", "Awaiting the MASH evaluation.", "--date", "2017-01-15")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "4.4: target date 2017-03-01 -> 2017-09-01 (data/actions/4.4.yaml)\n"
     assert cap("retarget", "4.4", "ongoing", "--reason", "Annual cycle.", "--date", "2017-06-30",
@@ -34,19 +34,20 @@ def test_retarget_keeps_the_history_and_show_list_json_carry_it(data_copy, fixed
     assert record["original_target_date"] == "2017-03-01"
     assert record["slipped"] is True
     assert record["target_history"] == [
-        {"date": "2017-07-01", "from": "2017-03-01", "to": "2017-09-01", "reason": "Awaiting the MASH evaluation."},
+        {"date": "2017-01-15", "from": "2017-03-01", "to": "2017-09-01", "reason": "Awaiting the MASH evaluation."},
         {"date": "2017-06-30", "from": "2017-09-01", "to": "ongoing", "reason": "Annual cycle."},
     ]
-    assert [e["text"] for e in record["progress"][1:]] == [
-        "Target date revised from 2017-09-01 to ongoing: Annual cycle.",
+    assert [e["text"] for e in record["progress"]] == [
         "Target date revised from 2017-03-01 to 2017-09-01: Awaiting the MASH evaluation.",
-    ]  # in date order: the second revision was back-dated
-    assert record["progress"][1]["author"] == "MEO"
+        record["progress"][1]["text"],
+        "Target date revised from 2017-09-01 to ongoing: Annual cycle.",
+    ]  # in date order: the first revision was back-dated before the log's entry of 2017-01-31
+    assert record["progress"][2]["author"] == "MEO"
     assert [r["ref"] for r in listed(data_copy, "--slipped")] == ["4.4"]
     table = cap("list", "--theme", "accountability", "--as-of", "2017-07-01").stdout
     assert "ongoing *" in table
     text = cap("show", "4.4", "--as-of", "2017-07-01").stdout
-    assert "  revised    2017-07-01: 2017-03-01 -> 2017-09-01 (Awaiting the MASH evaluation.)" in text
+    assert "  revised    2017-01-15: 2017-03-01 -> 2017-09-01 (Awaiting the MASH evaluation.)" in text
     assert listed(data_copy, "--overdue", "--theme", "accountability")  # others still overdue
     assert "4.4" not in [r["ref"] for r in listed(data_copy, "--overdue")]
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from cap.loader import load_action_file
 from cap.models import STATUSES, Action, ProgressEntry, SignOff, TargetRevision
-from cap.store import canonical_text, save_action
+from cap.safetext import control_problem
+from cap.store import StoreError, canonical_text, save_action
 from cap.updates import add_progress
 from cap.yamlio import dump, parse
 
@@ -30,17 +31,20 @@ HOSTILE = [
 ]
 
 fragments = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=6))
-texts = (
+any_texts = (
     st.lists(fragments, min_size=1, max_size=25)
     .map("".join)
     .filter(lambda t: any(not c.isspace() for c in t))  # a Text has something to read
 )
+#: What cap writes: no control character (cap/safetext.py); no line break in a name.
+texts = any_texts.filter(lambda t: control_problem(t) is None)
+names = texts.filter(lambda t: control_problem(t, one_line=True) is None)
 ids = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,8}\Z")
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 targets = st.one_of(dates, st.just("ongoing"))
 refs = st.builds(lambda a, b: f"{a}.{b}", st.integers(1, 12), st.integers(1, 120))
 
-entries = st.builds(ProgressEntry, date=dates, text=texts, author=st.none() | texts)
+entries = st.builds(ProgressEntry, date=dates, text=texts, author=st.none() | names)
 revisions = st.builds(
     lambda date, from_, to, reason: TargetRevision(date=date, from_=from_, to=to, reason=reason),
     dates, targets, targets, texts,
@@ -52,15 +56,15 @@ actions = st.builds(
     scrs=st.lists(ids, max_size=3),
     all_scrs=st.booleans(),
     action=texts,
-    lead=st.lists(texts, min_size=1, max_size=3),
+    lead=st.lists(names, min_size=1, max_size=3),
     target_date=targets,
     status=st.sampled_from(STATUSES),
-    owner=st.none() | texts,
+    owner=st.none() | names,
     outcome=st.none() | texts,
     review_date=st.none() | dates,
     evidence=st.lists(texts, max_size=2),
     withdrawn_reason=st.none() | texts,
-    signed_off=st.none() | st.builds(SignOff, date=dates, by=texts),
+    signed_off=st.none() | st.builds(SignOff, date=dates, by=names),
     target_history=st.lists(revisions, max_size=2),
     progress=st.lists(entries, max_size=4),
 )
@@ -73,7 +77,7 @@ SETTINGS = settings(max_examples=int(os.environ.get("CAP_HYPOTHESIS_EXAMPLES", "
 @given(actions)
 @example(Action(ref="4.10", theme="t", action=" leading space, and long enough to be folded by the writer " * 2,
                 lead=["x"], target_date="ongoing", status="open"))
-@example(Action(ref="1.1", theme="t", action="next line\x85here", lead=["line\u2028separator"],
+@example(Action(ref="1.1", theme="t", action="line\u2028separator", lead=["x"], outcome="para\u2029graph",
                 target_date=dt.date(2017, 1, 1), status="open"))
 def test_load_of_save_is_the_same_action(action):
     with tempfile.TemporaryDirectory() as folder:
@@ -101,6 +105,34 @@ def test_a_progress_entry_only_adds_lines(action, text):
     after = add_progress(action, text, today=dt.date(2031, 1, 1), date=max(last, dt.date(2030, 12, 31)))
     before_text, after_text = canonical_text(action), canonical_text(after)
     assert after_text.startswith(before_text)  # the first entry too: `progress:` is added, not changed
+
+
+@SETTINGS
+@given(any_texts)
+@example("next line\x85here")
+@example("\x1b[2J")
+def test_the_writer_keeps_every_text_exactly_even_one_cap_refuses(text):
+    """The YAML writer itself never garbles a text, control characters included."""
+    data = {"action": text, "lead": [text], "progress": [{"date": dt.date(2017, 1, 1), "text": text}]}
+    assert parse(dump(data)).data == data
+
+
+@SETTINGS
+@given(any_texts.filter(lambda t: control_problem(t) is not None), st.sampled_from(["action", "outcome", "lead", "evidence"]))
+def test_a_text_holding_a_control_character_is_never_written(text, field):
+    action = Action(ref="1.1", theme="t", action="a", lead=["l"], target_date="ongoing", status="open")
+    action = action.model_copy(update={field: [text] if field in ("lead", "evidence") else text})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "1.1.yaml"
+        try:
+            save_action(path, action)
+        except StoreError as exc:
+            message = str(exc)
+            assert "control character" in message or "line break" in message
+            assert control_problem(message, one_line=True) is None  # shown escaped, never raw
+        else:
+            raise AssertionError("written")
+        assert not path.exists() and os.listdir(folder) == []
 
 
 def test_one_date_object_used_twice_is_written_twice_not_aliased():

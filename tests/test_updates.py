@@ -112,13 +112,15 @@ def test_progress_sets_only_open_in_progress_complete(status):
 
 
 def test_retarget_keeps_the_original_date_and_says_why():
-    once = retarget(make(), D(2017, 9, 1), "Awaiting evaluation.", today=TODAY)
+    once = retarget(make(), D(2017, 9, 1), "Awaiting evaluation.", today=TODAY, date=D(2017, 5, 1))
     twice = retarget(once, "ongoing", "Now part of the audit cycle.", today=TODAY, date=D(2017, 6, 1))
     assert twice.target_date == "ongoing"
     assert [(r.date, r.from_, r.to, r.reason) for r in twice.target_history] == [
-        (TODAY, D(2017, 3, 1), D(2017, 9, 1), "Awaiting evaluation."),
+        (D(2017, 5, 1), D(2017, 3, 1), D(2017, 9, 1), "Awaiting evaluation."),
         (D(2017, 6, 1), D(2017, 9, 1), "ongoing", "Now part of the audit cycle."),
     ]
+    earlier = retarget(twice, D(2018, 1, 1), "Dated before the last revision.", today=TODAY, date=D(2017, 5, 31))
+    assert isinstance(earlier, Refusal) and "give --date 2017-06-01 or later" in earlier.message
     assert twice.original_target == D(2017, 3, 1)
     assert "Target date revised from 2017-03-01 to 2017-09-01: Awaiting evaluation." in texts(twice)
     assert "Target date revised from 2017-09-01 to ongoing: Now part of the audit cycle." in texts(twice)

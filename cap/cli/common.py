@@ -159,6 +159,17 @@ def data_dir() -> Path:
         fail(str(exc))
 
 
+def check_ref(ref: str) -> str:
+    """A REF argument is two numbers, like 4.10 (never a path): else one line, exit 2.
+    Every command taking a ref checks it here, by the same rule as the writes."""
+    from cap.updates import check_ref as refused
+
+    refusal = refused(ref)
+    if refusal is not None:
+        fail(refusal.message, refusal.exit_code)
+    return ref
+
+
 def report_problems(problems) -> None:
     """Print each problem as `path:line:col: severity: CODE message`; exit 1 on errors."""
     for problem in problems:

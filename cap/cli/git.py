@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from cap.cli.common import app, fail, say, print_view, terminal_width, data_dir, complete_ref
+from cap.cli.common import app, check_ref, fail, say, print_view, terminal_width, data_dir, complete_ref
 
 
 GIT_FORMATS = ("table", "md", "json")
@@ -86,6 +86,7 @@ def history_command(
 
     if format not in GIT_FORMATS:
         fail(f"unknown format {format!r}; choose from {', '.join(GIT_FORMATS)}", 2)
+    check_ref(ref)
     folder = data_dir()
     try:
         history = action_history(folder, ref)

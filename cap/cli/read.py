@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cap.cli.common import (
-    app, fail, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
+    app, check_ref, fail, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
     parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt, OverdueOpt, DueWithinOpt,
     SearchOpt, SlippedOpt, complete_ref,
 )
@@ -77,6 +77,7 @@ def show_command(
 
     if format not in ("text", "json"):
         fail(f"unknown format {format!r}; choose from text, json", 2)
+    check_ref(ref)
     day = parse_as_of(as_of)
     folder = data_dir()
     themes, _scrs, problems = load_reference(folder)

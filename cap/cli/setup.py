@@ -71,7 +71,7 @@ def import_command(
       cap import plan.txt --progress-date 31/01/17
       cap import march.csv --update --progress-date 2017-03-31
     """
-    from cap.dates import DateError, parse_date, today
+    from cap.dates import DateError, parse_date, today, too_early
     from cap.importer import FORMATS as IMPORT_FORMATS
     from cap.importer import import_plan, summary_lines
 
@@ -82,6 +82,8 @@ def import_command(
         day = parse_date(progress_date) if progress_date is not None else now
     except DateError as exc:
         fail(f"--progress-date: {exc}", 2)
+    if too_early(day):
+        fail(f"--progress-date {too_early(day)}", 2)
     if day > now:
         fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
              "record what has happened, not what is planned")

@@ -404,7 +404,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
     if not ok:
         return None
     try:
-        return Action(
+        action = Action(
             ref=ref, theme=rec.theme.id, scrs=scrs, all_scrs=all_scrs, action=cells["action"], lead=lead,
             target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
             signed_off=signed_off, target_history=history, progress=progress,
@@ -413,3 +413,21 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         for err in exc.errors(include_url=False):
             bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
         return None
+    return _acceptable(action, bad)
+
+
+def _acceptable(action: Action, bad) -> Action | None:
+    """The action, unless a one-line field holds a line break or a date is before the
+    floor (cap/safetext.py, cap/dates.py): the rules every write keeps."""
+    from cap.dates import too_early
+    from cap.safetext import text_problems
+
+    found = [f"`{'.'.join(str(step) for step in loc)}` {problem}" + (" (separate lead agencies with /)" if loc[0] == "lead" else "")
+             for loc, problem in text_problems(action.to_data())]
+    dates = [("Target date", action.target_date), *(("Progress date", e.date) for e in action.progress),
+             *(("Target history", day) for r in action.target_history for day in (r.date, r.from_, r.to)),
+             ("Signed off", action.signed_off.date if action.signed_off else None)]
+    found += [f"{column}: {why}" for column, day in dates if (why := too_early(day))]
+    for message in found:
+        bad(message)
+    return None if found else action

@@ -6,6 +6,7 @@ import csv
 import io
 
 from cap.importer.rows import LINE_BREAK, Located, SourceRow
+from cap.safetext import csv_text
 
 
 def read_csv_rows(text: str, loc: Located) -> list[SourceRow]:
@@ -25,7 +26,8 @@ def read_csv_rows(text: str, loc: Located) -> list[SourceRow]:
             loc.add(None, "CAP801", f"not a readable CSV: {exc}", line=max(reader.line_num, 1))
             return []
         number += 1
-        rows.append(SourceRow(number, start, [LINE_BREAK.sub("\n", c) for c in cells]))
+        # A cell cap wrote with a leading ' (safetext.csv_cell, so no spreadsheet runs it) is the text without it.
+        rows.append(SourceRow(number, start, [csv_text(LINE_BREAK.sub("\n", c)) for c in cells]))
     return rows
 
 

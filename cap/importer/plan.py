@@ -14,7 +14,7 @@ from typing import Iterable
 from cap.importer.build import Record, ThemeBook, assemble, map_record
 from cap.importer.csv import read_csv_rows
 from cap.importer.outcome import ImportOutcome, Update
-from cap.importer.rows import Located, SourceRow, decode, detect_kind
+from cap.importer.rows import Located, SourceRow, check_cells, decode, detect_kind
 from cap.importer.text import read_text_rows
 from cap.models import Action, Plan, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile, natural_key
 from cap.problems import Problem
@@ -86,6 +86,9 @@ def prepare_import(
     outcome.kind = detect_kind(shown, text, kind)
     loc = Located(shown, outcome.kind)
     rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
+    check_cells(rows, loc)
+    if loc.problems:
+        return outcome, loc.problems
     book = ThemeBook(themes, add_themes)
     records = assemble(rows, outcome.kind, book, loc, outcome)
     if loc.problems and not records:

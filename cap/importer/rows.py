@@ -81,13 +81,25 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
                 line = raw.count(b"\n", 0, exc.start) + 1
                 return refuse("CAP801", f"not text in UTF-8 or Windows-1252 (byte 0x{raw[exc.start]:02x})", line)
     bad = _CONTROL.search(text)
-    if bad:
+    if bad and len(_CONTROL.findall(text)) > max(8, len(text) // 1000):  # a few: the cells name them (check_cells)
         line = text.count("\n", 0, bad.start()) + 1
         return refuse("CAP801", f"a binary file, not text (control character 0x{ord(bad.group()):02x})", line)
     if not text.strip():
         return refuse("CAP802", "the file is empty")
     # Word writes manual line breaks and page breaks as these: they separate words.
     return text.replace("\x0b", " ").replace("\x0c", " "), []
+
+
+def check_cells(rows: list[SourceRow], loc: Located) -> None:
+    """A cell holding a control character (cap/safetext.py) is refused, naming its row
+    and column: nothing is imported until it is taken out of the file."""
+    from cap.safetext import control_problem
+
+    for row in rows:
+        for column, cell in enumerate(row.cells, start=1):
+            problem = control_problem(cell)
+            if problem is not None:
+                loc.add(row, "CAP804", f"cell {column} {problem}; take it out of the file and import again")
 
 
 def detect_kind(path_name: str, text: str, wanted: str = "auto") -> str:

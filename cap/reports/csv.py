@@ -24,7 +24,11 @@ accepts):
 - in Progress (with `--full`), Signed off, Target history and Progress authors, a value
   holding a line break continues on the next line indented by two spaces: a line that
   starts with two spaces always continues the one before, so a text line that happens to
-  start with a date is never read as a new entry.
+  start with a date is never read as a new entry;
+- a cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return (which a spreadsheet
+  would run as a formula) is written with a leading `'`, and so is a cell beginning with
+  `'` followed by one of these or by another `'`; `cap import` takes exactly that `'`
+  off again (cap/safetext.py: csv_cell, csv_text), so every text reads back as written.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import io
 import re
 
 from cap.dates import format_iso
+from cap.safetext import csv_cell
 from cap.reports.model import Report, Row, target_text
 
 COLUMNS = (
@@ -94,5 +99,5 @@ def render(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in report.rows:
-        writer.writerow(cells(report, row))
+        writer.writerow([csv_cell(cell) for cell in cells(report, row)])
     return BOM + out.getvalue()

@@ -1,0 +1,126 @@
+"""Agency text kept inert: the one rule for characters a plan's text may not hold, and
+the one rule for CSV cells a spreadsheet would run as formulas.
+
+Control characters. A text may hold any character except the C0 and C1 control
+characters (and DEL), newline (LF or CRLF) and tab aside: an escape sequence in an author's name
+would clear the business manager's screen or rewrite a terminal's title. A one-line
+field (an author, a lead agency, who signed off, an owner) may not hold a line break
+either. The write commands refuse such a text (exit 2), `cap import` refuses such a
+cell naming its row, and the loader reports it in a file (so the plan does not load).
+
+    >>> control_problem("Eve\\x1b[2J")
+    'holds the control character \\\\x1b (escape) at character 4'
+    >>> control_problem("NSCB\\nPolice", one_line=True)
+    'holds a line break at character 5 (it is a one-line field)'
+    >>> control_problem("Line one.\\n\\tLine two.") is None
+    True
+
+CSV cells. A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return is
+written with a leading `'` (the OWASP advice), and so is a text that already begins
+with `'` followed by one of these or by another `'`. Reading takes one `'` off exactly
+such a cell, so every text survives the round trip:
+
+    >>> csv_cell("=HYPERLINK(\\"http://x\\")"), csv_cell("'=1"), csv_cell("'quoted'")
+    ('\\'=HYPERLINK("http://x")', "''=1", "'quoted'")
+    >>> all(csv_text(csv_cell(t)) == t for t in ["=1", "'=1", "''", "'a", "-", "a"])
+    True
+"""
+
+from __future__ import annotations
+
+import re
+
+#: C0 controls but tab and newline (a carriage return is a newline's only as in CRLF,
+#: the Windows line end); DEL; the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+#: Fields that hold one line: a name, an agency. Keys as they are written in the files.
+ONE_LINE_FIELDS: frozenset[str] = frozenset({"author", "lead", "by", "owner"})
+
+_NAMES = {
+    "\x00": "NUL", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
+    "\x0d": "carriage return", "\x1b": "escape", "\x7f": "delete", "\x85": "next line", "\x9b": "CSI",
+    "\x9d": "OSC",
+}
+
+
+def shown(char: str) -> str:
+    """A control character as a person can read it: `\\x1b (escape)`."""
+    code = ord(char)
+    name = _NAMES.get(char)
+    return f"\\x{code:02x}" + (f" ({name})" if name else "")
+
+
+def control_problem(text: str, *, one_line: bool = False) -> str | None:
+    """None for an acceptable text; else what is wrong, as the end of a sentence."""
+    m = (_CONTROL_OR_BREAK if one_line else _CONTROL).search(text)
+    if m is None:
+        return None
+    char = m.group()
+    if char in "\n\u2028\u2029" or (char == "\r" and text[m.start() + 1:m.start() + 2] == "\n"):
+        return f"holds a line break at character {m.start() + 1} (it is a one-line field)"
+    return f"holds the control character {shown(char)} at character {m.start() + 1}"
+
+
+def is_one_line(loc: tuple) -> bool:
+    """Whether the value at `loc` (keys and list indices) is a one-line field."""
+    keys = [step for step in loc if isinstance(step, str)]
+    return bool(keys) and keys[-1] in ONE_LINE_FIELDS
+
+
+def text_problems(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """(loc, what is wrong) for each text in parsed data holding what it may not."""
+    if not _any_problem(data, is_one_line(loc)):  # the common case, asked of every file loaded: fast
+        return []
+    found: list[tuple[tuple, str]] = []
+    _walk(data, loc, found)
+    return found
+
+
+def _any_problem(value: object, one_line: bool) -> bool:
+    kind = type(value)
+    if kind is str:
+        return (_CONTROL_OR_BREAK if one_line else _CONTROL).search(value) is not None
+    if kind is dict:
+        return any(_any_problem(item, key in ONE_LINE_FIELDS) for key, item in value.items())
+    if kind is list:
+        return any(_any_problem(item, one_line) for item in value)
+    return False
+
+
+def _walk(value: object, loc: tuple, found: list) -> None:
+    if isinstance(value, str):
+        problem = control_problem(value, one_line=is_one_line(loc))
+        if problem is not None:
+            found.append((loc, problem))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _walk(item, (*loc, key), found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk(item, (*loc, i), found)
+
+
+# ------------------------------------------------------------------ CSV
+
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+def csv_cell(text: str) -> str:
+    """A text as a CSV cell no spreadsheet runs: `'` before a formula-leading text."""
+    if text[:1] in FORMULA_START or (text[:1] == "'" and (text[1:2] in FORMULA_START or text[1:2] == "'")):
+        return "'" + text
+    return text
+
+
+def csv_text(cell: str) -> str:
+    """The text a CSV cell written by `csv_cell` holds: the inverse of `csv_cell`."""
+    if cell[:1] == "'" and (cell[1:2] in FORMULA_START or cell[1:2] == "'"):
+        return cell[1:]
+    return cell
+
+
+__all__ = ["FORMULA_START", "ONE_LINE_FIELDS", "control_problem", "csv_cell", "csv_text", "is_one_line",
+           "shown", "text_problems"]

@@ -281,21 +281,20 @@ class LazyDocument(Document):
     faults = property(lambda self: self._document().faults)  # type: ignore[assignment]
 
 
-#: Names of the control characters most often met in a file by mistake.
-_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0C: "form feed", 0x1B: "ESC", 0x7F: "DEL"}
-
-
 def _reader_fault(text: str, exc: yaml.reader.ReaderError) -> YamlFault:
-    """A character YAML refuses (NUL, ESC, ...): one line, at its own line and column."""
+    """A character YAML refuses (NUL, ESC, ...): one line, at its own line and column,
+    named as cap names control characters everywhere (`\\x1b (escape)`, cap.safetext)."""
+    from cap.safetext import shown
+
     position = max(0, min(exc.position, len(text)))
     line = text.count("\n", 0, position) + 1
     col = position - (text.rfind("\n", 0, position) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-    shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    name = _CONTROL_NAMES.get(code)
-    what = f"{shown} ({name})" if name else shown
-    kind = "a control character" if code < 0x20 or 0x7F <= code <= 0x9F else "the character"
-    return YamlFault("CAP003", f"{kind}, {what}, is not allowed in a data file: delete it", line, col)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        what = f"the control character {shown(chr(code))}"
+    else:
+        what = f"the character \\u{code:04x}"
+    return YamlFault("CAP003", f"{what} is not allowed in a data file: remove it", line, col)
 
 
 def parse(text: str, *, collect: bool = False) -> Document:

@@ -60,14 +60,14 @@ def test_a_timestamp_where_a_date_belongs(small_data, written):
     assert "datetime" not in line
 
 
-@pytest.mark.parametrize("byte, shown", [(b"\x00", "\\x00 (NUL)"), (b"\x1b", "\\x1b (ESC)")])
+@pytest.mark.parametrize("byte, shown", [(b"\x00", "\\x00 (NUL)"), (b"\x1b", "\\x1b (escape)")])
 def test_a_control_byte_is_one_line_at_its_place(small_data, byte, shown):
     text = action_yaml().encode().replace(b"action: Do the", b"action: Do" + byte + b" the")
     write_files(small_data.parent, {"data/actions/1.1.yaml": text})
     result = Cap(small_data)("validate")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
-        f"data/actions/1.1.yaml:5:11: error: CAP003 a control character, {shown}, is not allowed in a data file: delete it"
+        f"data/actions/1.1.yaml:5:11: error: CAP003 the control character {shown} is not allowed in a data file: remove it"
     )
     assert not any(line.startswith("  in ") for line in result.stdout.splitlines())  # no second line
 

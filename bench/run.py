@@ -438,6 +438,10 @@ def commands(cap: str, plan: GeneratedPlan, work: Path) -> list[Command]:
         Command("validate", [cap, "--data", data, "validate"], "baseline-parse", 1.5, needs="validate"),
         Command("report-html", [cap, "--data", data, "report", "--format", "html", *as_of], "baseline-parse", None,
                 needs="report"),
+        Command("report-xlsx", [cap, "--data", data, "report", "--format", "xlsx", *as_of], "baseline-parse", None,
+                needs="report"),
+        Command("report-docx", [cap, "--data", data, "report", "--format", "docx", *as_of], "baseline-parse", None,
+                needs="report"),
     ]
 
 

@@ -27,6 +27,9 @@ Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S"
 Ref = Annotated[str, StringConstraints(strict=True, pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Target = dt.date | Literal["ongoing"]
+#: A board's own rating of an action, as its tracker gave it (cap's BRAG is computed, never stored).
+Rating = Literal["Blue", "Red", "Amber", "Green"]
+RATINGS: tuple[str, ...] = ("Blue", "Red", "Amber", "Green")
 
 
 def natural_key(ref: str) -> tuple:
@@ -105,6 +108,10 @@ class Action(_Record):
     outcome: Text | None = None
     review_date: dt.date | None = None
     evidence: list[Text] = Field(default_factory=list)
+    # From another board's tracker (cap import): its own ref for the action, when cap
+    # numbered the action itself, and the rating the board gave it (optional, issue 13).
+    source_ref: Text | None = None
+    rating: Rating | None = None
     withdrawn_reason: Text | None = None
     signed_off: SignOff | None = None
     target_history: list[TargetRevision] = Field(default_factory=list)

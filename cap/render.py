@@ -215,7 +215,7 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
         if value:
             fields.add_row(Text(name), Text(visible(value)))
 
-    row("Ref", action.ref)
+    row("Ref", action.ref + (f" (the source's ref: {action.source_ref})" if action.source_ref else ""))
     row("Theme", f"{action.theme} ({theme_title})" if theme_title else action.theme)
     row("SCRs", action.scr_label() or "-")
     row("Action", action.action)
@@ -225,6 +225,11 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
     for rev in action.target_history:
         row("  revised", f"{rev.date.isoformat()}: {format_iso(rev.from_)} -> {format_iso(rev.to)} ({rev.reason})")
     row("Status", action.status)
+    if action.rating:
+        from cap.query import brag
+
+        ours = brag(action, as_of) or "none (withdrawn)"
+        row("Rating", f"{action.rating} (the board's own); cap's BRAG as of {as_of.isoformat()}: {ours}")
     if action.signed_off:
         row("Signed off", f"{action.signed_off.date.isoformat()} by {action.signed_off.by}")
     row("Withdrawn", action.withdrawn_reason)

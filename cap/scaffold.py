@@ -125,16 +125,17 @@ every commit (`.pre-commit-config.yaml`).
 
 ## Bring the current plan in
 
-Save the Excel tracker as CSV (File > Save As > CSV UTF-8), or copy the Word table into
-a plain text file, then:
+An Excel workbook imports as it is (a CSV does too); from Word, copy the table into a
+plain text file. Then:
 
 ```sh
-cap import plan.csv --progress-date 2017-01-31 --dry-run   # shows what it would create
-cap import plan.csv --progress-date 2017-01-31
+cap import plan.xlsx --progress-date 2017-01-31 --dry-run   # shows what it would create
+cap import plan.xlsx --progress-date 2017-01-31
 ```
 
-The columns are Ref, SCR Ref, Action, Lead agency, Target date and Progress, with a Theme
-column or the theme headings between the tables. `--progress-date` is the date of the
+A tracker with its own columns (No., Actions, Agency, RAG, Timescale ...) and words
+(Red, Amber, Green, Complete, TBC, April 2017 ...) is read as it is: `--dry-run` shows
+which column became which field, and `--map "Column=field"` names any other. `--progress-date` is the date of the
 paper the narratives come from. Nothing is written if any row cannot be read; the error
 names the row.
 

@@ -37,6 +37,8 @@ ACTION_HELP: dict[str, str] = {
     "outcome": "What success looks like.",
     "review_date": "When an ongoing action is next reviewed (ISO date).",
     "evidence": "A list of evidence.",
+    "source_ref": "The action's ref in the board's own tracker it was imported from, when cap numbered it.",
+    "rating": "The rating the board's own tracker gave it (imported); cap's BRAG is computed, never stored.",
     "withdrawn_reason": "Why a withdrawn action was withdrawn.",
     "signed_off": "For a closed action: `date` and `by`.",
     "target_history": "Revisions of the target date: date, from, to, reason (the first `from` is the original).",

@@ -103,8 +103,9 @@ def remove_leftover_temps(data_dir: Path) -> None:
             path.unlink()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` whole or not at all: temp file, fsync, os.replace.
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8, `\n` line ends; or bytes, as they are) to `path` whole or not
+    at all: temp file, fsync, os.replace.
 
     The file keeps its mode (and, where allowed, its group); a new file gets the mode any
     new file gets here (0666 less the umask, or what the folder's default ACL says): the
@@ -121,7 +122,9 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         if existing is not None and stat.S_ISREG(existing.st_mode):
             _copy_mode(fd, tmp, existing)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle = (os.fdopen(fd, "wb") if isinstance(text, bytes)
+                  else os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
+        with handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -133,7 +136,7 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_directory(path.parent)
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, text: str | bytes) -> None:
     """Write a file a person named (`cap report -o FILE`), as a shell redirection would.
 
     A link is followed: the file it leads to is replaced atomically (keeping its mode), and
@@ -152,9 +155,9 @@ def write_output(path: Path, text: str) -> None:
     atomic_write(Path(os.path.realpath(path)), text)
 
 
-def _write_in_place(path: Path, text: str) -> None:
+def _write_in_place(path: Path, text: str | bytes) -> None:
     """Open what is there (a pipe, a device) and write to it; no temp file, no replace."""
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     try:
         view = memoryview(data)

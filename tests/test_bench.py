@@ -16,10 +16,11 @@ from tests.conftest import ROOT
 SCRIPT = ROOT / "bench" / "run.py"
 COMMANDS = [
     "baseline-import-typer", "baseline-parse", "help", "version", "list-json", "list-overdue",
-    "list-table", "list-theme-overdue", "show", "progress", "validate", "report-html",
+    "list-table", "list-theme-overdue", "show", "progress", "validate", "report-html", "report-xlsx", "report-docx",
 ]
 #: The commands the benchmark may skip, and the cap subcommand each needs.
-OPTIONAL = {"progress": "progress", "validate": "validate", "report-html": "report"}
+OPTIONAL = {"progress": "progress", "validate": "validate", "report-html": "report", "report-xlsx": "report",
+            "report-docx": "report"}
 
 
 def bench_module():

@@ -450,8 +450,9 @@ def test_blank_repository_with_add_themes(tmp_path):
 
 
 BAD_FILES = {
-    "wrong columns": ("plan.csv", b"Ref,Action,Lead,Deadline\r\n1.1,Act.,NSCB,01/06/17\r\n",
-                      "plan.csv:1:1: error: CAP803 row 1: missing columns SCR Ref, Target date, Progress"),
+    "wrong columns": ("plan.csv", b"Ref,SCR Ref,Action,Deadline\r\n1.1,D,Act.,01/06/17\r\n",
+                      "plan.csv:1:1: error: CAP803 row 1: no column gives the lead agency (Lead, Lead agency, "
+                      "Agency, Responsibility ...): --map \"Column=lead\" names it"),
     "a date that is not a date": ("plan.txt", text_plan(row(), row("1.2", target="next spring")).encode(),
                                   "plan.txt:4:1: error: CAP804 Target date: 'next spring' is not a date"),
     "an impossible date": ("plan.txt", text_plan(row(target="31/02/17")).encode(),
@@ -538,7 +539,7 @@ def test_usage_errors_exit_2(repo, tmp_path):
     source = write(tmp_path, "p.txt", text_plan(row()))
     bad_date = Cap(repo)("import", str(source), "--progress-date", "someday")
     assert bad_date.exit_code == 2 and "--progress-date" in bad_date.stderr
-    assert Cap(repo)("import", str(source), "--format", "xlsx").exit_code == 2
+    assert Cap(repo)("import", str(source), "--format", "docx").exit_code == 2
     assert not list((repo / "actions").iterdir())
 
 

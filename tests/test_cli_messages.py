@@ -109,7 +109,7 @@ def test_history_of_a_pipe_says_it_is_a_pipe(tmp_path):
 def test_importing_a_device_says_it_is_a_device(small_data):
     result = Cap(small_data)("import", "/dev/zero")
     assert result.exit_code == 2
-    assert result.stderr == "cap: error: /dev/zero is a device, not a file: name a CSV or text file to import\n"
+    assert result.stderr == "cap: error: /dev/zero is a device, not a file: name the file to import\n"
 
 
 def test_withdrawing_twice_says_so_once(data_copy, fixed_today):

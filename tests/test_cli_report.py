@@ -55,13 +55,14 @@ def test_every_format_to_standard_output(cap, fmt):
 def test_unknown_extension_is_a_usage_error(cap, tmp_path):
     result = cap("report", "-o", str(tmp_path / "paper.txt"))
     assert result.exit_code == 2
-    assert "cannot tell the format from the file name 'paper.txt'; use --format md|html|csv|json" in result.stderr
+    assert "cannot tell the format from the file name 'paper.txt'; use --format md|html|csv|json|xlsx|docx" in result.stderr
     assert not (tmp_path / "paper.txt").exists()
 
 
 def test_unknown_format_is_a_usage_error(cap):
-    result = cap("report", "--format", "docx")
-    assert result.exit_code == 2 and "unknown format 'docx'" in result.stderr
+    result = cap("report", "--format", "pdf")
+    assert result.exit_code == 2
+    assert "unknown format 'pdf'; choose from md, html, csv, json, xlsx, docx" in result.stderr
 
 
 def test_unwritable_output_is_one_line(cap, tmp_path):

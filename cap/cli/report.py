@@ -22,6 +22,16 @@ StaleSinceOpt = Annotated[
 ]
 
 
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (where a binary file must not go)."""
+    import sys
+
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def build_report_for(plan, filters, day, amber_days, stale_since, **options):
     """The core Report, or a clear usage error for options that do not fit together."""
     from cap.dates import DateError, parse_date
@@ -52,7 +62,7 @@ def report_command(
     as_of: AsOf = None,
     format: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="FORMAT", help="html, md, csv or json (default: from -o's extension, else md)."),
+        typer.Option("--format", "-f", metavar="FORMAT", help="html, md, csv, json, xlsx or docx (default: from -o's extension, else md)."),
     ] = None,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (default: standard output).")
@@ -69,8 +79,9 @@ def report_command(
     """Write the plan as a board paper: a summary, then a table per theme with BRAG ratings.
 
     Markdown goes to standard output unless -o FILE is given; the format follows the
-    file's extension (.html, .md, .csv, .json) unless --format says otherwise. The same
-    data and --as-of date always give the same bytes.
+    file's extension (.html, .md, .csv, .json, .xlsx for an Excel workbook, .docx for a
+    Word paper) unless --format says otherwise. A workbook or Word file is not sent to a
+    terminal: give -o FILE. The same data and --as-of date always give the same bytes.
 
     \b
     Examples:
@@ -78,16 +89,21 @@ def report_command(
       cap report --kind exceptions --as-of 2017-07-01 > exceptions.md
       cap report --kind agency --lead Health -o health.html
       cap report --full --format csv -o plan.csv
+      cap report --as-of 2017-07-01 -o plan.xlsx
+      cap report --kind exceptions -o paper.docx
     """
     from cap.dates import today
     from cap.text import plural
-    from cap.reports import ReportError, format_for_path, normalise_format, render
+    from cap.reports import BINARY, ReportError, format_for_path, normalise_format, render
     from cap.store import write_output
 
     try:
         fmt = normalise_format(format) if format else format_for_path(output) if output else "md"
     except ReportError as exc:
         fail(str(exc), 2)
+    if output is None and fmt in BINARY and stdout_is_terminal():
+        fail(f"a {fmt} report is a file, not text for the terminal: give -o FILE "
+             f"(for example -o plan.{fmt}) or redirect standard output to a file", 2)
     day = parse_as_of(as_of)
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)

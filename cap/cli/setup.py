@@ -42,7 +42,7 @@ def init_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The plan: a CSV saved by Excel, or a Word table copied as text.")],
+    file: Annotated[Path, typer.Argument(help="The plan: an Excel workbook (.xlsx), a CSV, or a Word table copied as text.")],
     progress_date: Annotated[
         Optional[str],
         typer.Option("--progress-date", metavar="DATE", help="Date of the narratives (the paper's date; default today)."),
@@ -54,22 +54,52 @@ def import_command(
     add_themes: Annotated[
         bool, typer.Option("--add-themes", help="Add unknown theme headings to themes.yaml (numbered from their refs).")
     ] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv or text (tab-separated).")] = "auto",
+    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv, text (tab-separated) or xlsx.")] = "auto",
+    sheet: Annotated[
+        Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first with a header row).")
+    ] = None,
+    all_sheets: Annotated[
+        bool, typer.Option("--all-sheets", help="Read every sheet with a header row; a sheet's name is its rows' theme.")
+    ] = False,
+    maps: Annotated[
+        Optional[list[str]],
+        typer.Option("--map", metavar="'COLUMN=FIELD'", help="Read a tracker's column as a field (ref, theme, action, "
+                     "lead, owner, target_date, progress, status, outcome, evidence, scrs, rating, progress_date)."),
+    ] = None,
+    ignore_columns: Annotated[
+        Optional[list[str]], typer.Option("--ignore-column", metavar="COLUMN", help="Leave a tracker's column out.")
+    ] = None,
+    theme: Annotated[
+        Optional[str], typer.Option("--theme", metavar="ID", help="Put every row under this theme (a tracker without themes).")
+    ] = None,
+    status_map: Annotated[
+        Optional[list[str]],
+        typer.Option("--status-map", metavar="'1=complete,2=in-progress'", help="What a tracker's status numbers or words mean."),
+    ] = None,
+    skip_incomplete: Annotated[
+        bool, typer.Option("--skip-incomplete", help="Skip rows with no action text (with a warning) instead of refusing.")
+    ] = False,
 ) -> None:
     """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
 
     Columns: Ref, SCR Ref, Action, Lead agency, Target date, Progress, and a Theme
     column or theme headings between the tables; Status, Progress date, Signed off,
     Withdrawn reason, Target history and Progress authors are used when present (cap
-    report --format csv writes them all). A narrative starting "Complete." makes the
-    action complete, any other in-progress, none open. Existing actions are never
-    overwritten, and nothing is written that cap validate would reject.
+    report --format csv writes them all). A workbook is read as Excel holds it (the
+    first sheet with a header row; one cap report made comes back whole). A narrative
+    starting "Complete." makes the action complete, any other in-progress, none open.
+    Existing actions are never overwritten, and nothing is written that cap validate
+    would reject. Another board's tracker is read by its own column names (No., Actions,
+    Agency, RAG, Timescale ...; --map names any other) and its own words (Red, Amber,
+    Green, Complete, Not started, TBC, April 2017 ...): see docs/importing.md.
 
     \b
     Examples:
       cap import plan.csv --progress-date 2017-01-31 --dry-run
+      cap import tracker.xlsx --sheet "Action plan" --progress-date 2017-01-31
       cap import plan.txt --progress-date 31/01/17
       cap import march.csv --update --progress-date 2017-03-31
+      cap import tracker.xlsx --dry-run --map "Agency Lead Person=owner" --theme curiosity
     """
     from cap.dates import DateError, parse_date, today, too_early
     from cap.importer import FORMATS as IMPORT_FORMATS
@@ -87,21 +117,35 @@ def import_command(
     if day > now:
         fail(f"--progress-date {day.isoformat()} is after today ({now.isoformat()}): "
              "record what has happened, not what is planned")
+    if sheet is not None and all_sheets:
+        fail("give --sheet NAME or --all-sheets, not both", 2)
+    from cap.importer.tracker import TrackerOptions, header_key, parse_maps, parse_status_map
+
+    try:
+        tracker = TrackerOptions(maps=parse_maps(maps or []), ignore={header_key(c) for c in ignore_columns or []},
+                                 theme=theme, status_map=parse_status_map(status_map or []),
+                                 skip_incomplete=skip_incomplete)
+    except ValueError as exc:
+        fail(str(exc), 2)
+
     from cap.loader import not_a_file
 
     if file.is_dir():
         fail(f"{file} is a folder: name the file to import", 2)
     kind = not_a_file(file)
     if kind:
-        fail(f"{file} is {kind}, not a file: name a CSV or text file to import", 2)
+        fail(f"{file} is {kind}, not a file: name the file to import", 2)
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()
     outcome, problems = guarded_write(
         lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
-                            kind=format, dry_run=dry_run),
+                            kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker),
         "the imported files", "each file is either as it was or written whole",
     )
+    if dry_run:  # the tracker's columns and their fields, before anything else
+        for line in outcome.mapping:
+            say(line)
     if problems:
         report_problems(problems)
     for line in summary_lines(outcome, folder, dry_run):

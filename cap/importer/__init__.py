@@ -1,4 +1,4 @@
-"""Bringing an existing plan in: a Word table copied as text, or a CSV saved by Excel.
+"""Bringing an existing plan in: an Excel workbook, a CSV, or a Word table copied as text.
 
 A plan is a table with the columns boards use - Ref, SCR Ref, Action, Lead agency,
 Target date, Progress - and a theme for each row: a Theme column, or theme heading
@@ -19,9 +19,15 @@ write go through `cap validate`'s checks (cap/checks.py, as of `today`); any pro
 Existing actions are never overwritten; with `update`, a narrative their log does not
 hold yet is appended as a new dated progress entry.
 
-Layout: `rows` turns a file's bytes into text and rows (`csv`, `text` read each kind),
-`columns` knows the header names, `build` turns rows into records and records into
-actions, `plan` runs the whole import (`import_plan`, `prepare_import`, `apply_import`).
+Another board's tracker - a header row that is not cap's own columns - is read by its
+own column names and words (cap.importer.tracker): refs numbered, status words and RAG
+ratings, target dates as boards write them, section headings as themes.
+
+Layout: `rows` turns a file's bytes into text and rows (`csv`, `text` and `xlsx` read
+each kind; `xlsx` also reads back a workbook `cap report` made), `columns` knows the
+header names (cap's, and the names trackers use), `build` turns rows of cap's columns
+into records and records into actions, `tracker` does the same for a tracker's, `plan`
+runs the whole import (`import_plan`, `prepare_import`, `apply_import`).
 """
 
 from cap.importer.outcome import ImportOutcome, Update

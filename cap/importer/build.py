@@ -18,7 +18,7 @@ from cap.dates import DateError, parse_date, parse_target
 from cap.importer.columns import JOINED, header_columns, is_header, norm
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
-from cap.models import STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
+from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
 
 _REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
 _REF_LIKE = re.compile(r"^\d+(\.\d+)+$")
@@ -110,6 +110,13 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
         filled = [i for i, c in enumerate(cells) if c]
         if not filled:
             continue
+        if row.heading:  # a sheet's name, with --all-sheets: the theme of its rows
+            theme, last = book.find(cells[0], row), None
+            if theme is None:
+                loc.add(row, "CAP805", f"unknown theme {clip(cells[0])!r} (the sheet's name); the themes are: "
+                        f"{book.titles()} (or give --add-themes to add it)")
+                theme = False
+            continue
         if kind == "text" and not row.tabbed:
             found = book.find(cells[0])  # a line without tabs never makes a new theme
             if found is not None:
@@ -123,6 +130,11 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
             if columns is None:
                 return []
             width, header = len(cells), row
+            if row.sheet is not None:
+                from cap.importer.columns import COLUMNS
+                from cap.importer.xlsx import column_letter
+
+                loc.letters[row.sheet] = {COLUMNS[k][0]: column_letter(i) for k, i in columns.items()}
             outcome.ignored_columns = list(dict.fromkeys([*outcome.ignored_columns, *ignored]))
             last = None
             continue
@@ -130,7 +142,7 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
             found = book.find(cells[0], row if columns is not None or kind == "text" else None)
             if found is not None:
                 theme, last = found, None
-            elif columns is None and kind == "csv":
+            elif columns is None and kind != "text":
                 continue  # a title row above the table
             else:
                 loc.add(row, "CAP805", f"unknown theme heading {clip(cells[0])!r}; the themes are: {book.titles()}"
@@ -156,7 +168,7 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
                     if values.get(key):
                         last.cells[key] = " ".join(p for p in (last.cells.get(key, ""), values[key]) if p)
                 last.joined.append(row)
-                where = f"row {row.number}" if kind == "csv" else f"line {row.line}"
+                where = loc.place(row)
                 outcome.notes.append(f"{where} continues {last.cells['ref']} (text run on after a page break): joined")
             continue
         own = values.get("theme", "")
@@ -401,6 +413,11 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         status = "open"
     else:
         status = "complete" if _COMPLETE.match(progress[-1].text) else "in-progress"
+    rating = None
+    if cells.get("rating"):
+        rating = next((r for r in RATINGS if r.lower() == cells["rating"].strip().lower()), None)
+        if rating is None:
+            bad(f"Board rating {cells['rating']!r} is not one of {', '.join(RATINGS)}")
     if not ok:
         return None
     try:
@@ -408,6 +425,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
             ref=ref, theme=rec.theme.id, scrs=scrs, all_scrs=all_scrs, action=cells["action"], lead=lead,
             target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
             signed_off=signed_off, target_history=history, progress=progress,
+            source_ref=cells.get("source_ref") or None, rating=rating,
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):

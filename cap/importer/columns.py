@@ -1,6 +1,12 @@
-"""The columns of a plan table: header names accepted -> fields, and the header row."""
+"""The columns of a plan table: header names accepted -> fields, and the header row.
+
+`COLUMNS` are cap's own (what `cap report --format csv` writes); `HEADER_NAMES` are the
+names other boards' trackers use, read by cap.importer.tracker.
+"""
 
 from __future__ import annotations
+
+import re
 
 from cap.importer.rows import Located, SourceRow
 
@@ -19,6 +25,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "withdrawn_reason": ("Withdrawn reason", ("withdrawn reason", "reason withdrawn", "withdrawal reason")),
     "target_history": ("Target history", ("target history", "target date history")),
     "authors": ("Progress authors", ("progress authors", "progress author")),
+    "rating": ("Board rating", ("board rating",)),
+    "source_ref": ("Source ref", ("source ref",)),
 }
 REQUIRED = ("ref", "scr", "action", "lead", "target", "progress")
 #: Cells a run-on row may add to (the prototype joins every non-empty cell).
@@ -64,3 +72,47 @@ def header_columns(cells: list[str], row: SourceRow, loc: Located) -> tuple[dict
         )
         return None, ignored
     return found, ignored
+
+
+# ------------------------------------------------------------------ other boards' trackers
+
+#: The field names `--map "Column=field"` accepts (the action file's, plus `rating`, `progress_date`).
+FIELDS = ("ref", "theme", "action", "lead", "owner", "target_date", "progress", "status", "outcome", "evidence",
+          "scrs", "rating", "progress_date")
+#: Header names real trackers use -> field (names compared by `header_key`).
+HEADER_NAMES: dict[str, str] = {}
+for _field, _names in {
+    "ref": ("no", "no.", "number", "rec no", "rec number", "recommendation no", "recommendation number", "ref",
+            "ref no", "reference", "action no", "action number", "item", "id"),
+    "action": ("action", "actions", "action required", "actions required", "agreed action", "agreed actions",
+               "action to be taken", "actions to be taken", "what will be done"),
+    "recommendation": ("recommendation", "recommendations", "learning point", "finding"),
+    "lead": ("lead", "lead agency", "lead agencies", "agency", "agencies", "responsibility", "responsible agency",
+             "responsible", "lead organisation", "organisation", "responsible organisation", "who"),
+    "owner": ("lead officer", "agency lead person", "lead person", "owner", "action owner", "accountable person",
+              "responsible officer", "named lead"),
+    "target_date": ("target date", "target", "date", "timescale", "timescales", "by when", "when", "deadline",
+                    "due date", "due", "completion date", "target completion date"),
+    "progress": ("progress", "update", "progress update", "comments", "comment", "progress to date",
+                 "latest update", "update on progress", "progress/update"),
+    "status": ("rag", "brag", "status", "assessment of progress", "rag rating", "brag rating", "rag status",
+               "progress rating", "rating"),
+    "outcome": ("outcome", "outcomes", "measure of success", "measures of success", "desired outcome",
+                "expected outcome", "success measure", "impact"),
+    "evidence": ("evidence", "evidence/outcome", "supporting evidence", "evidence of impact",
+                 "evidence of completion"),
+    "scrs": ("scr", "scr ref", "scr refs", "scrs", "review", "reviews", "case", "cases", "source", "review ref"),
+    "theme": ("theme", "themes", "section", "priority", "area"),
+    "progress_date": ("progress date", "date of update", "update date", "last updated", "date updated"),
+}.items():
+    for _name in _names:
+        HEADER_NAMES[_name] = _field
+#: Of the status columns, the names that say the column is a rating (when a Status column is there too).
+RATING_NAMES = {"rag", "brag", "rag rating", "brag rating", "rag status", "rating", "progress rating"}
+
+
+def header_key(text: str) -> str:
+    """A header cell as the table compares it: any case, any spacing, `No.` as `no`."""
+    key = re.sub(r"\s*/\s*", "/", text.lower())
+    key = re.sub(r"[.:?*()#\u2019']", " ", key)
+    return " ".join(key.split())

@@ -31,3 +31,7 @@ class ImportOutcome:
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     writes: list[tuple[Path, str]] = field(default_factory=list)
+    #: The file is a workbook `cap report` made (its own columns read back).
+    from_cap: bool = False
+    #: A tracker's columns and the fields they became (what `--dry-run` prints first).
+    mapping: list[str] = field(default_factory=list)

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Iterable
 
 from cap.importer.build import Record, ThemeBook, assemble, map_record
+from cap.importer.columns import COLUMNS, REQUIRED, header_name, is_header
+from cap.importer.tracker import TrackerOptions, is_tracker_header, tracker_import
 from cap.importer.csv import read_csv_rows
 from cap.importer.outcome import ImportOutcome, Update
-from cap.importer.rows import Located, SourceRow, check_cells, decode, detect_kind
+from cap.importer.rows import MAX_IMPORT_BYTES, Located, SourceRow, check_cells, decode, detect_kind
 from cap.importer.text import read_text_rows
 from cap.models import Action, Plan, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile, natural_key
 from cap.problems import Problem
@@ -32,6 +34,9 @@ def import_plan(
     dry_run: bool = False,
     raw: bytes | None = None,
     shown: str | None = None,
+    sheet: str | None = None,
+    all_sheets: bool = False,
+    tracker: TrackerOptions | None = None,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
 
@@ -50,7 +55,7 @@ def import_plan(
     with plan_lock(data_dir):
         outcome, problems = prepare_import(
             data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
-            kind=kind,
+            kind=kind, sheet=sheet, all_sheets=all_sheets, tracker=tracker,
         )
         if not problems and not dry_run:
             apply_import(data_dir, outcome)
@@ -67,6 +72,9 @@ def prepare_import(
     update: bool = False,
     add_themes: bool = False,
     kind: str = "auto",
+    sheet: str | None = None,
+    all_sheets: bool = False,
+    tracker: TrackerOptions | None = None,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Read, map and validate everything; compute every file to write. Writes nothing.
 
@@ -80,35 +88,65 @@ def prepare_import(
     themes, scrs, ref_problems = load_reference(data_dir)
     if errors(ref_problems):
         return outcome, ref_problems
-    text, problems = decode(raw, shown)
-    if text is None:
-        return outcome, problems
-    outcome.kind = detect_kind(shown, text, kind)
-    loc = Located(shown, outcome.kind)
-    rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
+    if detect_kind(shown, "", kind) == "xlsx":
+        from cap.importer.xlsx import WorkbookError, read_workbook
+
+        outcome.kind = "xlsx"
+        loc = Located(shown, "xlsx")
+        if len(raw) > MAX_IMPORT_BYTES:
+            return outcome, [Problem(shown, 1, 1, "error", "CAP801", f"file is {len(raw):,} bytes; a plan is far "
+                                     f"smaller (limit {MAX_IMPORT_BYTES:,})")]
+        try:
+            rows, outcome.from_cap = read_workbook(
+                raw, loc, sheet=sheet, all_sheets=all_sheets,
+                header_test=lambda cells: is_header(cells) or is_tracker_header(cells, tracker or TrackerOptions()))
+        except WorkbookError as exc:
+            return outcome, [Problem(shown, 1, 1, "error", "CAP801", str(exc))]
+        if loc.problems:
+            return outcome, loc.problems
+        problems = []
+    else:
+        text, problems = decode(raw, shown)
+        if text is None:
+            return outcome, problems
+        outcome.kind = detect_kind(shown, text, kind)
+        loc = Located(shown, outcome.kind)
+        rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
     check_cells(rows, loc)
     if loc.problems:
         return outcome, loc.problems
     book = ThemeBook(themes, add_themes)
-    records = assemble(rows, outcome.kind, book, loc, outcome)
-    if loc.problems and not records:
-        return outcome, loc.problems
+    tracker = tracker or TrackerOptions()
+    if not outcome.from_cap and (tracker.given or layout(rows, tracker) == "tracker"):
+        from cap.loader import ACTIONS_DIR, load_action_file
+
+        files = sorted((data_dir / ACTIONS_DIR).glob("*.yaml"))
+        existing = [a for a in (load_action_file(p, data_dir)[0] for p in files) if a is not None]
+        pairs = tracker_import(rows, book, loc, outcome, tracker, progress_date, existing, {p.stem for p in files})
+        if loc.problems and not pairs:
+            return outcome, loc.problems
+    else:
+        records = assemble(rows, outcome.kind, book, loc, outcome)
+        if loc.problems and not records:
+            return outcome, loc.problems
+        pairs = [(rec, map_record(rec, progress_date, loc)) for rec in records]
+        outcome.new_themes = _settle_new_themes(book, themes, loc)
 
     actions: list[tuple[Record, Action]] = []
     seen: dict[str, SourceRow] = {}
-    for rec in records:
-        action = map_record(rec, progress_date, loc)
+    for rec, action in pairs:
         ref = rec.cells["ref"]
         if ref in seen:
             first = seen[ref]
-            where = f"row {first.number}" if outcome.kind == "csv" else f"line {first.line}"
-            hint = " (did Excel turn 4.10 into 4.1? format the Ref column as text)" if outcome.kind == "csv" else ""
+            where = loc.place(first)
+            hint = {"csv": " (did Excel turn 4.10 into 4.1? format the Ref column as text)",
+                    "xlsx": " (a number cell shows 4.10 as 4.1: type the ref as text, or format the column 0.00)",
+                    }.get(outcome.kind, "")
             loc.add(rec.row, "CAP806", f"ref {ref} appears twice: also at {where}{hint}")
             continue
         seen[ref] = rec.row
         if action is not None:
             actions.append((rec, action))
-    outcome.new_themes = _settle_new_themes(book, themes, loc)
     if loc.problems:
         return outcome, loc.problems
 
@@ -152,6 +190,20 @@ def prepare_import(
         outcome.writes = []
         return outcome, problems
     return outcome, []
+
+
+def layout(rows: list[SourceRow], tracker: TrackerOptions) -> str:
+    """`cap` when the first header row names cap's own columns (Ref, SCR Ref, Action, Lead
+    agency, Target date, Progress), `tracker` when it is another board's (cap.importer.tracker)."""
+    for row in rows:
+        cells = [c.strip() for c in row.cells]
+        if is_header(cells):
+            names = {header_name(c) for c in cells if c}
+            if all(names & set(COLUMNS[key][1]) for key in REQUIRED):
+                return "cap"
+        if is_tracker_header(cells, tracker):
+            return "tracker"
+    return "cap"
 
 
 #: Where to put right an error `cap validate` would report in an imported action, by code.

@@ -9,14 +9,14 @@ kind of file yields the same `SourceRow`s.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cap.problems import Problem
 
 #: A plan file larger than this is not a plan (a 22-action plan is about 10 kB).
 MAX_IMPORT_BYTES = 10_000_000
-FORMATS = ("auto", "csv", "text")
+FORMATS = ("auto", "csv", "text", "xlsx")
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -24,12 +24,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 @dataclass
 class SourceRow:
-    """One row of the file: `number` is the spreadsheet row (CSV) or the line (text)."""
+    """One row of the file: `number` is the spreadsheet row (CSV, workbook) or the line (text)."""
 
     number: int
     line: int
     cells: list[str]
     tabbed: bool = True
+    #: A workbook's rows: the sheet, and (where known) each column's letter by its name.
+    sheet: str | None = None
+    letters: dict[str, str] = field(default_factory=dict)
+    #: A row that is only a theme heading (a sheet's name, with --all-sheets).
+    heading: bool = False
 
 
 class Located:
@@ -37,15 +42,28 @@ class Located:
 
     def __init__(self, shown: str, kind: str = "text"):
         self.shown, self.kind, self.problems = shown, kind, []
+        #: A workbook sheet's column letters by column name (set when its header row is read).
+        self.letters: dict[str | None, dict[str, str]] = {}
 
-    def where(self, row: SourceRow | None) -> str:
+    def where(self, row: SourceRow | None, message: str = "") -> str:
         if row is None or self.kind == "text":
             return ""
-        return f"row {row.number}: "
+        if row.sheet is None:
+            return f"row {row.number}: "
+        letters = row.letters or self.letters.get(row.sheet, {})
+        named = [name for name in letters if message.casefold().startswith(name.casefold())]
+        column = f", column {letters[max(named, key=len)]}" if named else ""
+        return f"sheet {row.sheet!r}, row {row.number}{column}: "
+
+    def place(self, row: SourceRow) -> str:
+        """Where a row is, for a message about another row: `row 5`, `line 5`, `sheet 'Plan' row 5`."""
+        if self.kind == "text":
+            return f"line {row.line}"
+        return f"row {row.number}" if row.sheet is None else f"sheet {row.sheet!r} row {row.number}"
 
     def add(self, row: SourceRow | None, code: str, message: str, *, line: int | None = None) -> None:
         at = line if line is not None else (row.line if row else 1)
-        self.problems.append(Problem(self.shown, at, 1, "error", code, self.where(row) + message))
+        self.problems.append(Problem(self.shown, at, 1, "error", code, self.where(row, message) + message))
 
 
 def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -59,8 +77,9 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return refuse(
             "CAP801",
-            "this is an Excel workbook or a Word document, not text: in Excel use File > Save As > "
-            "CSV UTF-8; from Word copy the table and paste it into a plain text file",
+            "this is an Excel workbook or a Word document, not text: a workbook imports as it is when "
+            "its name ends .xlsx (or give --format xlsx); from Word copy the table and paste it into a "
+            "plain text file",
         )
     if raw[:5] == b"%PDF-":
         return refuse("CAP801", "this is a PDF, not text: copy the table out of Word or Excel instead")
@@ -103,10 +122,12 @@ def check_cells(rows: list[SourceRow], loc: Located) -> None:
 
 
 def detect_kind(path_name: str, text: str, wanted: str = "auto") -> str:
-    """`csv` or `text` (tab-separated, as copied out of a Word table)."""
+    """`csv`, `text` (tab-separated, as copied out of a Word table) or `xlsx`."""
     if wanted != "auto":
         return wanted
     suffix = Path(path_name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
     if suffix == ".csv":
         return "csv"
     if suffix in (".txt", ".tsv", ".tab"):

@@ -1,10 +1,12 @@
-"""Board reports: one Report value (`build_report`), rendered as Markdown, HTML, CSV or JSON.
+"""Board reports: one Report value (`build_report`), rendered as Markdown, HTML, CSV, JSON,
+an Excel workbook or a Word document.
 
     >>> from cap.reports import build_report, render
     >>> text = render(build_report(plan, Filters(), as_of), "html")     # doctest: +SKIP
 
-Each format is a module with one pure `render(report) -> str`: the same report gives the
-same text, byte for byte (no timestamp unless the report carries a `stamp`).
+Each format is a module with one pure `render(report)`: text (`str`) for the text formats,
+the file's bytes for `xlsx` and `docx` (BINARY). The same report gives the same output,
+byte for byte (no timestamp unless the report carries a `stamp`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from cap.reports.model import (
 )
 
 #: Format name -> the module that renders it.
-FORMATS = {"md": "markdown", "html": "html", "csv": "csv", "json": "json"}
+FORMATS = {"md": "markdown", "html": "html", "csv": "csv", "json": "json", "xlsx": "xlsx", "docx": "docx"}
+#: The formats whose output is a binary file, not text.
+BINARY = frozenset({"xlsx", "docx"})
 #: Other names accepted for a format, and the file extensions that imply one.
 ALIASES = {"markdown": "md", "htm": "html"}
 
 
 def normalise_format(name: str) -> str:
-    """`md`, `html`, `csv` or `json` for a format name or alias; ReportError if unknown."""
+    """One of FORMATS for a format name or alias; ReportError if unknown."""
     key = name.strip().lower().lstrip(".")
     key = ALIASES.get(key, key)
     if key not in FORMATS:
@@ -42,13 +46,13 @@ def format_for_path(path: Path) -> str:
         ) from None
 
 
-def render(report: Report, fmt: str) -> str:
-    """The report as text in one format (`md`, `html`, `csv`, `json`)."""
+def render(report: Report, fmt: str) -> str | bytes:
+    """The report in one format: text, or bytes for the BINARY formats (`xlsx`, `docx`)."""
     module = import_module(f"cap.reports.{FORMATS[normalise_format(fmt)]}")
     return module.render(report)
 
 
 __all__ = [
-    "DEFAULT_TITLE", "FORMATS", "KINDS", "Report", "ReportError", "Row", "STALE_DAYS", "Section",
+    "BINARY", "DEFAULT_TITLE", "FORMATS", "KINDS", "Report", "ReportError", "Row", "STALE_DAYS", "Section",
     "Summary", "brag_key", "build_report", "format_for_path", "normalise_format", "render",
 ]

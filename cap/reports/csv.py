@@ -21,6 +21,8 @@ accepts):
 - Progress authors: `N: name` for each entry in the Progress cell that has an author, N
   its place in that cell (1 = the first; without `--full` the one entry is 1). Authors
   never appear in the Progress text, so words in brackets stay words;
+- where some action listed has them, two more columns: Board rating (the rating the
+  board's own tracker gave, imported) and Source ref (that tracker's ref);
 - in Progress (with `--full`), Signed off, Target history and Progress authors, a value
   holding a line break continues on the next line indented by two spaces: a line that
   starts with two spaces always continues the one before, so a text line that happens to
@@ -97,7 +99,9 @@ def cells(report: Report, row: Row) -> list[str]:
 def render(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    ratings, sources = report.has_ratings, report.has_source_refs
+    writer.writerow([*COLUMNS, *(["Board rating"] if ratings else []), *(["Source ref"] if sources else [])])
     for row in report.rows:
-        writer.writerow([csv_cell(cell) for cell in cells(report, row)])
+        extra = ([row.rating or ""] if ratings else []) + ([row.source_ref or ""] if sources else [])
+        writer.writerow([csv_cell(cell) for cell in cells(report, row) + extra])
     return BOM + out.getvalue()

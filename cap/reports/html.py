@@ -258,14 +258,16 @@ HEADER = ("Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Progress", 
 def action_row(row: Row) -> str:
     rated = f' class="rated-{row.brag.lower()}"' if row.brag else ""
     cells = [
-        f'<td class="ref nowrap">{escape(row.ref)}</td>',
+        f'<td class="ref nowrap">{escape(row.ref)}'
+        + (f'<span class="note">was {escape(row.source_ref)}</span>' if row.source_ref else "") + "</td>",
         f"<td>{escape(row.scr_ref)}</td>",
         f'<td class="text">{escape(row.action)}</td>',
         f"<td>{escape(row.lead_label)}</td>",
         f'<td class="nowrap">{escape(target_text(row))}</td>',
         f"<td>{_progress(row)}</td>",
         f"<td>{_status(row)}</td>",
-        f"<td>{badge(row.brag)}</td>",
+        f"<td>{badge(row.brag)}"
+        + (f'<span class="note">board: {escape(row.rating)}</span>' if row.rating else "") + "</td>",
     ]
     return f"<tr id=\"action-{escape(row.ref)}\"{rated}>" + "".join(cells) + "</tr>"
 

@@ -15,6 +15,8 @@ from cap.dates import format_iso
 
 
 def row_data(report: Report, row: Row) -> dict[str, Any]:
+    """One action; `rating` and `source_ref` (from a board's own tracker) only where set."""
+    extra = {key: value for key, value in (("rating", row.rating), ("source_ref", row.source_ref)) if value}
     return {
         "ref": row.ref,
         "theme": row.theme,
@@ -40,6 +42,7 @@ def row_data(report: Report, row: Row) -> dict[str, Any]:
         "withdrawn_reason": row.withdrawn_reason,
         "progress_date": row.latest.date.isoformat() if row.latest else None,
         "progress": [{"date": e.date.isoformat(), "text": e.text, "author": e.author} for e in row.progress],
+        **extra,
     }
 
 

@@ -49,7 +49,12 @@ def _progress(row: Row) -> str:
 
 
 def _brag(row: Row) -> str:
-    return f"**{row.brag}**" if row.brag else ""
+    ours = f"**{row.brag}**" if row.brag else ""
+    return ours + (f"<br>_board: {escape(row.rating)}_" if row.rating else "")
+
+
+def _ref(row: Row) -> str:
+    return row.ref + (f"<br>_was {escape(row.source_ref)}_" if row.source_ref else "")
 
 
 def summary(report: Report) -> list[str]:
@@ -116,7 +121,7 @@ def sections(report: Report) -> list[str]:
     for section in report.sections:
         out += [f"## {escape(section.theme.heading)}", ""]
         out += table(HEADER, [
-            [r.ref, escape(r.scr_ref), escape(r.action), escape(r.lead_label), target_text(r),
+            [_ref(r), escape(r.scr_ref), escape(r.action), escape(r.lead_label), target_text(r),
              _progress(r), _status(r), _brag(r)]
             for r in section.rows
         ])

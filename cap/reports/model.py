@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from cap.text import plural
 from cap.dates import format_iso, format_uk, shift
@@ -61,6 +62,10 @@ class Row:
     notes: tuple[str, ...]
     #: Every revision of the target date, oldest first (the CSV carries them for `cap import`).
     target_history: tuple[TargetRevision, ...] = ()
+    #: The rating the board's own tracker gave (imported), shown beside cap's BRAG.
+    rating: str | None = None
+    #: The ref the board's own tracker used, when cap numbered the action itself.
+    source_ref: str | None = None
 
     @property
     def lead_label(self) -> str:
@@ -208,6 +213,15 @@ class Report:
         """Withdrawn actions carry no rating and are listed apart."""
         return tuple(r for r in self.rows if r.status == "withdrawn")
 
+    @cached_property
+    def has_ratings(self) -> bool:
+        """Whether any row listed has a rating from the board's own tracker."""
+        return any(r.rating for r in self.rows)
+
+    @cached_property
+    def has_source_refs(self) -> bool:
+        return any(r.source_ref for r in self.rows)
+
     def theme(self, theme_id: str) -> ThemeInfo:
         return next((t for t in self.themes if t.id == theme_id), ThemeInfo(theme_id, 0, theme_id))
 
@@ -285,6 +299,8 @@ def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bo
         withdrawn_reason=action.withdrawn_reason,
         notes=tuple(notes),
         target_history=tuple(action.target_history),
+        rating=action.rating,
+        source_ref=action.source_ref,
     )
 
 

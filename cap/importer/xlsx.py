@@ -1,0 +1,240 @@
+"""Reading an Excel workbook (openpyxl): cells as Excel holds them, rows as `SourceRow`s.
+
+- A date cell is a date whatever its display format (read as `YYYY-MM-DD`); a number
+  cell is read as the text Excel shows: `4.1` under the number format `0.00` is `4.10`,
+  under General it is `4.1` (so two such refs are refused as a duplicate, with both rows).
+- By default the first sheet with a header row is read; `sheet` names another;
+  `all_sheets` reads every sheet with a header row, the sheet's name then being its
+  rows' theme (unless they have a Theme column).
+- A workbook `cap report` made is recognised (its Summary sheet first, theme sheets
+  with cap's header): its theme sheets, the Withdrawn sheet and the Progress log are read
+  back into the columns of `cap report --format csv`, so the plan comes back whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from cap.importer.columns import is_header
+from cap.importer.rows import LINE_BREAK, Located, SourceRow
+
+#: How far down a sheet a header row is looked for (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 30
+_DECIMALS = re.compile(r"^#?,?#*0(?:\.(0+))?$")
+_HEADING = re.compile(r"^\s*\d+\.\s+(.*\S)\s*$")
+#: The columns of `cap report --format csv`, which the rest of the import reads.
+CSV_COLUMNS = ["Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "Progress date",
+               "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors", "Board rating",
+               "Source ref"]
+#: The columns that tell a theme sheet of cap's (Ref ... BRAG); the others are found by name.
+CAP_KEY_COLUMNS = 9
+
+
+class WorkbookError(ValueError):
+    """Not a workbook openpyxl can read, or no sheet to read; the message is one line."""
+
+
+def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def shown_number(value: int | float, number_format: str | None) -> str:
+    """A number as Excel shows it under simple formats: General, `0`, `0.00`, `#,##0.0`."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    m = _DECIMALS.match((number_format or "").strip())
+    if m:
+        places = len(m.group(1) or "")
+        text = f"{value:,.{places}f}" if "," in number_format else f"{value:.{places}f}"
+        return text
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
+
+
+def cell_text(cell) -> str:
+    """One cell as text: a date `YYYY-MM-DD`, a number as Excel shows it, text as written."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return shown_number(value, cell.number_format)
+    return LINE_BREAK.sub("\n", str(value))
+
+
+def load(raw: bytes):
+    """The workbook, values only (never formulas), or WorkbookError."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
+            return load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        raise WorkbookError(f"not a workbook Excel or cap can read ({type(exc).__name__}: {exc})") from None
+
+
+def _merged_down(ws) -> dict[tuple[int, int], str]:
+    """Cells under the top of a merged range that spans rows (a lead agency merged over
+    its three actions): each row of the range gets the range's text, in its first column.
+    A range merged across columns only (a heading) stays in its first cell."""
+    filled: dict[tuple[int, int], str] = {}
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row == merged.min_row:
+            continue
+        text = cell_text(ws.cell(merged.min_row, merged.min_col))
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            filled[(row, merged.min_col)] = text
+    return filled
+
+
+def sheet_rows(ws) -> list[SourceRow]:
+    rows = []
+    merged = _merged_down(ws)
+    for cells in ws.iter_rows():
+        if not cells:
+            continue
+        texts = [merged.get((c.row, c.column), None) if (c.row, c.column) in merged else cell_text(c)
+                 for c in cells]
+        while texts and not texts[-1].strip():
+            texts.pop()
+        rows.append(SourceRow(cells[0].row, cells[0].row, texts, sheet=ws.title))
+    return rows
+
+
+def header_at(rows: list[SourceRow], header_test=is_header) -> int | None:
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if header_test([c.strip() for c in row.cells]):
+            return i
+    return None
+
+
+# ------------------------------------------------------------------ a workbook cap made
+
+
+def is_cap_workbook(wb) -> bool:
+    from cap.reports.xlsx import SUMMARY_SHEET, THEME_COLUMNS
+
+    names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
+    if not wb.sheetnames or wb.sheetnames[0] != SUMMARY_SHEET:
+        return False
+    return any([cell_text(c) for c in next(ws.iter_rows(min_row=2, max_row=2), ())][: len(names)] == names
+               for ws in wb.worksheets[1:])
+
+
+def _continued(text: str) -> str:
+    return text.replace("\n", "\n  ")
+
+
+def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
+    """A cap-made workbook's actions (of one sheet, with `only`) as rows of `cap report
+    --format csv`'s columns."""
+    from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET, THEME_COLUMNS, WITHDRAWN_COLUMNS, WITHDRAWN_SHEET
+
+    log: dict[str, list[tuple[str, str, str]]] = {}
+    if LOG_SHEET in wb.sheetnames:
+        for row in sheet_rows(wb[LOG_SHEET])[2:]:
+            ref, day, text, by = (row.cells + [""] * 4)[:4]
+            if ref:
+                log.setdefault(ref, []).append((day, text, by))
+    out: list[SourceRow] = []
+    theme_names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
+    withdrawn_names = [n for n, _w in WITHDRAWN_COLUMNS]
+    for ws in wb.worksheets:
+        if ws.title in (SUMMARY_SHEET, LOG_SHEET) or (only is not None and ws.title != only):
+            continue
+        rows = sheet_rows(ws)
+        if len(rows) < 2:
+            continue
+        header = rows[1].cells
+        withdrawn = ws.title == WITHDRAWN_SHEET and header[: len(withdrawn_names)] == withdrawn_names
+        if not withdrawn and header[: len(theme_names)] != theme_names:
+            continue
+        at = {name: i for i, name in enumerate(header)}
+        heading = _HEADING.match(rows[0].cells[0] if rows[0].cells else "")
+        out.append(SourceRow(rows[1].number, rows[1].line, list(CSV_COLUMNS), sheet=ws.title))
+        for row in rows[2:]:
+            def get(name: str) -> str:
+                i = at.get(name)
+                return row.cells[i] if i is not None and i < len(row.cells) else ""
+
+            ref = get("Ref")
+            if not any(c.strip() for c in row.cells):
+                continue
+            theme = get("Theme") if withdrawn else (heading.group(1) if heading else "")
+            theme_match = _HEADING.match(theme)
+            if theme_match:
+                theme = theme_match.group(1)
+            entries = log.get(ref) or ([(get("Progress date"), get("Progress"), get("Progress by"))]
+                                       if get("Progress") else [])
+            progress = "\n".join(f"{d}: {_continued(t)}" for d, t, _b in entries)
+            authors = "\n".join(f"{n}: {_continued(b)}" for n, (_d, _t, b) in enumerate(entries, start=1) if b)
+            signed = f"{get('Signed off')} by {_continued(get('Signed off by'))}" if get("Signed off") else ""
+            cells = [theme, ref, get("SCR Ref"), get("Action"), get("Lead agency"), get("Target date"),
+                     "withdrawn" if withdrawn else get("Status"), entries[-1][0] if entries else "", progress,
+                     signed, get("Reason") if withdrawn else "", get("Target history"), authors,
+                     get("Board rating"), get("Source ref")]
+            out.append(SourceRow(row.number, row.line, cells, sheet=ws.title,
+                                 letters={name: column_letter(i) for name, i in at.items()}))
+    return out
+
+
+# ------------------------------------------------------------------ any workbook
+
+
+def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_sheets: bool = False,
+                  header_test=is_header) -> tuple[list[SourceRow], bool]:
+    """The rows to import, and whether the workbook is one `cap report` made.
+
+    Problems (no such sheet, no header row) go to `loc`; WorkbookError if unreadable.
+    """
+    from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET
+
+    wb = load(raw)
+    if sheet is None and not all_sheets and is_cap_workbook(wb):
+        return cap_rows(wb), True
+    if sheet is not None:
+        match = [ws for ws in wb.worksheets if ws.title == sheet] or \
+                [ws for ws in wb.worksheets if ws.title.casefold() == sheet.casefold()]
+        if not match:
+            loc.add(None, "CAP803", f"no sheet named {sheet!r}; the sheets are: {', '.join(wb.sheetnames)}")
+            return [], False
+        if is_cap_workbook(wb) and match[0].title not in (SUMMARY_SHEET, LOG_SHEET):
+            return cap_rows(wb, only=match[0].title), True
+        rows = sheet_rows(match[0])
+        if header_at(rows, header_test) is None:
+            loc.add(None, "CAP803", f"sheet {match[0].title!r}: no header row in its first {HEADER_SEARCH_ROWS} rows")
+        return rows, False
+    chosen: list[tuple[str, list[SourceRow]]] = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue  # hidden sheets hold look-up lists, not the plan (--sheet reads one)
+        rows = sheet_rows(ws)
+        if header_at(rows, header_test) is not None:
+            chosen.append((ws.title, rows))
+            if not all_sheets:
+                break
+    if not chosen:
+        loc.add(None, "CAP803", f"no sheet has a header row (looked at {', '.join(repr(n) for n in wb.sheetnames)}): "
+                "the table must start with a row naming its columns, such as Ref, Action, Lead agency, Target date")
+        return [], False
+    if not all_sheets:
+        return chosen[0][1], False
+    out: list[SourceRow] = []
+    for title, rows in chosen:
+        start = header_at(rows, header_test)
+        out.append(SourceRow(rows[start].number, rows[start].line, [title], sheet=title, heading=True))
+        out.extend(rows[start:])
+    return out, False

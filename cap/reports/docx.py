@@ -1,0 +1,320 @@
+"""The report as a Word board paper (python-docx), in the source document's layout.
+
+The title, what the paper is and its as-of date, the headline, the summary tables (status
+by theme, BRAG with the key, overdue by lead agency, no progress since, due soon), then a
+heading per theme (Word's built-in Heading 1, so the navigation pane lists the themes) over
+a table of its actions: Ref, SCR Ref, Action, Lead agency, Target date, Progress, Status,
+BRAG. The BRAG cell is shaded with its colour and carries its word. Withdrawn actions
+follow in a table of their own. A4 landscape; each table's header row repeats on every
+page; the footer numbers the pages (Word fields PAGE and NUMPAGES).
+
+Text is exactly the stored text: nothing in it is read as markup; a line break stays a
+line break. The document's timestamps are the report's day, so the same data and
+`--as-of` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from cap.dates import format_uk
+from cap.models import STATUSES
+from cap.reports.model import WITHDRAWN_NOTE, Report, Row, target_text
+from cap.reports.package import as_of_stamp, inert, stable_zip
+from cap.reports.xlsx import BRAG_COLOURS, HEAD_FILL
+
+#: The theme tables' columns and their widths in centimetres (A4 landscape less margins: 27.3 cm).
+COLUMNS = (
+    ("Ref", 1.2), ("SCR Ref", 1.9), ("Action", 6.6), ("Lead agency", 2.6), ("Target date", 1.9),
+    ("Progress", 8.2), ("Status", 2.9), ("BRAG", 1.6),
+)
+WITHDRAWN_COLUMNS = (
+    ("Ref", 1.2), ("SCR Ref", 1.9), ("Action", 8.6), ("Lead agency", 2.6), ("Target date", 1.9), ("Reason", 11.1),
+)
+
+LEAD_WIDTHS = (7.0, 2.0, 12.0)
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _element(tag: str, **attrs):
+    from docx.oxml import OxmlElement
+
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(_qn(f"w:{key}"), value)
+    return el
+
+
+def _shade(cell, fill: str) -> None:
+    cell._tc.get_or_add_tcPr().append(_element("w:shd", val="clear", color="auto", fill=fill))
+
+
+def _repeat_header(row) -> None:
+    """Word repeats this row at the top of every page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(_element("w:tblHeader", val="true"))
+    tr_pr.append(_element("w:cantSplit", val="true"))
+
+
+_PIECES = re.compile(r"(\n|\t)")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _write(paragraph, text: str, *, bold=False, italic=False, colour: str | None = None, size=None):
+    """Add a run of exactly `text` (a line break and a tab as Word's own) to a paragraph.
+
+    Built in the XML directly: python-docx's run API is the slow part of a 10,000-action paper.
+    """
+    r = _element("w:r")
+    if bold or italic or colour or size:
+        pr = _element("w:rPr")
+        if bold:
+            pr.append(_element("w:b"))
+        if italic:
+            pr.append(_element("w:i"))
+        if colour:
+            pr.append(_element("w:color", val=colour))
+        if size:
+            pr.append(_element("w:sz", val=str(round(size * 2))))
+        r.append(pr)
+    for piece in _PIECES.split(inert(text)):
+        if piece == "\n":
+            r.append(_element("w:br"))
+        elif piece == "\t":
+            r.append(_element("w:tab"))
+        elif piece:
+            t = _element("w:t")
+            t.set(_XML_SPACE, "preserve")
+            t.text = piece
+            r.append(t)
+    getattr(paragraph, "_p", paragraph).append(r)
+    return r
+
+
+def _set(cell, text: str, **style) -> None:
+    """The cell's one paragraph holds exactly `text`."""
+    if text:
+        _write(cell.paragraphs[0], text, **style)
+
+
+def _brag_cell(cell, rating: str | None) -> None:
+    if not rating:
+        return
+    fill, ink = BRAG_COLOURS[rating]
+    _shade(cell, fill)
+    _set(cell, rating, bold=True, colour=ink)
+
+
+def _table(doc, header, widths=None):
+    """A bordered table whose header row is shaded, bold and repeated on every page."""
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    for cell, name in zip(table.rows[0].cells, header):
+        _set(cell, name, bold=True)
+        _shade(cell, HEAD_FILL)
+    _repeat_header(table.rows[0])
+    if widths:
+        for column, width in zip(table.columns, widths):
+            column.width = Cm(width)
+    return table
+
+
+def _add_row(table, widths=None):
+    """A new row's cells (each as wide as its column: python-docx copies the grid's widths)."""
+    from docx.table import _Cell
+
+    return [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
+
+
+def _simple_table(doc, header, rows, widths, bold_last=False, brag_col=None) -> None:
+    table = _table(doc, header, widths)
+    for i, values in enumerate(rows):
+        cells = _add_row(table, widths)
+        bold = bold_last and i == len(rows) - 1
+        for col, (cell, value) in enumerate(zip(cells, values)):
+            if col == brag_col and value in BRAG_COLOURS:
+                _brag_cell(cell, value)
+            else:
+                _set(cell, str(value), bold=bold)
+
+
+def _progress_cell(cell, row: Row) -> None:
+    if not row.progress:
+        _set(cell, "no progress recorded", italic=True)
+        return
+    paragraph = cell.paragraphs[0]
+    for n, entry in enumerate(row.progress):
+        if n:
+            paragraph = cell.add_paragraph()
+        _write(paragraph, format_uk(entry.date), bold=True)
+        _write(paragraph, " " + entry.text)
+        if entry.author:
+            _write(paragraph, f" ({entry.author})")
+
+
+def _status_cell(cell, row: Row) -> None:
+    _set(cell, row.status)
+    for note in row.notes:
+        _write(cell.add_paragraph(), note, italic=True, size=7.5)
+
+
+def _summary(doc, report: Report) -> None:
+    s = report.summary
+    doc.add_heading("Summary", level=1)
+    if not s.total:
+        doc.add_paragraph("No actions are selected.")
+    else:
+        doc.add_heading("Status by theme", level=2)
+        rows = [[t.theme.heading, *t.counts, t.total, t.overdue] for t in s.by_theme]
+        rows.append(["Total", *s.status_totals, s.total, len(s.overdue)])
+        _simple_table(doc, ["Theme", *STATUSES, "total", "overdue"], rows,
+                      [9.0] + [2.4] * (len(STATUSES) + 2), bold_last=True)
+        if s.slipped:
+            doc.add_paragraph("Target date put back: " + ", ".join(r.ref for r in s.slipped) + ".")
+    doc.add_heading("BRAG", level=2)
+    counts = dict(s.brag_counts)
+    _simple_table(doc, ["BRAG", "Meaning", "Actions"],
+                  [[b, meaning, counts.get(b, 0)] for b, meaning in report.key]
+                  + [["withdrawn", WITHDRAWN_NOTE, s.withdrawn]], [2.4, 12.0, 2.0], brag_col=0)
+    if not s.total:
+        return
+    doc.add_heading("Overdue by lead agency", level=2)
+    if s.overdue_by_lead:
+        _simple_table(doc, ["Lead agency", "Overdue", "Refs"],
+                      [[c.lead, c.count, ", ".join(c.refs)] for c in s.overdue_by_lead], LEAD_WIDTHS)
+        doc.add_paragraph("An action with more than one lead agency counts for each.")
+    else:
+        doc.add_paragraph("None.")
+    doc.add_heading(f"No progress since {report.stale_since_text}", level=2)
+    if s.stale:
+        noun = "action has" if len(s.stale) == 1 else "actions have"
+        doc.add_paragraph(f"{len(s.stale)} open or in-progress {noun} no progress entry since then.")
+        _simple_table(doc, ["Lead agency", "Actions", "Refs"],
+                      [[c.lead, c.count, ", ".join(c.refs)] for c in s.stale_by_lead], LEAD_WIDTHS)
+    else:
+        doc.add_paragraph("None.")
+    doc.add_heading(f"Due in the next {report.amber_days} days (to {report.due_until_text})", level=2)
+    if s.due_soon:
+        _simple_table(doc, ["Ref", "Target date", "Lead agency", "Action"],
+                      [[r.ref, target_text(r), r.lead_label, r.action] for r in s.due_soon],
+                      [1.4, 2.2, 5.0, 18.0])
+    else:
+        doc.add_paragraph("None.")
+
+
+def _sections(doc, report: Report) -> None:
+    widths = [w for _n, w in COLUMNS]
+    for section in report.sections:
+        doc.add_heading(inert(section.theme.heading), level=1)
+        table = _table(doc, [n for n, _w in COLUMNS], widths)
+        for row in section.rows:
+            cells = _add_row(table, widths)
+            _set(cells[0], row.ref)
+            if row.source_ref:
+                _write(cells[0].add_paragraph(), f"was {row.source_ref}", italic=True, size=7.5)
+            _set(cells[1], row.scr_ref)
+            _set(cells[2], row.action)
+            _set(cells[3], row.lead_label)
+            _set(cells[4], target_text(row))
+            _progress_cell(cells[5], row)
+            _status_cell(cells[6], row)
+            _brag_cell(cells[7], row.brag)
+            if row.rating:
+                _write(cells[7].add_paragraph(), f"board: {row.rating}", italic=True, size=7.5)
+    if report.withdrawn:
+        doc.add_heading("Withdrawn actions", level=1)
+        widths = [w for _n, w in WITHDRAWN_COLUMNS]
+        table = _table(doc, [n for n, _w in WITHDRAWN_COLUMNS], widths)
+        for row in report.withdrawn:
+            cells = _add_row(table, widths)
+            for cell, text in zip(cells, [row.ref, row.scr_ref, row.action, row.lead_label, target_text(row),
+                                          row.withdrawn_reason or ""]):
+                _set(cell, text)
+        doc.add_paragraph(WITHDRAWN_NOTE)
+    if not report.rows:
+        doc.add_paragraph("No exceptions." if report.kind == "exceptions" else "No actions to list.")
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when laying out pages."""
+    def run_with(*children):
+        run = paragraph.add_run()
+        for child in children:
+            run._r.append(child)
+
+    instr = _element("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" {instruction} "
+    run_with(_element("w:fldChar", fldCharType="begin"))
+    run_with(instr)
+    run_with(_element("w:fldChar", fldCharType="separate"))
+    paragraph.add_run(shown)
+    run_with(_element("w:fldChar", fldCharType="end"))
+
+
+def _page_setup(doc, report: Report) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(12)
+    section.top_margin = section.bottom_margin = Mm(12)
+    section.footer_distance = Mm(6)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _write(footer, f"{report.title}, as of {report.as_of_text}. Page ", size=8)
+    _field(footer, "PAGE", "1")
+    _write(footer, " of ", size=8)
+    _field(footer, "NUMPAGES", "1")
+    normal = doc.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(9)
+    normal.paragraph_format.space_after = Pt(2)
+
+
+def build_document(report: Report):
+    """The python-docx Document of the report (not yet saved)."""
+    from docx import Document
+
+    doc = Document()
+    _page_setup(doc, report)
+    doc.add_heading(inert(report.title), level=0)
+    meta = doc.add_paragraph()
+    _write(meta, f"{report.kind_label}, as of ")
+    _write(meta, report.as_of_text, bold=True)
+    _write(meta, ".")
+    if report.selection:
+        _write(meta, " Selection: " + "; ".join(report.selection) + ".")
+    if report.stamp:
+        _write(meta, f" Produced on {format_uk(report.stamp, full_year=True)}.")
+    _write(doc.add_paragraph(), report.summary.headline + ".", bold=True, size=13)
+    _summary(doc, report)
+    _sections(doc, report)
+    props = doc.core_properties
+    stamp = as_of_stamp(report)
+    props.title = inert(report.title)
+    props.subject = inert(report.kind_label)
+    props.author = props.last_modified_by = "cap"
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    props.comments = ""
+    return doc
+
+
+def render(report: Report) -> bytes:
+    """The document's bytes: the same report gives the same bytes."""
+    out = io.BytesIO()
+    build_document(report).save(out)
+    return stable_zip(out.getvalue())

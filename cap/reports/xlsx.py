@@ -1,0 +1,383 @@
+"""The report as an Excel workbook (openpyxl): a Summary sheet, then a sheet per theme.
+
+- `Summary`: the title, what the paper is and its as-of date, the headline, then the
+  tables of the HTML report: status by theme, BRAG (with the key), overdue by lead
+  agency, no progress since, due soon, target dates put back.
+- One sheet per theme, in the source's layout: the theme's heading on row 1, the header
+  on row 2, one row per action (Ref, SCR Ref, Action, Lead agency, Target date, Progress
+  date, Progress, Status, BRAG, Days overdue, Notes), then the columns that keep the
+  record whole for `cap import` (Progress by, Signed off, Signed off by, Target history).
+  Where the board's own tracker rated an action (imported), a Board rating column
+  stands beside BRAG; where it had its own refs, a Source ref column ends the record.
+  The print area is the board's columns; header rows repeat on every printed page.
+- `Withdrawn`: withdrawn actions, which carry no rating, with their reason.
+- With `--full`, `Progress log`: every progress entry, one a row, oldest first.
+
+Excel types: dates are date cells shown dd/mm/yyyy, counts are numbers, `ongoing` is
+text. Every text is a text cell, never a formula, whatever it begins with. A BRAG cell is
+filled with its colour and carries its word. Header rows are frozen and filtered, text
+is wrapped, columns are sized to fit, pages are A4 landscape. The workbook's timestamps
+are the report's day, so the same data and `--as-of` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from copy import copy
+
+from cap.models import STATUSES
+from cap.reports.model import WITHDRAWN_NOTE, Report, Row
+from cap.reports.package import as_of_stamp, inert, stable_zip
+
+#: The fill and the ink of each BRAG rating (the HTML report's colours).
+BRAG_COLOURS = {
+    "Blue": ("1F5FA8", "FFFFFF"),
+    "Red": ("B3261E", "FFFFFF"),
+    "Amber": ("F0A202", "000000"),
+    "Green": ("2E7D32", "FFFFFF"),
+}
+HEAD_FILL = "EEF1F4"
+LINE = "C8CCD1"
+DATE_FORMAT = "dd/mm/yyyy"
+
+#: A theme sheet's columns and their widths (in characters; text wraps inside).
+THEME_COLUMNS = (
+    ("Ref", 7), ("SCR Ref", 10), ("Action", 48), ("Lead agency", 16), ("Target date", 12),
+    ("Progress date", 12), ("Progress", 56), ("Status", 12), ("BRAG", 9), ("Days overdue", 9), ("Notes", 26),
+    ("Progress by", 16), ("Signed off", 12), ("Signed off by", 18), ("Target history", 40),
+)
+#: How many of a theme sheet's columns are printed (the rest keep the record whole).
+PRINTED = 11
+WITHDRAWN_COLUMNS = (
+    ("Ref", 7), ("Theme", 24), ("SCR Ref", 10), ("Action", 48), ("Lead agency", 16), ("Target date", 12),
+    ("Reason", 40), ("Progress date", 12), ("Progress", 56), ("Progress by", 16), ("Target history", 40),
+)
+LOG_COLUMNS = (("Ref", 7), ("Date", 12), ("Progress", 80), ("By", 20))
+SUMMARY_SHEET = "Summary"
+WITHDRAWN_SHEET = "Withdrawn"
+LOG_SHEET = "Progress log"
+#: Characters a sheet name cannot hold, and its longest length.
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(heading: str, taken: set[str]) -> str:
+    """A legal sheet name for a heading, unique in the workbook (any case)."""
+    base = re.sub(r"\s+", " ", _SHEET_BAD.sub(" ", inert(heading))).strip().strip("'").strip() or "Sheet"
+    name = base[:SHEET_NAME_MAX].rstrip()
+    n = 2
+    while name.casefold() in taken:
+        suffix = f" ({n})"
+        name = base[:SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        n += 1
+    taken.add(name.casefold())
+    return name
+
+
+class _Sheet:
+    """Writes cells down a worksheet: text always as text, dates as dates, numbers as numbers."""
+
+    def __init__(self, ws, widths, wrapped=None):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.utils import get_column_letter
+
+        self.ws = ws
+        self.row = 1
+        self.col_widths = list(widths)
+        #: The columns whose text wraps (all, unless given); the others run on to the right.
+        self.wrapped = set(wrapped) if wrapped is not None else set(range(1, len(widths) + 1))
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        side = Side(style="thin", color=LINE)
+        self.border = Border(left=side, right=side, top=side, bottom=side)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
+        self.styles: dict[tuple, object] = {}
+        self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
+
+    def cell(self, row: int, col: int, value, *, bold=False, boxed=False, wrap=None, size=None, fill=None,
+             brag=None):
+        """Write one cell. Each distinct look is styled once, then copied (openpyxl's style
+        look-up is slow enough to matter on a 10,000-action plan)."""
+        c = self.ws.cell(row=row, column=col)
+        is_date = isinstance(value, dt.date)
+        if is_date:
+            c.value = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            c.value = value
+        elif value is not None and value != "":
+            c.value = inert(value)
+            c.data_type = "s"  # a text cell, even for `=SUM(...)`: never a formula
+        if wrap is None:
+            wrap = col in self.wrapped
+        key = (is_date, bold, boxed, wrap, size, fill, brag)
+        style = self.styles.get(key)
+        if style is not None:
+            c._style = copy(style)
+            return c
+        if is_date:
+            c.number_format = DATE_FORMAT
+        if bold or size:
+            c.font = self.Font(bold=bold, size=size)
+        if boxed:
+            c.border = self.border
+        c.alignment = self.wrap if wrap else self.top
+        if fill:
+            c.fill = self.PatternFill("solid", fgColor=fill)
+        if brag:
+            colour, ink = BRAG_COLOURS[brag]
+            c.fill = self.PatternFill("solid", fgColor=colour)
+            c.font = self.Font(bold=True, color=ink)
+            c.alignment = self.Alignment(horizontal="center", vertical="top")
+        self.styles[key] = copy(c._style)
+        return c
+
+    def lines(self, col: int, value) -> int:
+        """About how many lines a wrapped text takes in its column (Excel sizes no row itself)."""
+        if not isinstance(value, str) or col not in self.wrapped or col > len(self.col_widths):
+            return 1
+        per_line = max(1, int(self.col_widths[col - 1] * 1.1))
+        return sum(max(1, -(-len(line) // per_line)) for line in value.split("\n"))
+
+    def fit_height(self, row: int, values) -> None:
+        most = max((self.lines(col, v) for col, v in enumerate(values, start=1)), default=1)
+        if most > 1:
+            self.ws.row_dimensions[row].height = min(409, 15 * most)
+
+    def line(self, *values, bold=False, size=None) -> None:
+        """A line of text outside any table."""
+        for col, value in enumerate(values, start=1):
+            self.cell(self.row, col, value, bold=bold, size=size, wrap=False)
+        if size:
+            self.ws.row_dimensions[self.row].height = round(size * 1.6)
+        self.row += 1
+
+    def header(self, names) -> int:
+        for col, name in enumerate(names, start=1):
+            self.cell(self.row, col, name, bold=True, boxed=True, fill=HEAD_FILL)
+        self.fit_height(self.row, names)
+        self.row += 1
+        return self.row - 1
+
+    def values(self, values, brag_col: int | None = None, bold=False) -> None:
+        for col, value in enumerate(values, start=1):
+            rating = value if col == brag_col and value in BRAG_COLOURS else None
+            self.cell(self.row, col, value, boxed=True, bold=bold, brag=rating)
+        self.fit_height(self.row, values)
+        self.row += 1
+
+    def page(self, title_rows: str | None = None, area: str | None = None) -> None:
+        """A4 landscape, one page wide, with `title_rows` repeated on every page."""
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.gridLines = False
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.oddFooter.center.text = "Page &P of &N"
+        ws.oddFooter.left.text = "&A"
+        if title_rows:
+            ws.print_title_rows = title_rows
+        if area:
+            ws.print_area = area
+
+
+def _progress_cells(row: Row) -> tuple:
+    latest = row.latest
+    if latest is None:
+        return None, None, None
+    return latest.date, latest.text, latest.author
+
+
+def _history(row: Row) -> str | None:
+    from cap.dates import format_iso
+    from cap.reports.csv import continued
+
+    return "\n".join(
+        f"{r.date.isoformat()}: {format_iso(r.from_)} -> {format_iso(r.to)}: {continued(r.reason)}"
+        for r in row.target_history
+    ) or None
+
+
+#: Columns a sheet has only when some action has a value: the board's own rating (beside
+#: cap's BRAG) and the source tracker's ref (with the record columns).
+RATING_COLUMN = ("Board rating", 9)
+SOURCE_REF_COLUMN = ("Source ref", 10)
+BRAG_COLUMN = 9
+
+
+def theme_columns(report: Report) -> tuple[tuple, int]:
+    """A theme sheet's columns for this report, and how many are printed."""
+    columns = list(THEME_COLUMNS)
+    printed = PRINTED
+    if report.has_ratings:
+        columns.insert(BRAG_COLUMN, RATING_COLUMN)
+        printed += 1
+    if report.has_source_refs:
+        columns.append(SOURCE_REF_COLUMN)
+    return tuple(columns), printed
+
+
+def theme_values(report: Report, row: Row) -> list:
+    day, text, author = _progress_cells(row)
+    signed = row.signed_off
+    values = [
+        row.ref, row.scr_ref, row.action, row.lead_label, row.target_date, day, text, row.status,
+        row.brag, row.days_overdue, "; ".join(row.notes) or None, author,
+        signed.date if signed else None, signed.by if signed else None, _history(row),
+    ]
+    if report.has_ratings:
+        values.insert(BRAG_COLUMN, row.rating)
+    if report.has_source_refs:
+        values.append(row.source_ref)
+    return values
+
+
+def withdrawn_columns(report: Report) -> tuple:
+    return (WITHDRAWN_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
+            + ((SOURCE_REF_COLUMN,) if report.has_source_refs else ()))
+
+
+def withdrawn_values(report: Report, row: Row) -> list:
+    day, text, author = _progress_cells(row)
+    values = [
+        row.ref, report.theme(row.theme).heading, row.scr_ref, row.action, row.lead_label, row.target_date,
+        row.withdrawn_reason, day, text, author, _history(row),
+    ]
+    if report.has_ratings:
+        values.append(row.rating)
+    if report.has_source_refs:
+        values.append(row.source_ref)
+    return values
+
+
+def _table(sheet: _Sheet, columns, rows, brag_col=None) -> tuple[int, int]:
+    """A table with a header; returns its first and last row."""
+    first = sheet.header([name for name, _w in columns])
+    for values in rows:
+        sheet.values(values, brag_col)
+    return first, sheet.row - 1
+
+
+def _actions_sheet(wb, name: str, heading: str, columns, rows, brag_col=None, printed=None) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet = _Sheet(wb.create_sheet(name), [w for _n, w in columns])
+    sheet.line(heading, bold=True, size=13)
+    first, last = _table(sheet, columns, rows, brag_col)
+    sheet.ws.freeze_panes = f"B{first + 1}"
+    sheet.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(columns))}{max(last, first)}"
+    area = f"A1:{get_column_letter(printed)}{max(last, first)}" if printed else None
+    sheet.page(f"{first}:{first}", area)
+
+
+def _summary(wb, report: Report) -> None:
+    s = report.summary
+    sheet = _Sheet(wb.active, [56, 12, 12, 12, 12, 12, 10, 10], wrapped={1})
+    sheet.ws.title = SUMMARY_SHEET
+    sheet.line(report.title, bold=True, size=16)
+    meta = f"{report.kind_label}, as of {report.as_of_text}."
+    if report.selection:
+        meta += " Selection: " + "; ".join(report.selection) + "."
+    if report.stamp:
+        from cap.dates import format_uk
+
+        meta += f" Produced on {format_uk(report.stamp, full_year=True)}."
+    sheet.line(meta)
+    sheet.line(s.headline + ".", bold=True, size=13)
+    sheet.row += 1
+
+    def heading(text: str) -> None:
+        sheet.line(text, bold=True, size=12)
+
+    if not s.total:
+        sheet.line("No actions are selected.")
+        sheet.row += 1
+    else:
+        heading("Status by theme")
+        _table(sheet, [("Theme", 0), *((st, 0) for st in STATUSES), ("total", 0), ("overdue", 0)],
+               [[t.theme.heading, *t.counts, t.total, t.overdue] for t in s.by_theme])
+        sheet.values(["Total", *s.status_totals, s.total, len(s.overdue)], bold=True)
+        if s.slipped:
+            sheet.line("Target date put back: " + ", ".join(r.ref for r in s.slipped) + ".")
+        sheet.row += 1
+
+    heading("BRAG")
+    counts = dict(s.brag_counts)
+    _table(sheet, [("BRAG", 0), ("Actions", 0), ("Meaning", 0)],
+           [[b, counts.get(b, 0), meaning] for b, meaning in report.key], brag_col=1)
+    sheet.values(["withdrawn", s.withdrawn, WITHDRAWN_NOTE])
+    sheet.row += 1
+    if not s.total:
+        return
+
+    heading("Overdue by lead agency")
+    if s.overdue_by_lead:
+        _table(sheet, [("Lead agency", 0), ("Overdue", 0), ("Refs", 0)],
+               [[c.lead, c.count, ", ".join(c.refs)] for c in s.overdue_by_lead])
+        sheet.line("An action with more than one lead agency counts for each.")
+    else:
+        sheet.line("None.")
+    sheet.row += 1
+
+    heading(f"No progress since {report.stale_since_text}")
+    if s.stale:
+        _table(sheet, [("Lead agency", 0), ("Actions", 0), ("Refs", 0)],
+               [[c.lead, c.count, ", ".join(c.refs)] for c in s.stale_by_lead])
+    else:
+        sheet.line("None.")
+    sheet.row += 1
+
+    heading(f"Due in the next {report.amber_days} days (to {report.due_until_text})")
+    if s.due_soon:
+        _table(sheet, [("Action", 0), ("Ref", 0), ("Target date", 0), ("Lead agency", 0)],
+               [[r.action, r.ref, r.target_date, r.lead_label] for r in s.due_soon])
+    else:
+        sheet.line("None.")
+    sheet.row += 1
+    if not report.rows:
+        sheet.line("No exceptions." if report.kind == "exceptions" else "No actions to list.")
+    sheet.page()
+
+
+def build_workbook(report: Report):
+    """The openpyxl Workbook of the report (not yet saved)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _summary(wb, report)
+    taken = {SUMMARY_SHEET.casefold(), WITHDRAWN_SHEET.casefold(), LOG_SHEET.casefold()}
+    columns, printed = theme_columns(report)
+    for section in report.sections:
+        _actions_sheet(wb, sheet_name(section.theme.heading, taken), section.theme.heading, columns,
+                       [theme_values(report, r) for r in section.rows], brag_col=BRAG_COLUMN, printed=printed)
+    if report.withdrawn:
+        _actions_sheet(wb, WITHDRAWN_SHEET, "Withdrawn actions", withdrawn_columns(report),
+                       [withdrawn_values(report, r) for r in report.withdrawn], printed=7)
+    if report.full and report.rows:
+        _actions_sheet(wb, LOG_SHEET, "Progress log: every entry, oldest first", LOG_COLUMNS,
+                       [[r.ref, e.date, e.text, e.author] for r in report.rows for e in r.progress])
+    stamp = as_of_stamp(report)
+    props = wb.properties
+    props.title = inert(report.title)
+    props.subject = inert(report.kind_label)
+    props.creator = "cap"
+    props.created = props.modified = stamp
+    return wb
+
+
+def render(report: Report) -> bytes:
+    """The workbook's bytes: the same report gives the same bytes."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = build_workbook(report)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()  # not save_workbook: that stamps "modified" with now
+    return stable_zip(out.getvalue())

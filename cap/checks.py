@@ -351,16 +351,27 @@ def check_target_history(ctx: Context) -> Iterator[Problem]:
 def check_canonical_format(ctx: Context) -> Iterator[Problem]:
     """Each file is exactly as `cap fmt` writes it, so diffs stay small and readable."""
     from cap.store import canonical_text, is_canonical
-    from cap.yamlio import header_comment
+    from cap.yamlio import comment_lines, header_comment
 
     for source in ctx.files():
         if source.record is None or source.raw is None or _verdict(
             source, "canonical", lambda: is_canonical(source.raw, source.record)
         ):
             continue
-        want = canonical_text(source.record, header_comment(source.raw.decode("utf-8-sig", errors="replace")))
-        line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
+        text = source.raw.decode("utf-8-sig", errors="replace")
+        want = canonical_text(source.record, header_comment(text))
+        line = _first_difference(text.splitlines(), want.splitlines())
         where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"
+        comments = comment_lines(text)
+        if comments:  # `cap fmt` leaves such a file alone rather than drop the comment
+            shown = ", ".join(map(str, comments[:5])) + (", ..." if len(comments) > 5 else "")
+            yield located(
+                source.shown, comments[0], 1, "CAP214",
+                f"not in the canonical format ({where}); it has a # comment (line {shown}), which the "
+                "canonical format would drop, so `cap fmt` leaves it alone: move the comment into a "
+                "progress entry or delete it, then run `cap fmt`",
+            )
+            continue
         yield located(
             source.shown, line or 1, 1, "CAP214",
             f"not in the canonical format ({where}); `cap fmt` rewrites it",

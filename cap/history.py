@@ -29,6 +29,7 @@ from cap.loader import (
     action_path,
     load_action_file,
     load_reference,
+    not_a_file,
     parse_bytes,
     validate_document,
 )
@@ -223,5 +224,8 @@ def action_history(data_dir: Path, ref: str, *, include_working_tree: bool = Tru
                 now, problems = load_action_file(on_disk, data_dir)
                 steps.append(Step(None, diff_actions(last_good, now) if now else [], problems))
     if not steps and not on_disk.is_file():
+        kind = not_a_file(on_disk)
+        if kind:
+            raise UnknownRef(f"{path} is {kind}, not a file, and no commit touched it")
         raise UnknownRef(f"unknown ref {ref!r}: no commit touched {path} and there is no such file")
     return ActionHistory(ref, path, steps)

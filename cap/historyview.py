@@ -29,6 +29,7 @@ from cap.changes import (
 )
 from cap.dates import format_iso
 from cap.history import ActionHistory
+from cap.text import first_line, visible
 
 #: Words of unchanged text kept either side of an edit.
 CONTEXT_WORDS = 6
@@ -93,10 +94,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def md(text: str | None) -> str:
-    """User text made safe for Markdown: specials escaped, one line."""
+    """User text made safe for Markdown: specials escaped, control characters shown
+    escaped (`\\x1b`), one line."""
     if not text:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(visible(text).split()))
 
 
 def _who(author: str | None) -> str:
@@ -210,20 +212,39 @@ def _styled_detail(change: Change):
     if isinstance(change, FieldEdited) and change.before.split() != change.after.split():
         diff, sep = change.diff, change.separator
     elif isinstance(change, ProgressEdited):
-        text.append(f"{change.after.date.isoformat()}{_who(change.after.author)}: ")
+        text.append(visible(f"{change.after.date.isoformat()}{_who(change.after.author)}: "))
         diff = change.diff
     if diff is None:
-        return Text(detail(change))
+        return _cell(detail(change))
     for i, (op, words) in enumerate(shorten_equal(diff)):
         if i:
             text.append(sep)
         if op == "=":
-            text.append(words)
+            text.append(visible(words))
         elif op == "-":
-            text.append(f"[-{words}-]", style="red strike")
+            text.append(f"[-{visible(words)}-]", style="red strike")
         else:
-            text.append(f"{{+{words}+}}", style="green")
-    return text
+            text.append(f"{{+{visible(words)}+}}", style="green")
+    return _one_line(text)
+
+
+def _cell(value: str):
+    """A table cell that stays one line: the first line of the text, visible, cut with `…`."""
+    from rich.text import Text
+
+    return Text(first_line(value), no_wrap=True, overflow="ellipsis")
+
+
+def _one_line(text):
+    """A styled Text cut to its first line (`…` when more follow), kept to one line."""
+    lines = [line for line in text.split("\n") if line.plain.strip()]
+    if not lines:
+        return _cell("")
+    one = lines[0]
+    if len(lines) > 1:
+        one.append(" …")
+    one.no_wrap, one.overflow = True, "ellipsis"
+    return one
 
 
 # ---------------------------------------------------------------- cap changes
@@ -257,21 +278,21 @@ def changes_table(changes: Changes):
     from rich.table import Table
     from rich.text import Text
 
-    parts: list[Any] = [Text(changes_title(changes), style="bold")]
+    parts: list[Any] = [Text(visible(changes_title(changes)), style="bold")]
     if not changes.actions:
         parts.append(Text("No changes to the plan."))
         return Group(*parts)
     parts.append(Text(_summary_line(changes)))
     for group in changes.by_theme():
         parts.append(Text(""))
-        parts.append(Text(group.title, style="bold"))
+        parts.append(Text(visible(group.title), style="bold"))
         table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
         table.add_column("Ref", no_wrap=True)
         table.add_column("Change", no_wrap=True)
         table.add_column("Detail", ratio=1)
         for item in group.actions:
             for i, change in enumerate(item.changes):
-                table.add_row(Text(item.ref if i == 0 else ""), Text(label(change)), _styled_detail(change))
+                table.add_row(_cell(item.ref if i == 0 else ""), Text(label(change)), _styled_detail(change))
         parts.append(table)
     return Group(*parts)
 
@@ -335,28 +356,31 @@ def _step_heading(step) -> tuple[str, str, str]:
     return c.authored.date().isoformat(), c.author, f"{c.subject} ({c.short})"
 
 
-def history_table(history: ActionHistory):
+def history_table(history: ActionHistory, width: int = 160):
+    """The terminal view: one line a change (texts cut with `…`; `--format md` or `json`
+    has every word). On a narrow screen the author and the commit give way to the detail."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    title = Text(f"History of {history.ref} ({history.path})", style="bold")
+    title = Text(visible(f"History of {history.ref} ({history.path})"), style="bold")
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
     table.add_column("Date", no_wrap=True)
-    table.add_column("Author")
-    table.add_column("Commit", max_width=36)
+    spare = max(width - 60, 0)
+    table.add_column("Author", max_width=max(10, min(20, spare // 3)))
+    table.add_column("Commit", max_width=max(14, min(36, spare // 2)))
     table.add_column("Change", no_wrap=True)
     table.add_column("Detail", ratio=1)
     for step in history.steps:
         date, author, subject = _step_heading(step)
         rows: list[tuple[Any, Any]] = [(Text(label(c)), _styled_detail(c)) for c in step.changes]
-        rows += [(Text("unreadable"), Text(p.text())) for p in step.problems]
+        rows += [(Text("unreadable"), _cell(p.text())) for p in step.problems]
         if not rows:
             rows = [(Text("-"), Text("no change to the action (layout only)"))]
         for i, (what, text) in enumerate(rows):
             first = i == 0
             table.add_row(
-                Text(date if first else ""), Text(author if first else ""), Text(subject if first else ""), what, text
+                Text(date if first else ""), _cell(author if first else ""), _cell(subject if first else ""), what, text
             )
     if not history.steps:
         return Group(title, Text("No commits have touched this action."))

@@ -13,6 +13,8 @@ what the model refuses besides.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import contextlib
 import difflib
 import functools
@@ -154,12 +156,36 @@ def read_source(path: Path, data_dir: Path, *, parse: bool = True) -> tuple[Sour
     return source, problems
 
 
+def not_a_file(path: Path) -> str | None:
+    """What a path is when it is there but is no regular file (`a pipe (FIFO)`, `a device`,
+    `a folder`, `a socket`), so a message can say so; None for a file or nothing at all."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return _kind_of(mode)
+
+
+def _kind_of(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"  # pragma: no cover - no other kinds on POSIX
+
+
 def _read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
     """A regular file's bytes, never more than the limit (a FIFO or device is not read)."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return None, [_problem(shown, "CAP009", "cannot read file: not a regular file")]
+            return None, [_problem(shown, "CAP009", f"cannot read: it is {_kind_of(info.st_mode)}, not a file")]
         if info.st_size > MAX_FILE_BYTES:
             return None, [_problem(shown, "CAP001", f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
         with path.open("rb") as handle:
@@ -422,8 +448,15 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
         return "CAP101", f"unknown key `{where}`{suggestion}", True
     if kind == "missing":
         return "CAP102", f"missing required key `{where}`", False
+    read_as = _yaml_read_as(err["input"], doc.source_text(loc))
     if name == "status" and len(loc) == 1:
-        return "CAP104", f"unknown status {err['input']!r}; valid: {', '.join(STATUSES)}", False
+        if read_as:
+            return "CAP104", f"`status`: {read_as}; the status must be one of {', '.join(STATUSES)}", False
+        given = err["input"]
+        if isinstance(given, str) and given.strip().lower() in STATUSES:
+            return "CAP104", (f"unknown status {given!r}: statuses are written in lower case, "
+                              f"`status: {given.strip().lower()}`"), False
+        return "CAP104", f"unknown status {_show(err['input'])}; valid: {', '.join(STATUSES)}", False
     if loc == ("ref",) and not isinstance(err["input"], str):
         written = doc.source_text(loc)
         return (
@@ -432,9 +465,39 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
             f"quote it: ref: '{written}'",
             False,
         )
+    if isinstance(err["input"], dt.datetime):
+        written = _clip(doc.source_text(loc) or err["input"].isoformat())
+        also = " or `ongoing`" if name in _TARGET_FIELDS else ""
+        return "CAP103", f"`{where}` must be a date without a time, like 2017-06-01{also}, not `{written}`", False
     if name in _TARGET_FIELDS:
         return "CAP103", f"`{where}` must be a date (2017-06-01) or `ongoing`, not {_show(err['input'])}", False
+    if read_as and err["type"] == "string_type":
+        written = _clip(doc.source_text(loc) or "")
+        return "CAP103", f"`{where}`: {read_as}; if you mean the text, put it in quotes: '{written}'", False
     return "CAP103", f"`{where}`: {err['msg']} (found {_show(err['input'])})", False
+
+
+def _clip(written: str, most: int = 40) -> str:
+    """A value as written, cut to `most` characters for a message."""
+    return written if len(written) <= most else written[: most - 3] + "..."
+
+
+def _yaml_read_as(value: Any, written: str | None) -> str | None:
+    """How YAML read a plain word as something other than text (`no` -> false), or None.
+
+        >>> _yaml_read_as(False, "no")
+        'YAML read `no` as false, not as text'
+    """
+    if written is None or isinstance(value, str):
+        return None
+    written = _clip(written)
+    if isinstance(value, bool):
+        return f"YAML read `{written}` as {'true' if value else 'false'}, not as text"
+    if isinstance(value, (int, float)):
+        return f"YAML read `{written}` as a number, not as text"
+    if isinstance(value, dt.date):
+        return f"YAML read `{written}` as a date, not as text"
+    return None
 
 
 def _fields_at(model: type, loc: tuple) -> list[str]:

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
+from cap.text import visible
+
 Severity = Literal["error", "warning"]
 
 #: Every code the tool can report, with a short name. Codes are stable: never reuse one.
@@ -83,14 +85,18 @@ class Problem:
         return self.severity == "error"
 
     def text(self) -> str:
-        """`path:line:col: severity: CODE message`, the form editors and CI understand."""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.message}"
+        """`path:line:col: severity: CODE message`, the form editors and CI understand.
+
+        For a person's screen: a control character in the path or the message (a file
+        name, or text the message quotes) is shown escaped (`\\x1b`); JSON keeps it exact.
+        """
+        return visible(f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.message}")
 
     def github(self) -> str:
         """A GitHub Actions workflow annotation."""
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        message = visible(self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (
-            f"::{self.severity} file={self.path},line={self.line},col={self.col},"
+            f"::{self.severity} file={visible(self.path)},line={self.line},col={self.col},"
             f"title={self.code}::{message}"
         )
 

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 from cap.dates import format_iso, format_uk
 from cap.models import Action
 from cap.query import days_overdue, is_slipped
+from cap.text import plural, visible
 
 #: The keys of `record()`, in order: JSON objects and CSV columns.
 RECORD_KEYS = (
@@ -106,9 +107,11 @@ def _csv_cell(key: str, value: Any) -> str:
     return str(value)
 
 
-def shorten(text: str, width: int) -> str:
-    """One line of at most `width` characters, `…` where it was cut."""
-    text = " ".join(text.split())
+def shorten(text: str, width: int, collapse: bool = True) -> str:
+    """One line of at most `width` characters, `…` where it was cut (with `collapse`, runs
+    of white space, line breaks included, become one space first)."""
+    if collapse:
+        text = " ".join(text.split())
     if width < 1:
         return ""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -127,6 +130,13 @@ def json_list(records: Iterable[dict[str, Any]]) -> Iterator[str]:
 LIST_HEADER = ("Ref", "Theme", "Lead", "Target", "Status", "Overdue", "Action")
 LEAD_WIDTH = 24
 GAP = "  "
+#: The narrowest the lead and the action are shortened to before a column is dropped.
+LEAD_MIN, ACTION_MIN = 12, 20
+#: As the width shrinks: the lead is shortened (to LEAD_MIN), then the action (to
+#: ACTION_MIN), then these columns are dropped in this order; last, the action is
+#: shortened further, and a line that still does not fit is cut at the width with `…`.
+#: Ref, status, days overdue and the start of the action always stay.
+LIST_DROP_ORDER = ("Theme", "Lead", "Target")
 
 
 @dataclass
@@ -139,48 +149,59 @@ class ListLine:
 
 
 def list_lines(actions: list[Action], as_of: dt.date, width: int) -> list[ListLine]:
-    """The `cap list` table as aligned lines fitting `width` columns.
+    """The `cap list` table as aligned lines, none wider than `width` columns.
 
     Plain text (no box drawing), so 10,000 rows print in a fraction of a second and the
-    output greps and pastes cleanly; the lead and the action are shortened with `…`
-    (`--format json` has every word).
+    output greps and pastes cleanly; one row a line, texts shortened with `…` (`--format
+    json` has every word). Control characters in a text are shown escaped (`\\x1b`).
+    Narrower widths shorten and drop columns in a fixed order: see LIST_DROP_ORDER.
     """
     rows = []
     for action in actions:
         overdue_days = days_overdue(action, as_of)
         rows.append((
-            action.ref,
-            action.theme,
-            shorten(", ".join(action.lead), LEAD_WIDTH),
+            visible(action.ref),
+            visible(action.theme),
+            shorten(visible(", ".join(action.lead)), LEAD_WIDTH),
             format_iso(action.target_date) + (" *" if is_slipped(action) else ""),
             action.status,
             f"{overdue_days}d" if overdue_days else "",
-            action.action,
+            visible(action.action),
         ))
+    columns = list(range(len(LIST_HEADER) - 1))  # every column but the action, by index
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(LIST_HEADER[:-1])]
-    # On a narrow screen the lead gives way first (down to 12), then the action (down to 20).
-    start = sum(widths) + len(GAP) * len(widths)
-    squeeze = min(max(start + 20 - width, 0), max(widths[2] - 12, 0))
-    if squeeze:
-        widths[2] -= squeeze
-        start -= squeeze
-        rows = [(*r[:2], shorten(r[2], widths[2]), *r[3:]) for r in rows]
-    action_width = max(width - start, 20)
-    overdue_at = sum(widths[:5]) + len(GAP) * 5
+
+    def fixed() -> int:
+        return sum(widths[i] + len(GAP) for i in columns)
+
+    squeeze = min(max(fixed() + ACTION_MIN - width, 0), max(widths[2] - LEAD_MIN, 0))
+    widths[2] -= squeeze
+    for name in LIST_DROP_ORDER:
+        if fixed() + ACTION_MIN <= width:
+            break
+        columns.remove(LIST_HEADER.index(name))
+    action_width = max(width - fixed(), 1)
+    overdue_col = LIST_HEADER.index("Overdue")
+    overdue_at = sum(widths[i] + len(GAP) for i in columns if i < overdue_col)
 
     def line(cells: tuple[str, ...], action_text: str) -> str:
-        left = [c.ljust(w) if i != 5 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))]
-        return (GAP.join(left) + GAP + action_text).rstrip()
+        left = [
+            shorten(cells[i], widths[i]).rjust(widths[i]) if i == overdue_col else shorten(cells[i], widths[i]).ljust(widths[i])
+            for i in columns
+        ]
+        return shorten(GAP.join(left) + GAP + action_text, width, collapse=False).rstrip()
 
     out = [ListLine(line(LIST_HEADER[:-1], LIST_HEADER[-1]), header=True)]
     for row in rows:
-        span = (overdue_at, overdue_at + widths[5]) if row[5] else None
-        out.append(ListLine(line(row[:-1], shorten(row[-1], action_width)), overdue=span))
+        text = line(row[:-1], shorten(row[-1], action_width))
+        span = (overdue_at, overdue_at + widths[overdue_col]) if row[overdue_col] and overdue_at < len(text) else None
+        out.append(ListLine(text, overdue=span))
     return out
 
 
 def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
-    """Everything about one action, for the terminal: fields, then the progress log."""
+    """Everything about one action, for the terminal: fields, then the progress log
+    (every text through `visible`: a control character shows as `\\x1b`)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -192,7 +213,7 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
 
     def row(name: str, value: str | None) -> None:
         if value:
-            fields.add_row(Text(name), Text(value))
+            fields.add_row(Text(name), Text(visible(value)))
 
     row("Ref", action.ref + (f" (the source's ref: {action.source_ref})" if action.source_ref else ""))
     row("Theme", f"{action.theme} ({theme_title})" if theme_title else action.theme)
@@ -212,7 +233,7 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
     if action.signed_off:
         row("Signed off", f"{action.signed_off.date.isoformat()} by {action.signed_off.by}")
     row("Withdrawn", action.withdrawn_reason)
-    row("Overdue", f"yes, {overdue_days} days as of {as_of.isoformat()}" if overdue_days
+    row("Overdue", f"yes, {plural(overdue_days, 'day')} as of {as_of.isoformat()}" if overdue_days
         else f"no (as of {as_of.isoformat()})")
     row("Outcome", action.outcome)
     row("Review date", action.review_date.isoformat() if action.review_date else None)
@@ -223,7 +244,7 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
     log.add_column("Author")
     log.add_column("Text")
     for entry in action.progress:
-        log.add_row(Text(entry.date.isoformat()), Text(entry.author or ""), Text(entry.text))
+        log.add_row(Text(entry.date.isoformat()), Text(visible(entry.author or "")), Text(visible(entry.text)))
     if not action.progress:
         log.add_row(Text("-"), Text(""), Text("no progress recorded"))
     return Group(fields, Text(""), log)

@@ -20,22 +20,19 @@ from markupsafe import Markup
 from markupsafe import escape as _markup_escape
 
 from cap.dates import format_iso, format_uk
+from cap.text import plural, visible
 
 
 def escape(value: Any) -> Markup:
-    """Escape as `html.escape(quote=True)` does (`&#x27;` for `'`, as the report always has);
-    Markup made by a template passes as it is."""
+    """Escape as `html.escape(quote=True)` does (`&#x27;` for `'`, as the report always has),
+    a control character (not allowed in HTML) shown as an escape, `\\x1b`; Markup made by a
+    template passes as it is."""
     if hasattr(value, "__html__"):
         return Markup(value.__html__())
-    text = str(_markup_escape(value))  # markupsafe's C escaper, then html.escape's spelling of quotes
+    text = str(_markup_escape(visible(str(value))))  # markupsafe's C escaper, then html.escape's spelling of quotes
     if "&#" in text:
         text = text.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
     return Markup(text)
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    """`1 action`, `2 actions`."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +46,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         finalize=escape,
     )
-    env.filters.update(uk=format_uk, iso=format_iso, plural=_plural, e=escape, escape=escape)
+    env.filters.update(uk=format_uk, iso=format_iso, plural=plural, e=escape, escape=escape)
     return env
 
 

@@ -52,9 +52,9 @@ _HINTS: dict[tuple[str, str], str] = {
     "cap progress {ref} \"...\" --status complete",
     ("close", "in-progress"): "only a complete action can be signed off: "
     "cap progress {ref} \"...\" --status complete",
-    ("close", "closed"): "it was signed off already",
+    ("close", "closed"): "it is closed already (signed off)",
     ("close", "withdrawn"): "a withdrawn action is not signed off",
-    ("withdraw", "closed"): "it was signed off; reopen it first to withdraw it",
+    ("withdraw", "closed"): "it is closed (signed off); reopen it first to withdraw it",
     ("withdraw", "withdrawn"): "it is withdrawn already",
     ("reopen", "open"): "only a complete, closed or withdrawn action can be reopened",
     ("reopen", "in-progress"): "only a complete, closed or withdrawn action can be reopened",
@@ -79,6 +79,8 @@ def allowed(change: str, action: Action) -> Refusal | None:
         return None
     verb = {"status": "change the status of", "retarget": "retarget"}.get(change, change)
     hint = _HINTS.get((change, action.status), "").format(ref=action.ref)
+    if hint.startswith("it "):  # the hint says the status itself ("it is withdrawn already")
+        return Refusal(f"cannot {verb} {action.ref}: {hint}")
     return Refusal(f"cannot {verb} {action.ref}: it is {action.status}" + (f"; {hint}" if hint else ""))
 
 
@@ -391,7 +393,7 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
     problems come with the refusal), a file holding `#` comments a rewrite would drop,
     and whatever `change` refuses. May raise StoreError (lock timeout) or OSError.
     """
-    from cap.loader import action_path, display_path, load_action_source
+    from cap.loader import action_path, display_path, load_action_source, not_a_file
     from cap.store import canonical_text, plan_lock, save_action
     from cap.yamlio import comment_lines, header_comment
 
@@ -402,6 +404,9 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
     shown = display_path(path, data_dir)
     with plan_lock(data_dir):
         if not path.is_file():
+            kind = not_a_file(path)
+            if kind:
+                return Refusal(f"{shown} is {kind}, not a file: an action is a file; remove or rename it (nothing was changed)")
             return Refusal(f"unknown ref {ref!r}: there is no {shown}")
         # The loader's own reading: a link leading out of the data folder, a file too
         # large or not UTF-8 are refused here as everywhere else.

@@ -281,6 +281,22 @@ class LazyDocument(Document):
     faults = property(lambda self: self._document().faults)  # type: ignore[assignment]
 
 
+def _reader_fault(text: str, exc: yaml.reader.ReaderError) -> YamlFault:
+    """A character YAML refuses (NUL, ESC, ...): one line, at its own line and column,
+    named as cap names control characters everywhere (`\\x1b (escape)`, cap.safetext)."""
+    from cap.safetext import shown
+
+    position = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        what = f"the control character {shown(chr(code))}"
+    else:
+        what = f"the character \\u{code:04x}"
+    return YamlFault("CAP003", f"{what} is not allowed in a data file: remove it", line, col)
+
+
 def parse(text: str, *, collect: bool = False) -> Document:
     """Parse one YAML document; raise YamlFault for anything refused or malformed.
 
@@ -313,8 +329,10 @@ def parse(text: str, *, collect: bool = False) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
         raise YamlFault("CAP003", f"YAML syntax error: {message}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_fault(text, exc) from None
     except yaml.YAMLError as exc:
-        raise YamlFault("CAP003", f"YAML error: {exc}") from None
+        raise YamlFault("CAP003", " ".join(f"YAML error: {exc}".split())) from None
     except RecursionError:
         raise YamlFault("CAP003", "YAML nested too deeply") from None
     return Document(data, root, faults)

@@ -164,7 +164,7 @@ def test_symlink_inside_the_data_folder_is_read(clean):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_named_pipe_is_not_read(clean):
     os.mkfifo(clean / "actions" / "1.2.yaml")
-    only(clean, {}, "data/actions/1.2.yaml:1:1: error: CAP009 cannot read file: not a regular file")
+    only(clean, {}, "data/actions/1.2.yaml:1:1: error: CAP009 cannot read: it is a pipe (FIFO), not a file")
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,7 @@ def test_close_refusals(data_copy, fixed_today, args, code, message):
 def test_a_closed_action_cannot_be_closed_or_withdrawn_again(data_copy, fixed_today):
     cap = Cap(data_copy)
     cap("close", "2.4", "--by", "SCR Review Group")
-    assert "it was signed off already" in cap("close", "2.4", "--by", "X").stderr
+    assert "cannot close 2.4: it is closed already (signed off)\n" in cap("close", "2.4", "--by", "X").stderr
     assert "reopen it first to withdraw it" in cap("withdraw", "2.4", "--reason", "x").stderr
 
 

@@ -18,7 +18,7 @@ def test_show_everything_about_one_action(cap):
     assert "accountability (Ownership and accountability: management grip)" in out
     assert "J, O" in out
     assert "01/12/17 (2017-12-01)" in out
-    assert "yes, 1 days as of 2017-12-02" in out
+    assert "yes, 1 day as of 2017-12-02" in out
     assert "To await initial findings" in out
     assert "children and put in place mechanisms" in out
 

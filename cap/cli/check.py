@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, data_dir, parse_as_of
+from cap.cli.common import app, fail, say, data_dir, parse_as_of
 
 
 VALIDATE_FORMATS = ("text", "github", "json")
@@ -52,8 +52,8 @@ def validate_command(
         typer.echo(render_json(report.problems), nl=False)
     else:
         for problem in report.problems:
-            typer.echo(problem.github() if format == "github" else problem.text())
-        typer.echo(report.summary() + (" (--strict: warnings count as errors)" if strict and report.problems else ""))
+            say(problem.github() if format == "github" else problem.text())
+        say(report.summary() + (" (--strict: warnings count as errors)" if strict and report.problems else ""))
     raise typer.Exit(0 if report.ok else 1)
 
 

@@ -11,19 +11,63 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
+import typer.core
 
 from cap import __version__
 
+
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument shown by its metavar: bare when required, in [brackets] when optional,
+    without typer's `{braces}` or `<type>`."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        name = name if self.required or name.startswith("[") else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx):
+        return None
+
+    def display_type(self, ctx):
+        return None
+
+
+def _plain_help(command) -> None:
+    """Help that names what to type: `REF` and `TEXT`, not typer's `{ref}` and `<str>`.
+
+    Each argument is shown by its metavar (default: its name in capitals); an option
+    without a metavar shows its name in capitals. Only typer's own parameter classes are
+    changed; anything else is left alone."""
+    for param in getattr(command, "params", []):
+        if type(param) is typer.core.TyperArgument:
+            param.__class__ = _PlainArgument
+            if param.metavar is None:
+                param.metavar = param.name.upper()
+        elif type(param) is typer.core.TyperOption and param.metavar is None and not (param.is_flag or param.count):
+            param.metavar = param.name.upper()
+
+
+class _Group(typer.core.TyperGroup):
+    """The app's group: every command's help made plain (see `_plain_help`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():
+            _plain_help(command)
+
+
 app = typer.Typer(
     name="cap",
+    cls=_Group,
     help="Keep a Serious Case Review composite action plan as plain text under git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -41,15 +85,38 @@ _state = State()
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line on stderr, then the exit status (1 bad data, 2 usage)."""
-    typer.echo(f"cap: error: {message}", err=True)
+    say(f"cap: error: {message}", err=True)
     raise typer.Exit(code)
 
 
-def console(stderr: bool = False):
+def say(line: str, err: bool = False) -> None:
+    """Print a line for a person: any control character in it (from the plan, a file name,
+    git) is shown escaped, `\\x1b`, never sent to the terminal raw (cap.text.visible)."""
+    from cap.text import visible
+
+    typer.echo(visible(line), err=err)
+
+
+def console(stderr: bool = False, width: int | None = None):
     """A rich console that prints user text as written (no markup, no highlighting)."""
     from rich.console import Console
 
-    return Console(markup=False, highlight=False, emoji=False, stderr=stderr)
+    return Console(markup=False, highlight=False, emoji=False, stderr=stderr, width=width)
+
+
+#: Spaces at the end of a line, before any colour codes that close it.
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+def print_view(renderable) -> None:
+    """Print a rich view (show, stats, history, changes) as wide as the terminal, or, when
+    output is not a terminal, $COLUMNS or 160 (never squeezed into rich's 80), with no
+    spaces left at the ends of lines. User text in views is escaped (cap.text.visible)
+    before it reaches rich, so the only escape sequences here are rich's own colours."""
+    out = console(width=terminal_width())
+    with out.capture() as captured:
+        out.print(renderable)
+    write_out([_TRAILING.sub(r"\1", captured.get())])
 
 
 def terminal_width() -> int:
@@ -201,23 +268,80 @@ def main_options(
     _refuse_undecodable_text(ctx)
 
 
+# ---------------------------------------------------------------- shell completion
+# Each callback names what the plan knows (cap.names); it never prints and never fails:
+# a shell asking for completions gets a list, or nothing.
+
+
+def _completion_folder(ctx) -> Path | None:
+    from cap.loader import find_data_dir
+
+    root = ctx.find_root() if ctx is not None else None
+    explicit = root.params.get("data") if root is not None else None
+    try:
+        return find_data_dir(Path(explicit) if explicit else None, os.environ, Path.cwd())
+    except Exception:  # noqa: BLE001 - no data folder: nothing to offer
+        return None
+
+
+#: Only a shell asking for completions (typer sets `_CAP_COMPLETE`) needs the callbacks;
+#: without them typer has fewer functions to inspect, so every other run starts faster.
+_COMPLETING = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+
+
+def _completer(names, needs_folder: bool = True):
+    if not _COMPLETING:
+        return None
+
+    def complete(ctx, incomplete):  # typer passes these by name (no annotations: cheap to inspect)
+        try:
+            if not needs_folder:
+                return names(incomplete)
+            folder = _completion_folder(ctx)
+            return names(folder, incomplete) if folder is not None else []
+        except Exception:  # noqa: BLE001 - completion must never fail or print
+            return []
+
+    return complete
+
+
+def _names():
+    from cap import names
+
+    return names
+
+
+complete_ref = _completer(lambda folder, inc: _names().refs(folder, inc))
+complete_theme = _completer(lambda folder, inc: _names().themes(folder, inc))
+complete_case = _completer(lambda folder, inc: _names().cases(folder, inc))
+complete_lead = _completer(lambda folder, inc: _names().leads(folder, inc))
+complete_status = _completer(lambda inc: _names().statuses(inc), needs_folder=False)
+complete_progress_status = _completer(
+    lambda inc: _names().statuses(inc, ("open", "in-progress", "complete")), needs_folder=False
+)
+
+
 # Options shared by the commands that select actions (list, report, ...).
 AsOf = Annotated[
     Optional[str],
     typer.Option("--as-of", metavar="DATE", help="Judge overdue/due dates as of this day (default: today)."),
 ]
 ThemeOpt = Annotated[
-    Optional[str], typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.")
+    Optional[str],
+    typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.", autocompletion=complete_theme),
 ]
 ScrOpt = Annotated[
-    Optional[str], typer.Option("--scr", metavar="L", help="Actions citing case L, plus those for all reviews.")
+    Optional[str],
+    typer.Option("--scr", metavar="L", help="Actions citing case L, plus those for all reviews.", autocompletion=complete_case),
 ]
 LeadOpt = Annotated[
-    Optional[str], typer.Option("--lead", metavar="TEXT", help="A lead agency containing TEXT (any case).")
+    Optional[str],
+    typer.Option("--lead", metavar="TEXT", help="A lead agency containing TEXT (any case).", autocompletion=complete_lead),
 ]
 StatusOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--status", "-s", metavar="S", help="open, in-progress, complete, closed or withdrawn (repeatable)."),
+    typer.Option("--status", "-s", metavar="S", help="open, in-progress, complete, closed or withdrawn (repeatable; any case).",
+                 autocompletion=complete_status),
 ]
 OverdueOpt = Annotated[bool, typer.Option("--overdue", help="Open or in-progress and past the target date.")]
 DueWithinOpt = Annotated[
@@ -235,7 +359,8 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
     from cap.models import STATUSES
     from cap.query import Filters
 
-    for s in status or []:
+    status = [s.strip().lower() for s in status or []]  # any case, as themes
+    for s in status:
         if s not in STATUSES:
             fail(f"unknown status {s!r}; valid: {', '.join(STATUSES)}", 2)
     if scr is not None:

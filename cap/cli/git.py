@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from cap.cli.common import app, check_ref, fail, console, data_dir
+from cap.cli.common import app, check_ref, fail, say, print_view, terminal_width, data_dir, complete_ref
 
 
 GIT_FORMATS = ("table", "md", "json")
@@ -57,18 +57,18 @@ def changes_command(
     except GitError as exc:
         git_fail(exc)
     for problem in changes.problems:
-        typer.echo(problem.text(), err=True)
+        say(problem.text(), err=True)
     if format == "json":
         typer.echo(to_json(view.changes_record(changes)), nl=False)
     elif format == "md":
         typer.echo(view.changes_markdown(changes), nl=False)
     else:
-        console().print(view.changes_table(changes))
+        print_view(view.changes_table(changes))
 
 
 @app.command("history")
 def history_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.10.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.10.", autocompletion=complete_ref)],
     format: GitFormat = "table",
 ) -> None:
     """The life of one action: each commit that changed it (date, author, subject) and what
@@ -99,7 +99,7 @@ def history_command(
     elif format == "md":
         typer.echo(view.history_markdown(history), nl=False)
     else:
-        console().print(view.history_table(history))
+        print_view(view.history_table(history, terminal_width()))
 
 
 @app.command("merge-driver")
@@ -137,14 +137,14 @@ def merge_driver_command(
         except GitError as exc:
             left = f"the file is left as our version ({exc})"
         for conflict in result.conflicts:
-            typer.echo(f"cap: merge conflict in {what}: {conflict}", err=True)
-        typer.echo(f"cap: {what} not merged: {left}; resolve it, then run `cap validate`", err=True)
+            say(f"cap: merge conflict in {what}: {conflict}", err=True)
+        say(f"cap: {what} not merged: {left}; resolve it, then run `cap validate`", err=True)
         raise typer.Exit(1)
     write_output(ours, result.text)
     if result.conflicts:
         for conflict in result.conflicts:
-            typer.echo(f"cap: merge conflict in {what}: {conflict}", err=True)
-        typer.echo(f"cap: {what}: the rest is merged; conflict markers mark what to resolve", err=True)
+            say(f"cap: merge conflict in {what}: {conflict}", err=True)
+        say(f"cap: {what}: the rest is merged; conflict markers mark what to resolve", err=True)
         raise typer.Exit(1)
 
 
@@ -172,4 +172,4 @@ def git_setup_command() -> None:
     except GitError as exc:
         git_fail(exc)
     for line in done:
-        typer.echo(line)
+        say(line)

@@ -8,6 +8,7 @@ import sys
 import typer
 
 from cap.cli.common import app
+from cap.text import visible
 
 def main() -> None:
     """The console script: run the app; every failure is one line on stderr, never a traceback.
@@ -29,10 +30,10 @@ def main() -> None:
         else:
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             message = " ".join(exc.format_message().split())
-            typer.echo(f"cap: error: {message}{where}", err=True)
+            typer.echo(visible(f"cap: error: {message}{where}"), err=True)
         code = 2
     except errors.ClickException as exc:
-        typer.echo(f"cap: error: {' '.join(exc.format_message().split())}", err=True)
+        typer.echo(visible(f"cap: error: {' '.join(exc.format_message().split())}"), err=True)
         code = exc.exit_code
     except typer.Abort:
         typer.echo("cap: aborted", err=True)
@@ -48,12 +49,12 @@ def main() -> None:
         # Standard output full or gone (`cap list > /dev/full`), or another fault of the
         # machine rather than of the data: one line.
         _quiet_stdout()
-        typer.echo(f"cap: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), err=True)
+        typer.echo(visible(f"cap: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")), err=True)
         code = 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CAP_DEBUG"):
             raise
-        typer.echo(f"cap: internal error: {type(exc).__name__}: {exc} (set CAP_DEBUG=1 for details)", err=True)
+        typer.echo(visible(f"cap: internal error: {type(exc).__name__}: {exc} (set CAP_DEBUG=1 for details)"), err=True)
         code = 70
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from cap.cli.common import (
-    app, check_ref, fail, console, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
+    app, check_ref, fail, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
     parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt, OverdueOpt, DueWithinOpt,
-    SearchOpt, SlippedOpt,
+    SearchOpt, SlippedOpt, complete_ref,
 )
 
 
@@ -39,6 +39,7 @@ def list_command(
     """
     from cap import render
     from cap.query import select
+    from cap.text import plural
 
     if format not in FORMATS:
         fail(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", 2)
@@ -51,14 +52,16 @@ def list_command(
     elif format == "csv":
         write_out([render.to_csv(render.record(a, day) for a in actions)])
     else:
-        lines = render.list_lines(actions, day, terminal_width())
-        footer = f"{len(actions)} of {len(plan.actions)} actions (as of {day.isoformat()}; * target revised)"
-        print_list(lines, footer)
+        width = terminal_width()
+        lines = render.list_lines(actions, day, width)
+        total = plural(len(plan.actions), "action")
+        footer = f"{len(actions)} of {total} (as of {day.isoformat()}; * target revised)"
+        print_list(lines, render.shorten(footer, width))
 
 
 @app.command("show")
 def show_command(
-    ref: Annotated[str, typer.Argument(help="The action's ref, for example 4.10.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.10.", autocompletion=complete_ref)],
     as_of: AsOf = None,
     format: Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="Output format.")] = "text",
 ) -> None:
@@ -70,7 +73,7 @@ def show_command(
       cap show 4.10 --format json
     """
     from cap import render
-    from cap.loader import action_path, load_action_file, load_reference
+    from cap.loader import action_path, load_action_file, load_reference, not_a_file
 
     if format not in ("text", "json"):
         fail(f"unknown format {format!r}; choose from text, json", 2)
@@ -81,11 +84,15 @@ def show_command(
     path = action_path(folder, ref)
     if not path.is_file():
         report_problems(problems)
-        fail(f"unknown ref {ref!r}: there is no {path.relative_to(folder.parent).as_posix()}")
+        shown = path.relative_to(folder.parent).as_posix()
+        kind = not_a_file(path)
+        if kind:
+            fail(f"{shown} is {kind}, not a file: an action is a file; remove or rename it")
+        fail(f"unknown ref {ref!r}: there is no {shown}")
     action, found = load_action_file(path, folder)
     report_problems(problems + found)
     if format == "json":
         typer.echo(render.to_json(render.record(action, day)), nl=False)
         return
     title = next((t.title for t in themes if t.id == action.theme), None)
-    console().print(render.show_view(action, day, title))
+    print_view(render.show_view(action, day, title))

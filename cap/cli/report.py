@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cap.cli.common import (
-    app, fail, console, load_plan, parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt,
+    app, fail, say, print_view, terminal_width, load_plan, parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt,
     OverdueOpt, DueWithinOpt, SearchOpt, SlippedOpt,
 )
 
@@ -93,6 +93,7 @@ def report_command(
       cap report --kind exceptions -o paper.docx
     """
     from cap.dates import today
+    from cap.text import plural
     from cap.reports import BINARY, ReportError, format_for_path, normalise_format, render
     from cap.store import write_output
 
@@ -119,7 +120,7 @@ def report_command(
         write_output(output, text)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    typer.echo(f"wrote {output}: {len(report.rows)} actions, as of {report.as_of_text}", err=True)
+    say(f"wrote {output}: {plural(len(report.rows), 'action')}, as of {report.as_of_text}", err=True)
 
 
 @app.command("stats")
@@ -150,4 +151,4 @@ def stats_command(
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
     report = build_report_for(plan, filters, day, amber_days, stale_since)
-    console().print(stats_view(report))
+    print_view(stats_view(report, terminal_width()))

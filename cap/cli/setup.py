@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, data_dir, report_problems, guarded_write
+from cap.cli.common import app, fail, say, data_dir, report_problems, guarded_write
 
 
 @app.command("init")
@@ -36,10 +36,10 @@ def init_command(
     except InitRefused as exc:
         fail(str(exc))
     for rel in created.written:
-        typer.echo(f"created {rel.as_posix()}")
+        say(f"created {rel.as_posix()}")
     for rel in created.kept:
-        typer.echo(f"kept {rel.as_posix()} (it exists already)")
-    typer.echo(f"new plan repository in {directory}: next, cap import your current plan (see README.md)")
+        say(f"kept {rel.as_posix()} (it exists already)")
+    say(f"new plan repository in {directory}: next, cap import your current plan (see README.md)")
 
 
 @app.command("import")
@@ -129,8 +129,14 @@ def import_command(
                                  skip_incomplete=skip_incomplete)
     except ValueError as exc:
         fail(str(exc), 2)
+
+    from cap.loader import not_a_file
+
     if file.is_dir():
         fail(f"{file} is a folder: name the file to import", 2)
+    kind = not_a_file(file)
+    if kind:
+        fail(f"{file} is {kind}, not a file: name the file to import", 2)
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     folder = data_dir()
@@ -141,8 +147,8 @@ def import_command(
     )
     if dry_run:  # the tracker's columns and their fields, before anything else
         for line in outcome.mapping:
-            typer.echo(line)
+            say(line)
     if problems:
         report_problems(problems)
     for line in summary_lines(outcome, folder, dry_run):
-        typer.echo(line)
+        say(line)

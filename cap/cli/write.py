@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, data_dir, guarded_write, ThemeOpt
+from cap.cli.common import (
+    app, fail, say, data_dir, guarded_write, complete_ref, complete_theme, complete_case, complete_lead, complete_progress_status,
+)
 
 # Options shared by the commands that write.
 DateOpt = Annotated[
@@ -43,11 +45,11 @@ def _report_write(outcome, done) -> None:
 
     if isinstance(outcome, Refusal):
         for problem in outcome.problems:
-            typer.echo(problem.text(), err=True)
+            say(problem.text(), err=True)
         fail(outcome.message, outcome.exit_code)
-    typer.echo(f"{done(outcome)} ({outcome.shown})")
+    say(f"{done(outcome)} ({outcome.shown})")
     if outcome.reformatted:
-        typer.echo(f"note: {outcome.shown} was not in the canonical format; other lines changed too", err=True)
+        say(f"note: {outcome.shown} was not in the canonical format; other lines changed too", err=True)
 
 
 def _update(ref: str, change, done) -> None:
@@ -61,13 +63,14 @@ def _update(ref: str, change, done) -> None:
 
 @app.command("progress")
 def progress_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.", autocompletion=complete_ref)],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What was done, as reported (quote it).")],
     date: DateOpt = None,
     author: AuthorOpt = None,
     status: Annotated[
         Optional[str],
-        typer.Option("--status", "-s", metavar="S", help="Also change the status: open, in-progress or complete."),
+        typer.Option("--status", "-s", metavar="S", help="Also change the status: open, in-progress or complete.",
+                     autocompletion=complete_progress_status),
     ] = None,
 ) -> None:
     """Add a dated entry to an action's progress log (and optionally change its status).
@@ -86,6 +89,7 @@ def progress_command(
 
     day = _date_option(date)
     today = _today()
+    status = status.strip().lower() if status is not None else None  # any case, as --theme
 
     def done(before, after) -> str:
         change = f"; status {before.status} -> {after.status}" if after.status != before.status else ""
@@ -97,16 +101,25 @@ def progress_command(
 
 @app.command("add")
 def add_command(
-    theme: ThemeOpt = None,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="TEXT", help="The action, word for word.")] = None,
+    theme: Annotated[
+        Optional[str],
+        typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.  [required]",
+                     autocompletion=complete_theme),
+    ] = None,
+    action: Annotated[
+        Optional[str], typer.Option("--action", "-a", metavar="TEXT", help="The action, word for word.  [required]")
+    ] = None,
     lead: Annotated[
-        Optional[list[str]], typer.Option("--lead", metavar="AGENCY", help="A lead agency (repeatable).")
+        Optional[list[str]],
+        typer.Option("--lead", metavar="AGENCY", help="A lead agency (repeatable; at least one).  [required]",
+                     autocompletion=complete_lead),
     ] = None,
     target_date: Annotated[
-        Optional[str], typer.Option("--target-date", metavar="DATE", help="A date, or ongoing.")
+        Optional[str], typer.Option("--target-date", metavar="DATE", help="A date, or ongoing.  [required]")
     ] = None,
     scr: Annotated[
-        Optional[list[str]], typer.Option("--scr", metavar="L", help="A case the action cites (repeatable).")
+        Optional[list[str]],
+        typer.Option("--scr", metavar="L", help="A case the action cites (repeatable).", autocompletion=complete_case),
     ] = None,
     all_scrs: Annotated[bool, typer.Option("--all-scrs", help="The action applies to all reviews.")] = False,
     ref: Annotated[
@@ -116,6 +129,8 @@ def add_command(
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="The responsible officer.")] = None,
 ) -> None:
     """Add a new action (status open); prints its ref and the file written.
+
+    --theme, --action, --lead and --target-date are required; the rest are optional.
 
     \b
     Examples:
@@ -145,7 +160,7 @@ def add_command(
 
 @app.command("retarget")
 def retarget_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     target: Annotated[str, typer.Argument(metavar="DATE", help="The new target date, or ongoing.")],
     reason: ReasonOpt = None,
     date: Annotated[
@@ -181,7 +196,7 @@ def retarget_command(
 
 @app.command("close")
 def close_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     by: Annotated[Optional[str], typer.Option("--by", metavar="WHO", help="Who signed it off (required).")] = None,
     date: Annotated[
         Optional[str], typer.Option("--date", metavar="DATE", help="The day it was signed off (default: today).")
@@ -207,7 +222,7 @@ def close_command(
 
 @app.command("withdraw")
 def withdraw_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     reason: ReasonOpt = None,
     date: DateOpt = None,
     author: AuthorOpt = None,
@@ -231,7 +246,7 @@ def withdraw_command(
 
 @app.command("reopen")
 def reopen_command(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     reason: ReasonOpt = None,
     date: DateOpt = None,
     author: AuthorOpt = None,
@@ -274,15 +289,15 @@ def fmt_command(
         lambda: format_data(folder, check=check), "the data files", "each file is either as it was or rewritten whole"
     )
     for shown in result.changed:
-        typer.echo(f"{'would reformat' if check else 'reformatted'} {shown}")
+        say(f"{'would reformat' if check else 'reformatted'} {shown}")
     for problem in result.problems:
-        typer.echo(problem.text(), err=True)
+        say(problem.text(), err=True)
     for shown, line in result.commented:
-        typer.echo(f"{shown}:{line}: has a # comment, which the canonical format would drop: "
+        say(f"{shown}:{line}: has a # comment, which the canonical format would drop: "
                    "move it into a progress entry or delete it", err=True)
     left = len({p.path for p in result.problems}) + len(result.commented)
     verb = "would be reformatted" if check else "reformatted"
     summary = f"{len(result.changed)} {verb}, {len(result.unchanged)} unchanged"
-    typer.echo(summary + (f", {left} left alone" if left else ""), err=True)
+    say(summary + (f", {left} left alone" if left else ""), err=True)
     if not result.ok or (check and result.changed):
         raise typer.Exit(1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from cap.dates import format_uk
+from cap.text import plural, visible
 from cap.models import STATUSES
 from cap.reports.model import WITHDRAWN_NOTE, Report, Row, progress_line, target_text
 
@@ -19,8 +20,9 @@ _SPECIAL = re.compile(r"[\\`*_<|~]|&(?=[A-Za-z#])|\](?=[(\[])")
 
 
 def escape(text: str) -> str:
-    """Text that Markdown shows as written, on one line (`<br>` for line breaks)."""
-    text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    """Text that Markdown shows as written, on one line (`<br>` for line breaks); a control
+    character shows as an escape (`\\x1b`), for the terminal the Markdown may be printed on."""
+    text = _SPECIAL.sub(lambda m: "\\" + m.group(0), visible(text))
     return "<br>".join(line.strip() for line in text.strip().splitlines())
 
 
@@ -91,7 +93,7 @@ def summary(report: Report) -> list[str]:
         out += ["None."]
     out += [""]
 
-    out += [f"### Due in the next {report.amber_days} days (to {report.due_until_text})", ""]
+    out += [f"### Due in the next {plural(report.amber_days, 'day')} (to {report.due_until_text})", ""]
     if s.due_soon:
         out += table(["Ref", "Target date", "Lead agency", "Action"],
                      [[r.ref, target_text(r), escape(r.lead_label), escape(r.action)] for r in s.due_soon])

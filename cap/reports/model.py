@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from cap.text import plural
 from cap.dates import format_iso, format_uk, shift
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision, natural_key
 from cap.query import (
@@ -254,7 +255,7 @@ def describe(filters: Filters, themes: list | tuple = ()) -> tuple[str, ...]:
     if filters.overdue:
         words.append("overdue")
     if filters.due_within is not None:
-        words.append(f"due within {filters.due_within} days")
+        words.append(f"due within {plural(filters.due_within, 'day')}")
     if filters.slipped:
         words.append("target date put back")
     if filters.search:

@@ -1,6 +1,8 @@
 """`cap stats`: the report's summary as rich tables for the terminal.
 
-Built from `Text` objects only (never markup strings), so user text prints as written.
+Built from `Text` objects only (never markup strings), so user text prints as written;
+control characters in it show escaped (`cap.text.visible`). Each table row is one line,
+shortened with `…` to fit the width.
 """
 
 from __future__ import annotations
@@ -8,19 +10,51 @@ from __future__ import annotations
 from cap.dates import format_uk
 from cap.models import STATUSES
 from cap.reports.model import Report
+from cap.text import plural, first_line, visible
 
 BRAG_STYLES = {"Blue": "bold blue", "Red": "bold red", "Amber": "bold yellow", "Green": "bold green"}
 
 
-def stats_view(report: Report):
+def cell(text: str):
+    """A table cell that stays one line: the text's first line, visible, cut with `…`."""
+    from rich.text import Text
+
+    return Text(first_line(text), no_wrap=True, overflow="ellipsis")
+
+
+#: The narrowest the theme column of "Status by theme" gets before status columns go.
+THEME_MIN = 16
+#: On a screen too narrow for every column, status columns that are 0 for every theme
+#: are left out, in this order (then `total`, which the counts add up to).
+STATS_DROP_ORDER = ("withdrawn", "closed", "open", "complete", "in-progress", "total")
+
+
+def stats_columns(status_totals, width: int | None) -> list[str]:
+    """The count columns of "Status by theme" that fit `width` (None: all of them)."""
+    names = [*STATUSES, "total", "overdue"]
+    totals = dict(zip(STATUSES, status_totals))
+
+    def needed() -> int:
+        return THEME_MIN + sum(len(n) + 1 for n in names)
+
+    for name in STATS_DROP_ORDER:
+        if width is None or needed() <= width:
+            break
+        if name == "total" or totals.get(name) == 0:
+            names.remove(name)
+    return names
+
+
+def stats_view(report: Report, width: int | None = None):
+    """The summary as rich renderables; `width` (the screen's) decides which columns stay."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     s = report.summary
-    parts = [Text(s.headline, style="bold")]
+    parts = [Text(visible(s.headline), style="bold")]
     if report.selection:
-        parts.append(Text("Selection: " + "; ".join(report.selection)))
+        parts.append(Text(visible("Selection: " + "; ".join(report.selection))))
     if not s.total:
         return Group(*parts)
 
@@ -30,13 +64,19 @@ def stats_view(report: Report):
 
     by_theme = table("Status by theme")
     by_theme.add_column("Theme", ratio=1)
-    for name in (*STATUSES, "total", "overdue"):
+    shown = stats_columns(s.status_totals, width)
+    for name in shown:
         by_theme.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+
+    def counts(values: dict) -> list:
+        return [values[name] for name in shown]
+
     for t in s.by_theme:
-        by_theme.add_row(Text(t.theme.heading), *(Text(str(n)) for n in t.counts), Text(str(t.total)),
-                         Text(str(t.overdue), style="red" if t.overdue else ""))
-    by_theme.add_row(*(Text(c, style="bold") for c in
-                       ("Total", *map(str, s.status_totals), str(s.total), str(len(s.overdue)))))
+        values = {**{n: Text(str(c)) for n, c in zip(STATUSES, t.counts)}, "total": Text(str(t.total)),
+                  "overdue": Text(str(t.overdue), style="red" if t.overdue else "")}
+        by_theme.add_row(cell(t.theme.heading), *counts(values))
+    totals = {**dict(zip(STATUSES, map(str, s.status_totals))), "total": str(s.total), "overdue": str(len(s.overdue))}
+    by_theme.add_row(Text("Total", style="bold"), *(Text(c, style="bold") for c in counts(totals)))
 
     brag = Text("BRAG: ")
     for i, (rating, count) in enumerate(s.brag_counts):
@@ -49,18 +89,18 @@ def stats_view(report: Report):
     if s.overdue_by_lead:
         leads = table("Overdue by lead agency")
         leads.add_column("Lead agency", max_width=40)
-        leads.add_column("overdue", justify="right")
+        leads.add_column("overdue", justify="right", no_wrap=True)
         leads.add_column("refs")
         for c in s.overdue_by_lead:
-            leads.add_row(Text(c.lead), Text(str(c.count)), Text(", ".join(c.refs)))
+            leads.add_row(cell(c.lead), Text(str(c.count)), cell(", ".join(c.refs)))
         parts += [leads, Text("")]
     else:
         parts.append(Text("Overdue by lead agency: none"))
 
     def refs_line(label: str, rows) -> Text:
-        return Text(f"{label}: " + (f"{len(rows)} ({', '.join(r.ref for r in rows)})" if rows else "none"))
+        return Text(visible(f"{label}: " + (f"{len(rows)} ({', '.join(r.ref for r in rows)})" if rows else "none")))
 
-    parts.append(refs_line(f"Due in the next {report.amber_days} days (to {report.due_until_text})", s.due_soon))
+    parts.append(refs_line(f"Due in the next {plural(report.amber_days, 'day')} (to {report.due_until_text})", s.due_soon))
     parts.append(refs_line("Target date put back", s.slipped))
     parts.append(refs_line(f"No progress since {format_uk(report.stale_since, full_year=True)}", s.stale))
     return Group(*parts)

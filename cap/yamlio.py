@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -368,16 +369,77 @@ _CanonicalDumper.add_representer(str, _CanonicalDumper.represent_str)
 _CanonicalDumper.add_representer(type(None), _CanonicalDumper.represent_none)
 
 
+class _FastDumper(_CanonicalDumper):
+    """The same emitter, asking the trimmed resolver (`_Composer.resolve`: the same tags)."""
+
+    resolve = _Composer.resolve
+    _implicit = _Composer._implicit
+
+
+_DUMP_OPTIONS = dict(sort_keys=False, allow_unicode=True, default_flow_style=False, width=WIDTH, indent=2)
+
+
+def _emit_reference(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
+    """The emit through PyYAML's own (pure-Python) representer: `_emit`'s yardstick."""
+    return yaml.dump(data, Dumper=functools.partial(_CanonicalDumper, quoted=quoted), **_DUMP_OPTIONS)
+
+
+class _Unhandled(Exception):
+    """A value `_node` does not build (a float, a datetime): the representer's path takes it."""
+
+
+_BOOL, _INT, _NULL = _CORE + "bool", _CORE + "int", _CORE + "null"
+
+
+def _node(data: Any, quoted: frozenset[str] | bool) -> Node:
+    """The node tree PyYAML's representer makes of `data` under `_CanonicalDumper`, built
+    directly: the same tags, values and styles (no anchors: `ignore_aliases` is always
+    true), without its per-value dispatch. Any other type raises `_Unhandled`."""
+    kind = type(data)
+    if kind is str:
+        style = None
+        if _ODD_BREAKS.intersection(data):
+            style = '"'
+        elif quoted is not True and data not in quoted:
+            if "\n" in data:
+                style = "|"
+            elif len(data) > FOLD_OVER:
+                style = ">"
+        return ScalarNode(_STR, data, style=style)
+    if kind is dict:
+        return MappingNode(_MAP, [(_node(k, quoted), _node(v, quoted)) for k, v in data.items()], flow_style=False)
+    if kind is list:
+        return SequenceNode(_SEQ, [_node(item, quoted) for item in data], flow_style=False)
+    if kind is dt.date:
+        return ScalarNode(_TIMESTAMP, data.isoformat())
+    if kind is bool:
+        return ScalarNode(_BOOL, "true" if data else "false")
+    if kind is int:
+        return ScalarNode(_INT, str(data))
+    if data is None:
+        return ScalarNode(_NULL, "null")
+    raise _Unhandled
+
+
+def _emit_raw(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
+    """libyaml's emit of `_node(data)`: byte for byte `_emit_reference` (tests/test_emit_fast.py)."""
+    try:
+        root = _node(data, quoted)
+    except _Unhandled:
+        return _emit_reference(data, quoted)
+    stream = io.StringIO()
+    dumper = _FastDumper(stream, **_DUMP_OPTIONS)
+    try:
+        dumper.open()
+        dumper.serialize(root)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
 def _emit(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
-    text = yaml.dump(
-        data,
-        Dumper=functools.partial(_CanonicalDumper, quoted=quoted),
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=WIDTH,
-        indent=2,
-    )
+    text = _emit_raw(data, quoted)
     # After a text ending in blank lines (`|+`) the emitter ends the file with `...`, a
     # line the next appended entry would remove: leave it out where it reads back without.
     if text.endswith("\n...\n") and _read_back(text[: -len("...\n")]) == data:

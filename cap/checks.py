@@ -350,21 +350,28 @@ def check_target_history(ctx: Context) -> Iterator[Problem]:
 
 def check_canonical_format(ctx: Context) -> Iterator[Problem]:
     """Each file is exactly as `cap fmt` writes it, so diffs stay small and readable."""
+    for source in ctx.files():
+        yield from canonical_format_of(source)
+
+
+def canonical_format_of(source: SourceFile, data: dict | None = None) -> list[Problem]:
+    """`check_canonical_format` for one file (`data`: its record's `to_data()`, if known)."""
     from cap.store import canonical_text, is_canonical
     from cap.yamlio import header_comment
 
-    for source in ctx.files():
-        if source.record is None or source.raw is None or _verdict(
-            source, "canonical", lambda: is_canonical(source.raw, source.record)
-        ):
-            continue
-        want = canonical_text(source.record, header_comment(source.raw.decode("utf-8-sig", errors="replace")))
-        line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
-        where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"
-        yield located(
+    if source.record is None or source.raw is None or _verdict(
+        source, "canonical", lambda: is_canonical(source.raw, source.record, data)
+    ):
+        return []
+    want = canonical_text(source.record, header_comment(source.raw.decode("utf-8-sig", errors="replace")))
+    line = _first_difference(source.raw.decode("utf-8-sig", errors="replace").splitlines(), want.splitlines())
+    where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"
+    return [
+        located(
             source.shown, line or 1, 1, "CAP214",
             f"not in the canonical format ({where}); `cap fmt` rewrites it",
         )
+    ]
 
 
 def _first_difference(have: list[str], want: list[str]) -> int | None:
@@ -405,8 +412,17 @@ _PHONE = re.compile(
 )
 
 
+#: What every find of the patterns below contains (three digits with at most one space or
+#: dash between them; a postcode's inward half; the birth words; an @), so a text with no
+#: match here has no find: most texts are settled by this one search.
+#: tests/test_checks.py holds it to that over generated texts.
+_SUSPECT = re.compile(r"\d[ -]?\d[ -]?\d| [0-9][ABD-HJLNP-UW-Z]{2}|DOB|(?i:d\.o\.b|date of birth|born on)|@")
+
+
 def personal_data(text: str) -> Iterator[tuple[str, str, str]]:
     """Whatever in `text` looks like personal data: (code, what it looks like, the match)."""
+    if _SUSPECT.search(text) is None:
+        return
     if _DIGIT.search(text):  # most texts have no digit: skip the number patterns
         nhs: list[tuple[int, int]] = []
         for m in _TEN_DIGITS.finditer(text):
@@ -446,23 +462,44 @@ def _texts(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def check_personal_data(ctx: Context) -> Iterator[Problem]:
     """The plan is about cases, never children: warn on anything that looks like personal data."""
     for source in ctx.files():
-        lines: list[str] | None = None
-        for loc, code, what, found in _verdict(source, "personal-data", lambda: _personal_data_in(source)):
-            if lines is None:
-                lines = source.raw.decode("utf-8-sig").splitlines()
-            loc = tuple(loc)
-            line, col = _locate(source, loc, found, lines)
-            yield located(
+        yield from personal_data_of(source)
+
+
+def personal_data_of(source: SourceFile, data: dict | None = None) -> list[Problem]:
+    """`check_personal_data` for one file (`data`: its record's `to_data()`, if known)."""
+    lines: list[str] | None = None
+    problems = []
+    for loc, code, what, found in _verdict(source, "personal-data", lambda: _personal_data_in(source, data)):
+        if lines is None:
+            lines = source.raw.decode("utf-8-sig").splitlines()
+        loc = tuple(loc)
+        line, col = _locate(source, loc, found, lines)
+        problems.append(
+            located(
                 source.shown, line, col, code,
                 f"`{_where(loc)}` has what looks like {what} ({_mask(found)}): "
                 f"the plan is about cases, never children; remove it",
             )
+        )
+    return problems
 
 
-def _personal_data_in(source: SourceFile) -> list[tuple]:
+def _personal_data_in(source: SourceFile, data: dict | None = None) -> list[tuple]:
     """(loc, code, what, found) for each find in a file's texts (plain values: cacheable)."""
-    data = source.record.to_data() if isinstance(source.record, Action) else source.doc.data
-    return [(loc, code, what, found) for loc, text in _texts(data) for code, what, found in personal_data(text)]
+    if data is None:
+        data = source.record.to_data() if isinstance(source.record, Action) else source.doc.data
+    texts = list(_texts(data))
+    # One search over all of them settles most files (no pattern reaches across a line break).
+    if _SUSPECT.search("\n".join(text for _loc, text in texts)) is None:
+        return []
+    return [(loc, code, what, found) for loc, text in texts for code, what, found in personal_data(text)]
+
+
+def file_checks(source: SourceFile) -> list[Problem]:
+    """The content-only checks of one file (format, personal data), while its bytes are at
+    hand: `validate` runs them as each file loads, then lets the bytes go."""
+    data = source.record.to_data() if isinstance(source.record, Action) else None
+    return canonical_format_of(source, data) + personal_data_of(source, data)
 
 
 def _verdict(source: SourceFile, name: str, compute: Callable[[], Any]) -> Any:
@@ -564,7 +601,13 @@ def validate(
 
     `ignore` drops warnings with those codes (errors cannot be ignored: the plan would not load).
     """
-    plan, problems, sources = load_sources(data_dir)
+    checks = tuple(checks)
+    streamed = {check_canonical_format, check_personal_data}
+    if streamed <= set(checks):  # as each file loads: its bytes and nodes need not be kept
+        plan, problems, sources = load_sources(data_dir, keep=False, visit=file_checks)
+        checks = tuple(c for c in checks if c not in streamed)
+    else:
+        plan, problems, sources = load_sources(data_dir)
     context = Context(data_dir, as_of, plan, sources)
     for check in checks:
         problems.extend(check(context))

@@ -21,7 +21,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -325,24 +325,42 @@ def load_plan(data_dir: Path) -> tuple[Plan, list[Problem]]:
     return plan, problems
 
 
-def load_sources(data_dir: Path, *, keep: bool = True, cache: bool = True) -> tuple[Plan, list[Problem], Sources]:
+def load_sources(
+    data_dir: Path,
+    *,
+    keep: bool = True,
+    cache: bool = True,
+    visit: Callable[[SourceFile], list[Problem]] | None = None,
+) -> tuple[Plan, list[Problem], Sources]:
     """`load_plan`, also returning every file's bytes and document (for `cap validate`).
 
+    `visit`, if given, is called with each file as soon as it has loaded (its bytes and
+    document still at hand); the problems it returns are reported with the file's own.
     With `keep=False` each action file's bytes and node tree are dropped once it has
-    been validated, so a large plan is never held twice in memory. With `cache` (unless
-    `CAP_NO_CACHE` is set) unchanged files come from the load cache (cap/cache.py),
-    which is saved before returning.
+    been loaded and visited, so a large plan is never held twice in memory: a file that
+    loaded keeps a document that reads the file again if asked (to place a problem), a
+    file that failed keeps what was read of it. With `cache` (unless `CAP_NO_CACHE` is
+    set) unchanged files come from the load cache (cap/cache.py), which is saved before
+    returning.
     """
     load_cache = LoadCache.for_data_dir(data_dir, os.environ) if cache else None
     with _no_gc():
         themes, scrs, problems = _load_reference_sources(data_dir)
+        if visit is not None:
+            for source in (themes, scrs):
+                if source is not None and source.doc is not None:
+                    problems += visit(source)
         sources = Sources(themes=themes, scrs=scrs, cache=load_cache)
         for path in action_files(data_dir):
             source, found = load_action_source(path, data_dir, load_cache)
+            if visit is not None and source.doc is not None:
+                found = found + visit(source)
             if found:
                 problems += found
             if not keep:
-                source.raw = source.doc = None
+                source.raw = source.entry = None
+                if source.record is not None:
+                    source.doc = _RereadDocument(path, source.shown)
             sources.actions.append(source)
     plan = Plan(
         themes=themes.record.themes if themes.record else [],
@@ -352,6 +370,22 @@ def load_sources(data_dir: Path, *, keep: bool = True, cache: bool = True) -> tu
     if load_cache is not None:
         load_cache.save(prune=True)
     return plan, problems, sources
+
+
+class _RereadDocument(LazyDocument):
+    """The document of a file that loaded, read again only if asked for (to place a
+    problem found later): nothing of the file is held meanwhile."""
+
+    def __init__(self, path: Path, shown: str):  # noqa: D107
+        self._path, self._shown = path, shown
+        self._parsed = None
+
+    def _document(self) -> Document:
+        if self._parsed is None:
+            raw, _ = _read_bytes(self._path, self._shown)
+            doc = parse_bytes(raw, self._shown, collect=True)[0] if raw is not None else None
+            self._parsed = doc if doc is not None else Document(None, None)
+        return self._parsed
 
 
 @contextlib.contextmanager

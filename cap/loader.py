@@ -321,14 +321,14 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 def load_plan(data_dir: Path) -> tuple[Plan, list[Problem]]:
     """Load the whole plan. Files with problems are reported and left out."""
-    plan, problems, _sources = load_sources(data_dir, keep=False)
+    plan, problems, _sources = load_sources(data_dir, keep=None)
     return plan, problems
 
 
 def load_sources(
     data_dir: Path,
     *,
-    keep: bool = True,
+    keep: bool | None = True,
     cache: bool = True,
     visit: Callable[[SourceFile], list[Problem]] | None = None,
 ) -> tuple[Plan, list[Problem], Sources]:
@@ -339,7 +339,8 @@ def load_sources(
     With `keep=False` each action file's bytes and node tree are dropped once it has
     been loaded and visited, so a large plan is never held twice in memory: a file that
     loaded keeps a document that reads the file again if asked (to place a problem), a
-    file that failed keeps what was read of it. With `cache` (unless `CAP_NO_CACHE` is
+    file that failed keeps what was read of it. With `keep=None` only the records are
+    kept (`sources.actions` stays empty: `load_plan`). With `cache` (unless `CAP_NO_CACHE` is
     set) unchanged files come from the load cache (cap/cache.py), which is saved before
     returning.
     """
@@ -351,12 +352,17 @@ def load_sources(
                 if source is not None and source.doc is not None:
                     problems += visit(source)
         sources = Sources(themes=themes, scrs=scrs, cache=load_cache)
+        records = []
         for path in action_files(data_dir):
             source, found = load_action_source(path, data_dir, load_cache)
             if visit is not None and source.doc is not None:
                 found = found + visit(source)
             if found:
                 problems += found
+            if keep is None:
+                if source.record is not None:
+                    records.append(source.record)
+                continue
             if not keep:
                 source.raw = source.entry = None
                 if source.record is not None:
@@ -365,7 +371,7 @@ def load_sources(
     plan = Plan(
         themes=themes.record.themes if themes.record else [],
         scrs=scrs.record.scrs if scrs and scrs.record else [],
-        actions=[s.record for s in sources.actions if s.record is not None],
+        actions=records if keep is None else [s.record for s in sources.actions if s.record is not None],
     )
     if load_cache is not None:
         load_cache.save(prune=True)

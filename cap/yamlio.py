@@ -398,7 +398,7 @@ def _node(data: Any, quoted: frozenset[str] | bool) -> Node:
     kind = type(data)
     if kind is str:
         style = None
-        if _ODD_BREAKS.intersection(data):
+        if "\x85" in data or "\u2028" in data or "\u2029" in data:  # _ODD_BREAKS, without a set
             style = '"'
         elif quoted is not True and data not in quoted:
             if "\n" in data:

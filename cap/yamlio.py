@@ -197,6 +197,12 @@ _DEEP_HINTS = (
 )
 
 
+def _deep_indent(text: str) -> bool:
+    """`_DEEP_HINTS[1]`, asked only of a text that could match it (200 spaces, or a tab):
+    the pattern itself tries every position of the text."""
+    return (" " * 200 in text or "\t" in text) and _DEEP_HINTS[1].search(text) is not None
+
+
 def _check_depth(text: str) -> None:
     """Refuse a document nested deeper than MAX_DEPTH, before libyaml composes it.
 
@@ -204,7 +210,7 @@ def _check_depth(text: str) -> None:
     that could be deep has its events counted, iteratively.
     """
     markers = text.count("[") + text.count("{") + text.count("&") + text.count("!")
-    if markers <= MAX_DEPTH and not any(h.search(text) for h in _DEEP_HINTS):
+    if markers <= MAX_DEPTH and not _DEEP_HINTS[0].search(text) and not _deep_indent(text):
         return
     depth = 0
     loader = _Composer(text)

@@ -82,3 +82,36 @@ def test_values_it_does_not_build_go_the_representers_way():
 @pytest.mark.parametrize("bad", ["\ud800 lone surrogate"])
 def test_what_cannot_be_written_is_refused_the_same_way(bad):
     assert _outcome(_emit_raw, {"text": bad}, frozenset()) == _outcome(_emit_reference, {"text": bad}, frozenset())
+
+
+# ------------------------------------------------------------------ the cheap depth look before parsing
+
+
+def _nested_block(depth: int, indent: int = 2) -> str:
+    return "".join(" " * (indent * i) + f"k{i}:\n" for i in range(depth)) + " " * (indent * depth) + "x: 1\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 100 + "]" * 100 + "\n",
+        "a:\n" + "- " * 100 + "x\n",
+        _nested_block(101),  # 200 spaces deep
+        _nested_block(70, indent=3),
+    ],
+)
+def test_a_text_nested_too_deep_is_refused_before_libyaml_composes_it(text):
+    from cap.yamlio import YamlFault, parse
+
+    with pytest.raises(YamlFault) as info:
+        parse(text)
+    assert info.value.code == "CAP003" and "nested more than 64 deep" in info.value.message
+
+
+def test_a_text_nested_within_the_limit_is_read():
+    from cap.yamlio import parse
+
+    data = parse(_nested_block(60)).data
+    for i in range(60):
+        data = data[f"k{i}"]
+    assert data == {"x": 1}

@@ -105,7 +105,9 @@ class LoadCache:
                 db = sqlite3.connect(self.path, timeout=2, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is detected and rebuilt
                 db.execute("CREATE TABLE IF NOT EXISTS meta (salt BLOB NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
+                # A rowid table: an entry (a record of about a kilobyte) fits in its leaf page,
+                # where WITHOUT ROWID would spill most of them to overflow pages.
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
                 row = db.execute("SELECT salt FROM meta").fetchone()
                 if row is None or row[0] != self.salt:
                     db.execute("BEGIN IMMEDIATE")

@@ -412,18 +412,31 @@ _PHONE = re.compile(
 )
 
 
-#: What every find of the patterns below contains, so a text with no match here has no
-#: find: six digits with at most one space or dash between two (each number pattern has
-#: them: NI 12 34 56, NHS 10 digits, phones 9 or more after 0 or +44, `(01603) 222333`),
-#: a postcode's inward half, the birth words, an @. Most texts are settled by this one
-#: search (years, refs and case ids like `A-2010` never match it);
-#: tests/test_perf_checks.py holds it to that over generated texts.
-_SUSPECT = re.compile(r"\d(?:[ -]?\d){5}| [0-9][ABD-HJLNP-UW-Z]{2}|DOB|(?i:d\.o\.b|date of birth|born on)|@")
+#: What every find of the number and postcode patterns below contains, so a text with no
+#: match here (and no @, `DOB` or birth words: `_suspect`) has no find: six digits with at
+#: most one space or dash between two (each number pattern has them: NI 12 34 56, NHS 10
+#: digits, phones 9 or more after 0 or +44, `(01603) 222333`), or a postcode's inward half.
+#: Years, refs and case ids like `A-2010` never match it. tests/test_perf_checks.py holds
+#: `_suspect` to never hiding a find, over generated texts.
+_SUSPECT = re.compile(r"\d(?:[ -]?\d){5}| [0-9][ABD-HJLNP-UW-Z]{2}")
+#: The birth words in lower case; `_BIRTH` ignores case, where `i` also matches these two.
+_BIRTH_WORDS = ("d.o.b", "date of birth", "born on")
+_DOTTED_I = ("\u0130", "\u0131")
+
+
+def _suspect(text: str) -> bool:
+    """Whether `text` could hold a find of `personal_data` (one cheap look: most texts cannot)."""
+    if "@" in text or "DOB" in text or _SUSPECT.search(text) is not None:
+        return True
+    if any(i in text for i in _DOTTED_I):
+        return True
+    low = text.lower()
+    return any(word in low for word in _BIRTH_WORDS)
 
 
 def personal_data(text: str) -> Iterator[tuple[str, str, str]]:
     """Whatever in `text` looks like personal data: (code, what it looks like, the match)."""
-    if _SUSPECT.search(text) is None:
+    if not _suspect(text):
         return
     if _DIGIT.search(text):  # most texts have no digit: skip the number patterns
         nhs: list[tuple[int, int]] = []
@@ -490,17 +503,31 @@ def _personal_data_in(source: SourceFile, data: dict | None = None) -> list[tupl
     """(loc, code, what, found) for each find in a file's texts (plain values: cacheable)."""
     if data is None:
         data = source.record.to_data() if isinstance(source.record, Action) else source.doc.data
-    texts = list(_texts(data))
-    # One search over all of them settles most files (no pattern reaches across a line break).
-    if _SUSPECT.search("\n".join(text for _loc, text in texts)) is None:
+    strings: list[str] = []
+    _strings(data, strings)
+    # One look at all of them settles most files (no pattern reaches across a line break).
+    if not _suspect("\n".join(strings)):
         return []
-    return [(loc, code, what, found) for loc, text in texts for code, what, found in personal_data(text)]
+    return [(loc, code, what, found) for loc, text in _texts(data) for code, what, found in personal_data(text)]
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    """Every text in `value` (a mapping or list), in `_texts` order, without their places."""
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, (dict, list)):
+            _strings(item, out)
 
 
 def file_checks(source: SourceFile) -> list[Problem]:
     """The content-only checks of one file (format, personal data), while its bytes are at
     hand: `validate` runs them as each file loads, then lets the bytes go."""
-    data = source.record.to_data() if isinstance(source.record, Action) else None
+    data = None
+    if isinstance(source.record, Action) and not (
+        source.entry is not None and "canonical" in source.entry.values and "personal-data" in source.entry.values
+    ):
+        data = source.record.to_data()  # once for both checks (none needed when both are cached)
     return canonical_format_of(source, data) + personal_data_of(source, data)
 
 

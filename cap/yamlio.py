@@ -380,6 +380,8 @@ class _FastDumper(_CanonicalDumper):
 
     resolve = _Composer.resolve
     _implicit = _Composer._implicit
+    descend_resolver = _Composer.descend_resolver  # no path resolvers: nothing to track
+    ascend_resolver = _Composer.ascend_resolver
 
 
 _DUMP_OPTIONS = dict(sort_keys=False, allow_unicode=True, default_flow_style=False, width=WIDTH, indent=2)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 import subprocess
 import sys
 import tracemalloc
@@ -16,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cap.checks import CHECKS, _BIRTH, _EMAIL, _NI_NUMBER, _PHONE, _POSTCODE, _SUSPECT, _TEN_DIGITS, validate
+from cap.checks import CHECKS, _BIRTH, _EMAIL, _NI_NUMBER, _PHONE, _POSTCODE, _TEN_DIGITS, _suspect, validate
 from tests.conftest import AS_OF, DATA, MINIMAL_SCRS, MINIMAL_THEMES, action_yaml, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +25,8 @@ _PIECE = st.one_of(
     st.sampled_from(list("0123456789 -+()/.@_ABDEGHJNPRSTWXYZabcdgmnor\n\t") + ["\u0663", "\uff11"]),
     st.sampled_from(["NR1 2DH", "SW1A 1AA", "GIR 0AA", "AB 12 34 56 C", "943 476 5919", "+44 (0)1603 222333",
                      "(01603) 222333", "07700 900123", "DOB", "d.o.b", "Date of Birth", "born on", "a@b.co",
-                     "+447700900123", "0", "44", "A-2010", "2015-03", "12 34", "(0", ")"]),
+                     "+447700900123", "0", "44", "A-2010", "2015-03", "12 34", "(0", ")", "DATE OF B\u0131RTH",
+                     "Date of b\u0130rth", "Born On", "D.O.B", "dob"]),
 )
 _TEXTS = st.lists(_PIECE, max_size=30).map("".join)
 
@@ -42,14 +42,13 @@ def _any_find(text: str) -> bool:
 @example("(0160) 222 333")
 def test_the_pre_filter_never_hides_a_find(text):
     if _any_find(text):
-        assert _SUSPECT.search(text), text
+        assert _suspect(text), text
 
 
 def test_no_pattern_reaches_across_a_line_break_so_a_file_is_settled_in_one_search():
-    # _personal_data_in joins a file's texts with "\n" and asks _SUSPECT once.
-    assert "\n" not in re.sub(r"\\n", "", _SUSPECT.pattern)
+    # _personal_data_in joins a file's texts with "\n" and asks _suspect once.
     for piece in ("123\n456", "12345\n6", "date of\nbirth", "born\non", " 1\nAB", "D\nOB", "A-2010\n2017"):
-        assert not _SUSPECT.search(piece), piece
+        assert not _suspect(piece), piece
 
 
 @pytest.fixture

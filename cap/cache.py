@@ -62,6 +62,10 @@ def _salt() -> bytes:
     return digest.digest()
 
 
+#: Entries written together (a few hundred kilobytes at most).
+_BATCH = 256
+
+
 class LoadCache:
     """Entries for one data folder, {key: {"record": JSON bytes, <verdict>: value, ...}},
     in an SQLite file: each is looked up as its file is read, never all held at once."""
@@ -134,7 +138,8 @@ class LoadCache:
 
     def entry(self, name: str, raw: bytes) -> "Entry":
         """The entry for a file's name and bytes (empty when the cache has none)."""
-        self._flush()  # the file before this one is done with
+        if len(self._pending) >= _BATCH:  # the files before this one are done with
+            self._flush()
         key = self.key(name, raw)
         self._used.add(key)
         return Entry(self, key, self._lookup(key))
@@ -155,8 +160,8 @@ class LoadCache:
         self._pending[key] = values
 
     def _flush(self) -> None:
-        """Write the entries that changed (at most the last file's: each is written when
-        the next file is asked for, so none piles up in memory)."""
+        """Write the entries that changed (a batch of at most `_BATCH` files' entries, so
+        none piles up in memory)."""
         if not self._pending:
             return
         pending, self._pending = self._pending, {}

@@ -139,12 +139,15 @@ def _folder_inside(folder: str, data_dir: str) -> bool:
         return False
 
 
-def read_source(path: Path, data_dir: Path, *, parse: bool = True) -> tuple[SourceFile, list[Problem]]:
+def read_source(
+    path: Path, data_dir: Path, *, parse: bool = True, shown: str | None = None
+) -> tuple[SourceFile, list[Problem]]:
     """Read and parse one data file; a symlink leading out of the data folder is refused.
 
-    With `parse=False` only the bytes are read (the caller may know them already).
+    With `parse=False` only the bytes are read (the caller may know them already);
+    `shown` is `display_path(path, data_dir)` when the caller has it.
     """
-    source = SourceFile(path, display_path(path, data_dir))
+    source = SourceFile(path, display_path(path, data_dir) if shown is None else shown)
     if links_outside(path, data_dir):
         return source, [_problem(source.shown, "CAP010", "is a link leading outside the data folder; refused, not read")]
     source.raw, problems = _read_bytes(path, source.shown)
@@ -250,7 +253,7 @@ def load_action_source(path: Path, data_dir: Path, cache: LoadCache | None = Non
     With a `cache`, a file whose exact bytes loaded cleanly before is not parsed again:
     its record comes from the cache and its document is parsed only if asked for.
     """
-    source, problems = read_source(path, data_dir, parse=cache is None)
+    source, problems = read_source(path, data_dir, parse=cache is None, shown=_shown_action(path, data_dir))
     if cache is not None and source.raw is not None:
         source.entry = cache.entry(path.name, source.raw)
         known = source.entry.get("record")
@@ -266,6 +269,16 @@ def load_action_source(path: Path, data_dir: Path, cache: LoadCache | None = Non
         source.entry.remember("record", source.record.model_dump_json(by_alias=True).encode())
         source.doc = LazyDocument(source.raw.decode("utf-8-sig"))  # the node tree is not kept
     return source, (_in_file_order(problems + found) if problems else found)
+
+
+def _shown_action(path: Path, data_dir: Path) -> str:
+    """`display_path` of an action file, its folder's part worked out once."""
+    return _shown_folder(path.parent, data_dir) + "/" + path.name
+
+
+@functools.lru_cache(maxsize=16)
+def _shown_folder(folder: Path, data_dir: Path) -> str:
+    return display_path(folder, data_dir)
 
 
 def action_from_document(doc: Document, stem: str, shown: str) -> tuple[Action | None, list[Problem]]:

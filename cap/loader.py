@@ -77,7 +77,8 @@ def action_files(data_dir: Path) -> list[Path]:
     folder = data_dir / ACTIONS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if _is_action_name(p))
+    # By name as paths compare (case-blind where the system is), without comparing paths.
+    return sorted((p for p in folder.iterdir() if _is_action_name(p)), key=lambda p: os.path.normcase(p.name))
 
 
 def _is_action_name(path: Path) -> bool:

@@ -31,6 +31,7 @@ import datetime as dt
 import functools
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,10 @@ def _value_fault(seen: set[int], fault: YamlFault) -> None:
     seen.faults.append(fault)
 
 
+_intern = sys.intern
+_INTERN_UP_TO = 40
+
+
 def _build(node: Node, seen: set[int]) -> Any:
     """The Python value of a node tree, refusing what a plain safe load would accept.
 
@@ -162,12 +167,23 @@ def _build(node: Node, seen: set[int]) -> Any:
             key_nodes[key] = key_node
             if value_node.tag == _STR and type(value_node) is ScalarNode and id(value_node) not in seen:
                 seen.add(id(value_node))
-                mapping[key] = value_node.value
+                value = value_node.value
+                # A short text (a lead, an author, a case, a status) recurs across a plan:
+                # interned, a 10,000-action plan holds each once, not thousands of times.
+                mapping[key] = _intern(value) if len(value) <= _INTERN_UP_TO else value
             else:
                 mapping[key] = _build(value_node, seen)
         return mapping
     if tag == _SEQ and isinstance(node, SequenceNode):
-        return [_build(item, seen) for item in node.value]
+        items = []
+        for item in node.value:
+            if item.tag == _STR and type(item) is ScalarNode and id(item) not in seen:
+                seen.add(id(item))
+                value = item.value
+                items.append(_intern(value) if len(value) <= _INTERN_UP_TO else value)
+            else:
+                items.append(_build(item, seen))
+        return items
     if tag == _TIMESTAMP and isinstance(node, ScalarNode):
         try:
             if _ISO_DATE.match(node.value):

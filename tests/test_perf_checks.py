@@ -114,3 +114,21 @@ def test_validating_2000_actions_keeps_peak_traced_memory_bounded(tmp_path):
             tracemalloc.stop()
         assert report.summary() == "2000 actions checked, 0 errors, 0 warnings"
         assert peak < MEMORY_BOUND_AT_2000, f"{'cached' if cached else 'cold'}: {peak / 1e6:.1f} MB"
+
+
+def test_loaded_records_share_field_name_sets_and_keep_their_meaning(monkeypatch):
+    from cap.loader import load_plan
+    from cap.models import Action
+    from cap.yamlio import parse
+
+    monkeypatch.setenv("CAP_NO_CACHE", "1")
+    plan, problems = load_plan(DATA)
+    assert problems == []
+    for action in plan.actions:
+        fresh = Action.model_validate(parse((DATA / "actions" / f"{action.ref}.yaml").read_text()).data)
+        assert action == fresh
+        assert action.model_dump(exclude_unset=True) == fresh.model_dump(exclude_unset=True)
+    distinct = {id(a.__pydantic_fields_set__) for a in plan.actions}
+    assert len(distinct) < len(plan.actions)  # shared, not one set per action
+    entries = [e for a in plan.actions for e in a.progress]
+    assert len({id(e.__pydantic_fields_set__) for e in entries}) <= 4

@@ -445,12 +445,28 @@ def _share_field_sets(record: BaseModel) -> None:
     shared = _FIELD_SETS.setdefault(frozenset(names), names)
     if shared is not names:
         object.__setattr__(record, "__pydantic_fields_set__", shared)
-    for value in record.__dict__.values():
+    values = record.__dict__
+    for name in _record_fields(type(record)):
+        value = values.get(name)
         if isinstance(value, BaseModel):
             _share_field_sets(value)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        elif isinstance(value, list):
             for item in value:
-                _share_field_sets(item)
+                if isinstance(item, BaseModel):
+                    _share_field_sets(item)
+
+
+@functools.cache
+def _record_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that can hold models (a record, a list of them, or None)."""
+    from typing import get_args
+
+    def holds_model(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(holds_model(arg) for arg in get_args(annotation))
+
+    return tuple(name for name, info in model.model_fields.items() if holds_model(info.annotation))
 
 
 class _RereadDocument(LazyDocument):

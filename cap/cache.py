@@ -121,14 +121,17 @@ class LoadCache:
                     db.execute("COMMIT")
                 self._db = db
                 return
-            except (OSError, sqlite3.Error):
+            except (OSError, sqlite3.Error) as exc:
                 with contextlib.suppress(Exception):
                     db.close()  # noqa: F821 - bound when connect succeeded
-                if attempt == 0 and self.path.is_file():
+                # Not a database at all (damaged, or some other file): rebuilt, never trusted.
+                # Locked by another cap, or a disk error: left alone, no cache this time.
+                damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+                if attempt == 0 and damaged and self.path.is_file():
                     with contextlib.suppress(OSError):
-                        self.path.unlink()  # not a cache we can read: rebuilt, never trusted
+                        self.path.unlink()
                         continue
-                return  # no cache this time: it only ever saves time
+                return  # it only ever saves time
 
     @staticmethod
     def key(name: str, raw: bytes) -> bytes:

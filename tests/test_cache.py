@@ -133,6 +133,7 @@ def test_a_cache_another_cap_is_writing_costs_only_time(plan_dir):
     (plan_dir / "actions" / "4.4.yaml").write_text(
         (plan_dir / "actions" / "4.4.yaml").read_text().replace("status: in-progress", "status: open")
     )
+    inode = cache.stat().st_ino
     other = sqlite3.connect(cache, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another cap, mid-write
     try:
@@ -142,5 +143,4 @@ def test_a_cache_another_cap_is_writing_costs_only_time(plan_dir):
         other.close()
     assert result.exit_code == 0 and result.stderr == ""
     assert result.stdout != expected and '"status": "open"' in result.stdout
-    with sqlite3.connect(cache) as kept:  # the other cap's cache was left alone, not deleted
-        assert kept.execute("SELECT count(*) FROM entries").fetchone()[0] == 22
+    assert cache.stat().st_ino == inode  # the other cap's cache was left alone, not deleted

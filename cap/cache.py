@@ -7,12 +7,17 @@ format, personal data), so an unchanged file is read, hashed and looked up inste
 
 - The key is a BLAKE2b digest of the file's name and bytes: any change to a file, however
   small, misses the cache. A file that loaded with a problem is never stored.
-- The whole cache is dropped when cap, pydantic or PyYAML changes (the salt), or when it
-  cannot be read: it is rebuilt, never trusted.
+- The whole cache is dropped when cap, pydantic or PyYAML changes, or the content of cap's
+  loading and checking modules (the salt; not their file times, so a fresh install on a
+  CI runner keeps a restored cache), or when it is not a database: it is rebuilt, never
+  trusted. Keyed on content, it is safe to carry between CI runs (docs/ci.md).
 - It lives outside the data and the repository, in the user's cache folder
   (`$CAP_CACHE_DIR`, else `$XDG_CACHE_HOME/cap`, else `~/.cache/cap`; on Windows
-  `%LOCALAPPDATA%\\cap`), one file per data folder. `CAP_NO_CACHE=1` turns it off.
-- A cache that cannot be written is skipped silently: it only ever saves time.
+  `%LOCALAPPDATA%\\cap`), one SQLite file per data folder. Entries are looked up one by
+  one as files are read and written in batches, so the cache is never all in memory.
+  `CAP_NO_CACHE=1` turns it off.
+- A cache that cannot be written (or that another cap is writing) is skipped silently:
+  it only ever saves time.
 
     >>> cache = LoadCache.for_data_dir(Path("data"), os.environ)      # doctest: +SKIP
     >>> entry = cache.entry("4.4", raw)                                # doctest: +SKIP

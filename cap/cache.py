@@ -149,8 +149,10 @@ class LoadCache:
         if len(self._pending) >= _BATCH:  # the files before this one are done with
             self._flush()
         key = self.key(name, raw)
-        self._used.add(key)
-        return Entry(self, key, self._lookup(key))
+        found = self._lookup(key)
+        if found is not None:
+            self._used.add(key)  # the entries this run has (pruning keeps only these)
+        return Entry(self, key, found)
 
     def _lookup(self, key: bytes) -> dict[str, Any] | None:
         if self._connection() is None:
@@ -166,6 +168,7 @@ class LoadCache:
 
     def _store(self, key: bytes, values: dict[str, Any]) -> None:
         self._pending[key] = values
+        self._used.add(key)
 
     def _flush(self) -> None:
         """Write the entries that changed (a batch of at most `_BATCH` files' entries, so

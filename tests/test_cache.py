@@ -144,3 +144,22 @@ def test_a_cache_another_cap_is_writing_costs_only_time(plan_dir):
     assert result.exit_code == 0 and result.stderr == ""
     assert result.stdout != expected and '"status": "open"' in result.stdout
     assert cache.stat().st_ino == inode  # the other cap's cache was left alone, not deleted
+
+
+def test_entries_of_files_since_changed_or_removed_are_dropped(plan_dir):
+    import sqlite3
+
+    def rows() -> int:
+        (cache,) = cache_files()
+        with sqlite3.connect(cache) as db:
+            return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+    Cap(plan_dir)("list")
+    assert rows() == 22
+    path = plan_dir / "actions" / "4.4.yaml"
+    path.write_text(path.read_text().replace("status: in-progress", "status: done"))  # now has a problem
+    assert Cap(plan_dir)("list").exit_code == 1
+    assert rows() == 21  # its old entry is gone; a file with a problem is never stored
+    (plan_dir / "actions" / "4.3.yaml").unlink()
+    Cap(plan_dir)("list")
+    assert rows() == 20

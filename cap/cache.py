@@ -7,12 +7,17 @@ format, personal data), so an unchanged file is read, hashed and looked up inste
 
 - The key is a BLAKE2b digest of the file's name and bytes: any change to a file, however
   small, misses the cache. A file that loaded with a problem is never stored.
-- The whole cache is dropped when cap, pydantic or PyYAML changes (the salt), or when it
-  cannot be read: it is rebuilt, never trusted.
+- The whole cache is dropped when cap, pydantic or PyYAML changes, or the content of cap's
+  loading and checking modules (the salt; not their file times, so a fresh install on a
+  CI runner keeps a restored cache), or when it is not a database: it is rebuilt, never
+  trusted. Keyed on content, it is safe to carry between CI runs (docs/ci.md).
 - It lives outside the data and the repository, in the user's cache folder
   (`$CAP_CACHE_DIR`, else `$XDG_CACHE_HOME/cap`, else `~/.cache/cap`; on Windows
-  `%LOCALAPPDATA%\\cap`), one file per data folder. `CAP_NO_CACHE=1` turns it off.
-- A cache that cannot be written is skipped silently: it only ever saves time.
+  `%LOCALAPPDATA%\\cap`), one SQLite file per data folder. Entries are looked up one by
+  one as files are read and written in batches, so the cache is never all in memory.
+  `CAP_NO_CACHE=1` turns it off.
+- A cache that cannot be written (or that another cap is writing) is skipped silently:
+  it only ever saves time.
 
     >>> cache = LoadCache.for_data_dir(Path("data"), os.environ)      # doctest: +SKIP
     >>> entry = cache.entry("4.4", raw)                                # doctest: +SKIP
@@ -24,12 +29,11 @@ import contextlib
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 #: Bump when the meaning of an entry changes.
-FORMAT = 1
+FORMAT = 2
 #: The modules whose code decides what a file loads as, or what a check says of it.
 _SEMANTIC_MODULES = ("models.py", "yamlio.py", "loader.py", "checks.py", "store.py", "cache.py", "safetext.py")
 
@@ -55,24 +59,30 @@ def _salt() -> bytes:
     import cap
 
     here = Path(__file__).parent
-    stamps = []
-    for name in _SEMANTIC_MODULES:
-        with contextlib.suppress(OSError):
-            info = (here / name).stat()
-            stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
-    text = "|".join([str(FORMAT), cap.__version__, pydantic.VERSION, yaml.__version__, *stamps])
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    text = "|".join([str(FORMAT), cap.__version__, pydantic.VERSION, yaml.__version__])
+    digest = hashlib.blake2b(text.encode(), digest_size=16)
+    for name in _SEMANTIC_MODULES:  # their content, not their times: a fresh install on a
+        with contextlib.suppress(OSError):  # CI runner has new times and the same code
+            digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.digest()
+
+
+#: Entries written together (a few hundred kilobytes at most).
+_BATCH = 256
 
 
 class LoadCache:
-    """Entries for one data folder: {key: {"record": JSON bytes, <verdict>: value, ...}}."""
+    """Entries for one data folder, {key: {"record": JSON bytes, <verdict>: value, ...}},
+    in an SQLite file: each is looked up as its file is read, never all held at once."""
 
     def __init__(self, path: Path, salt: bytes = b""):
         self.path = path
         self.salt = salt
-        self._old: dict[bytes, dict[str, Any]] = self._read(path, salt)
-        self._new: dict[bytes, dict[str, Any]] = {}
-        self._dirty = False
+        self._db: Any = None
+        self._writing = False
+        self._pending: dict[bytes, dict[str, Any]] = {}
+        self._used: set[bytes] = set()
+        self._failed = False
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, env: Mapping[str, str]) -> "LoadCache | None":
@@ -87,16 +97,46 @@ class LoadCache:
         name = hashlib.blake2b(where.encode(), digest_size=12).hexdigest()
         return cls(folder / f"{name}.cache", _salt())
 
-    @staticmethod
-    def _read(path: Path, salt: bytes) -> dict[bytes, dict[str, Any]]:
-        try:
-            with open(path, "rb") as handle:
-                stored = marshal.load(handle)
-        except (OSError, EOFError, ValueError, TypeError):
-            return {}
-        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != salt or not isinstance(stored[1], dict):
-            return {}
-        return stored[1]
+    def _connection(self) -> Any:
+        """The open database (opened on first use), or None when there is no cache this time."""
+        if self._db is None and not self._failed:
+            self._open()
+            self._failed = self._db is None
+        return self._db
+
+    def _open(self) -> None:
+        """Open the file (made if absent); one that is not ours, or of another salt, starts over."""
+        import sqlite3
+
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=2, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is detected and rebuilt
+                db.execute("CREATE TABLE IF NOT EXISTS meta (salt BLOB NOT NULL)")
+                # A rowid table: an entry (a record of about a kilobyte) fits in its leaf page,
+                # where WITHOUT ROWID would spill most of them to overflow pages.
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                row = db.execute("SELECT salt FROM meta").fetchone()
+                if row is None or row[0] != self.salt:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.execute("DELETE FROM entries")
+                    db.execute("DELETE FROM meta")
+                    db.execute("INSERT INTO meta VALUES (?)", (self.salt,))
+                    db.execute("COMMIT")
+                self._db = db
+                return
+            except (OSError, sqlite3.Error) as exc:
+                with contextlib.suppress(Exception):
+                    db.close()  # noqa: F821 - bound when connect succeeded
+                # Not a database at all (damaged, or some other file): rebuilt, never trusted.
+                # Locked by another cap, or a disk error: left alone, no cache this time.
+                damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+                if attempt == 0 and damaged and self.path.is_file():
+                    with contextlib.suppress(OSError):
+                        self.path.unlink()
+                        continue
+                return  # it only ever saves time
 
     @staticmethod
     def key(name: str, raw: bytes) -> bytes:
@@ -106,38 +146,86 @@ class LoadCache:
 
     def entry(self, name: str, raw: bytes) -> "Entry":
         """The entry for a file's name and bytes (empty when the cache has none)."""
+        if len(self._pending) >= _BATCH:  # the files before this one are done with
+            self._flush()
         key = self.key(name, raw)
-        found = self._new.get(key)
-        if found is None:
-            found = self._old.get(key)
-            if found is not None:
-                self._new[key] = found
+        found = self._lookup(key)
+        if found is not None:
+            self._used.add(key)  # the entries this run has (pruning keeps only these)
         return Entry(self, key, found)
 
+    def _lookup(self, key: bytes) -> dict[str, Any] | None:
+        if self._connection() is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            values = marshal.loads(row[0])
+        except Exception:  # noqa: BLE001 - a damaged row is a miss
+            return None
+        return values if isinstance(values, dict) else None
+
     def _store(self, key: bytes, values: dict[str, Any]) -> None:
-        self._new[key] = values
-        self._dirty = True
+        self._pending[key] = values
+        self._used.add(key)
+
+    def _flush(self) -> None:
+        """Write the entries that changed (a batch of at most `_BATCH` files' entries, so
+        none piles up in memory)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        if self._connection() is None:
+            return
+        try:
+            if not self._writing:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._writing = True
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?)",
+                [(key, marshal.dumps(values)) for key, values in pending.items()],
+            )
+        except Exception:  # noqa: BLE001 - locked by another cap, disk full, ...: no cache
+            self._give_up()
 
     def save(self, *, prune: bool = False) -> None:
-        """Write the cache if anything was added. With `prune`, keep only the entries used
-        in this run (after loading the whole plan: files since removed are forgotten)."""
-        if prune and len(self._new) != len(self._old):
-            self._dirty = True
-        if not self._dirty:
+        """Commit what was added. With `prune`, keep only the entries used in this run
+        (after loading the whole plan: files since removed, or changed, are forgotten)."""
+        self._flush()
+        if self._db is None:
             return
-        entries = self._new if prune else {**self._old, **self._new}
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    marshal.dump((self.salt, entries), handle)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        self._old, self._dirty = dict(entries), False
+        try:
+            if prune and not self._writing:
+                (count,) = self._db.execute("SELECT count(*) FROM entries").fetchone()
+                prune = count > len(self._used)
+            if prune:
+                if not self._writing:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    self._writing = True
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY) WITHOUT ROWID")
+                self._db.execute("DELETE FROM used")
+                self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+                self._db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+            if self._writing:
+                self._db.execute("COMMIT")
+                self._writing = False
+        except Exception:  # noqa: BLE001
+            self._give_up()
+        self.close()
+
+    def close(self) -> None:
+        """Let the file go (a later lookup or write opens it again)."""
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                if self._writing:
+                    self._db.execute("ROLLBACK")
+                self._db.close()
+        self._db, self._writing = None, False
+
+    def _give_up(self) -> None:
+        self.close()
+        self._failed = True
 
 
 class Entry:

@@ -97,7 +97,19 @@ jobs:
             exit 1
           fi
           python -m pip install "$CAP_INSTALL"
+      # cap's load cache is keyed on each file's content, so a kept one is always safe:
+      # only files changed since it was saved are read in full (docs/ci.md).
+      - name: Keep cap's load cache between runs
+        uses: actions/cache@v4
+        with:
+          path: ${{ runner.temp }}/cap-cache
+          key: cap-${{ runner.os }}-${{ vars.CAP_INSTALL }}-${{ hashFiles('data/**') }}
+          restore-keys: |
+            cap-${{ runner.os }}-${{ vars.CAP_INSTALL }}-
+            cap-${{ runner.os }}-
       - name: Validate the plan
+        env:
+          CAP_CACHE_DIR: ${{ runner.temp }}/cap-cache
         run: cap validate --format github
 """
 

@@ -41,10 +41,11 @@ def canonical_text(record: _Record, header: str = "") -> str:
     return header + dump(record.to_data())
 
 
-def is_canonical(raw: bytes, record: _Record) -> bool:
+def is_canonical(raw: bytes, record: _Record, data: dict | None = None) -> bool:
     """Whether a file's bytes are exactly the canonical text of the record read from them.
 
     Cheap where it is (one emit, no read-back): `cap validate` asks it of every file.
+    `data` is `record.to_data()` when the caller has it already.
     """
     from cap.yamlio import header_comment
     from cap.yamlio import is_canonical as body_is_canonical
@@ -54,7 +55,7 @@ def is_canonical(raw: bytes, record: _Record) -> bool:
     except UnicodeDecodeError:
         return False
     header = header_comment(text)
-    return body_is_canonical(text[len(header):], record.to_data())
+    return body_is_canonical(text[len(header):], record.to_data() if data is None else data)
 
 
 def lock_path(data_dir: Path) -> Path:

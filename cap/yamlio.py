@@ -29,7 +29,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import io
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +121,10 @@ def _value_fault(seen: set[int], fault: YamlFault) -> None:
     seen.faults.append(fault)
 
 
+_intern = sys.intern
+_INTERN_UP_TO = 40
+
+
 def _build(node: Node, seen: set[int]) -> Any:
     """The Python value of a node tree, refusing what a plain safe load would accept.
 
@@ -161,12 +167,23 @@ def _build(node: Node, seen: set[int]) -> Any:
             key_nodes[key] = key_node
             if value_node.tag == _STR and type(value_node) is ScalarNode and id(value_node) not in seen:
                 seen.add(id(value_node))
-                mapping[key] = value_node.value
+                value = value_node.value
+                # A short text (a lead, an author, a case, a status) recurs across a plan:
+                # interned, a 10,000-action plan holds each once, not thousands of times.
+                mapping[key] = _intern(value) if len(value) <= _INTERN_UP_TO else value
             else:
                 mapping[key] = _build(value_node, seen)
         return mapping
     if tag == _SEQ and isinstance(node, SequenceNode):
-        return [_build(item, seen) for item in node.value]
+        items = []
+        for item in node.value:
+            if item.tag == _STR and type(item) is ScalarNode and id(item) not in seen:
+                seen.add(id(item))
+                value = item.value
+                items.append(_intern(value) if len(value) <= _INTERN_UP_TO else value)
+            else:
+                items.append(_build(item, seen))
+        return items
     if tag == _TIMESTAMP and isinstance(node, ScalarNode):
         try:
             if _ISO_DATE.match(node.value):
@@ -196,6 +213,12 @@ _DEEP_HINTS = (
 )
 
 
+def _deep_indent(text: str) -> bool:
+    """`_DEEP_HINTS[1]`, asked only of a text that could match it (200 spaces, or a tab):
+    the pattern itself tries every position of the text."""
+    return (" " * 200 in text or "\t" in text) and _DEEP_HINTS[1].search(text) is not None
+
+
 def _check_depth(text: str) -> None:
     """Refuse a document nested deeper than MAX_DEPTH, before libyaml composes it.
 
@@ -203,7 +226,7 @@ def _check_depth(text: str) -> None:
     that could be deep has its events counted, iteratively.
     """
     markers = text.count("[") + text.count("{") + text.count("&") + text.count("!")
-    if markers <= MAX_DEPTH and not any(h.search(text) for h in _DEEP_HINTS):
+    if markers <= MAX_DEPTH and not _DEEP_HINTS[0].search(text) and not _deep_indent(text):
         return
     depth = 0
     loader = _Composer(text)
@@ -386,16 +409,79 @@ _CanonicalDumper.add_representer(str, _CanonicalDumper.represent_str)
 _CanonicalDumper.add_representer(type(None), _CanonicalDumper.represent_none)
 
 
+class _FastDumper(_CanonicalDumper):
+    """The same emitter, asking the trimmed resolver (`_Composer.resolve`: the same tags)."""
+
+    resolve = _Composer.resolve
+    _implicit = _Composer._implicit
+    descend_resolver = _Composer.descend_resolver  # no path resolvers: nothing to track
+    ascend_resolver = _Composer.ascend_resolver
+
+
+_DUMP_OPTIONS = dict(sort_keys=False, allow_unicode=True, default_flow_style=False, width=WIDTH, indent=2)
+
+
+def _emit_reference(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
+    """The emit through PyYAML's own (pure-Python) representer: `_emit`'s yardstick."""
+    return yaml.dump(data, Dumper=functools.partial(_CanonicalDumper, quoted=quoted), **_DUMP_OPTIONS)
+
+
+class _Unhandled(Exception):
+    """A value `_node` does not build (a float, a datetime): the representer's path takes it."""
+
+
+_BOOL, _INT, _NULL = _CORE + "bool", _CORE + "int", _CORE + "null"
+
+
+def _node(data: Any, quoted: frozenset[str] | bool) -> Node:
+    """The node tree PyYAML's representer makes of `data` under `_CanonicalDumper`, built
+    directly: the same tags, values and styles (no anchors: `ignore_aliases` is always
+    true), without its per-value dispatch. Any other type raises `_Unhandled`."""
+    kind = type(data)
+    if kind is str:
+        style = None
+        if "\x85" in data or "\u2028" in data or "\u2029" in data:  # _ODD_BREAKS, without a set
+            style = '"'
+        elif quoted is not True and data not in quoted:
+            if "\n" in data:
+                style = "|"
+            elif len(data) > FOLD_OVER:
+                style = ">"
+        return ScalarNode(_STR, data, style=style)
+    if kind is dict:
+        return MappingNode(_MAP, [(_node(k, quoted), _node(v, quoted)) for k, v in data.items()], flow_style=False)
+    if kind is list:
+        return SequenceNode(_SEQ, [_node(item, quoted) for item in data], flow_style=False)
+    if kind is dt.date:
+        return ScalarNode(_TIMESTAMP, data.isoformat())
+    if kind is bool:
+        return ScalarNode(_BOOL, "true" if data else "false")
+    if kind is int:
+        return ScalarNode(_INT, str(data))
+    if data is None:
+        return ScalarNode(_NULL, "null")
+    raise _Unhandled
+
+
+def _emit_raw(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
+    """libyaml's emit of `_node(data)`: byte for byte `_emit_reference` (tests/test_emit_fast.py)."""
+    try:
+        root = _node(data, quoted)
+    except _Unhandled:
+        return _emit_reference(data, quoted)
+    stream = io.StringIO()
+    dumper = _FastDumper(stream, **_DUMP_OPTIONS)
+    try:
+        dumper.open()
+        dumper.serialize(root)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
 def _emit(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
-    text = yaml.dump(
-        data,
-        Dumper=functools.partial(_CanonicalDumper, quoted=quoted),
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=WIDTH,
-        indent=2,
-    )
+    text = _emit_raw(data, quoted)
     # After a text ending in blank lines (`|+`) the emitter ends the file with `...`, a
     # line the next appended entry would remove: leave it out where it reads back without.
     if text.endswith("\n...\n") and _read_back(text[: -len("...\n")]) == data:

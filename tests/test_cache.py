@@ -103,3 +103,63 @@ def test_entries_are_keyed_on_name_and_bytes(tmp_path):
     assert again.entry("4.4.yaml", b"y").get("record") is None
     assert again.entry("4.5.yaml", b"x").get("record") is None
     assert LoadCache(tmp_path / "c.cache", b"other salt").entry("4.4.yaml", b"x").get("record") is None
+
+
+def test_the_salt_follows_the_code_not_file_times(tmp_path):
+    """A fresh install on a CI runner gives cap's modules new times: a kept cache must still fit."""
+    from cap import cache as cache_module
+
+    module = cache_module.Path(cache_module.__file__)
+    before = cache_module._salt()
+    info = module.stat()
+    try:
+        os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+        assert cache_module._salt() == before
+    finally:
+        os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_the_cache_folder_is_named_by_cap_cache_dir(plan_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("CAP_CACHE_DIR", str(tmp_path / "kept-by-ci"))
+    Cap(plan_dir)("validate", "--as-of", "2017-07-01")
+    assert [p.suffix for p in (tmp_path / "kept-by-ci").iterdir()] == [".cache"]
+
+
+def test_a_cache_another_cap_is_writing_costs_only_time(plan_dir):
+    import sqlite3
+
+    expected = Cap(plan_dir)("list", "--format", "json").stdout
+    (cache,) = cache_files()
+    (plan_dir / "actions" / "4.4.yaml").write_text(
+        (plan_dir / "actions" / "4.4.yaml").read_text().replace("status: in-progress", "status: open")
+    )
+    inode = cache.stat().st_ino
+    other = sqlite3.connect(cache, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another cap, mid-write
+    try:
+        result = Cap(plan_dir)("list", "--format", "json")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout != expected and '"status": "open"' in result.stdout
+    assert cache.stat().st_ino == inode  # the other cap's cache was left alone, not deleted
+
+
+def test_entries_of_files_since_changed_or_removed_are_dropped(plan_dir):
+    import sqlite3
+
+    def rows() -> int:
+        (cache,) = cache_files()
+        with sqlite3.connect(cache) as db:
+            return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+    Cap(plan_dir)("list")
+    assert rows() == 22
+    path = plan_dir / "actions" / "4.4.yaml"
+    path.write_text(path.read_text().replace("status: in-progress", "status: done"))  # now has a problem
+    assert Cap(plan_dir)("list").exit_code == 1
+    assert rows() == 21  # its old entry is gone; a file with a problem is never stored
+    (plan_dir / "actions" / "4.3.yaml").unlink()
+    Cap(plan_dir)("list")
+    assert rows() == 20

@@ -138,6 +138,19 @@ def test_readme_shows_the_gitlab_pages_job_and_warns_before_publishing(tmp_path)
     assert "even when the repository is private" in readme
 
 
+def test_workflow_keeps_the_load_cache_between_runs(tmp_path):
+    Cap()("init", str(tmp_path))
+    steps = yaml.safe_load((tmp_path / ".github/workflows/cap-validate.yml").read_text())["jobs"]["validate"]["steps"]
+    names = [step.get("uses", step.get("run", "")) for step in steps]
+    (kept,) = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+    validate = next(step for step in steps if step.get("run") == "cap validate --format github")
+    assert names.index(kept["uses"]) < names.index(validate["run"])  # restored before it is used
+    assert validate["env"]["CAP_CACHE_DIR"] == kept["with"]["path"]
+    # a new plan saves a new cache; any earlier one (safe: content-keyed) is restored meanwhile
+    assert "hashFiles('data/**')" in kept["with"]["key"] and "vars.CAP_INSTALL" in kept["with"]["key"]
+    assert all(kept["with"]["key"].startswith(prefix) for prefix in kept["with"]["restore-keys"].splitlines())
+
+
 def test_merge_driver_attribute_and_config_line(tmp_path):
     Cap()("init", str(tmp_path))
     assert "data/actions/*.yaml merge=cap\n" in (tmp_path / ".gitattributes").read_text()

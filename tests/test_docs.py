@@ -208,6 +208,16 @@ def test_few_examples_are_skipped(page):
     )
 
 
+def test_the_map_of_the_code_names_every_module():
+    """docs/layout.md: a module added to cap/ gets its line in the map."""
+    layout = (DOCS / "layout.md").read_text(encoding="utf-8")
+    missing = [
+        str(path.relative_to(ROOT)) for path in sorted((ROOT / "cap").rglob("*.py"))
+        if path.name not in ("__init__.py", "__main__.py") and not re.search(rf"\b{re.escape(path.name)}\b", layout)
+    ]
+    assert not missing, f"docs/layout.md does not name: {', '.join(missing)} (one line each, where data flows through them)"
+
+
 def test_the_readme_stays_short():
     """The README is for the business manager; reference material goes in docs/."""
     lines = len((ROOT / "README.md").read_text(encoding="utf-8").splitlines())

@@ -348,6 +348,23 @@ def _theme_number(ref: str) -> int:
     return int(ref.split(".")[0])
 
 
+def life_dates(status: str, date: dt.date, progress: list[ProgressEntry], signed_off: SignOff | None) -> dict:
+    """The dates of an imported action's life, as the plan implies them: open by its
+    progress date (or its first entry, if earlier); a complete action complete by its
+    latest entry, a closed one by the latest entry before its sign-off (else the sign-off)."""
+    opened = min([date, *(e.date for e in progress[:1])])
+    out: dict = {"opened": opened}
+    if status == "complete":
+        out["completed"] = max([opened, *(e.date for e in progress[-1:])])
+    elif status == "closed":
+        bound = signed_off.date if signed_off else None
+        before = [e.date for e in progress if bound is None or e.date < bound]
+        out["completed"] = max(before, default=bound or opened)
+        if out["completed"] < opened:
+            out["opened"] = out["completed"]
+    return out
+
+
 def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | None:
     """One record -> an Action, or its problems (each naming the column)."""
     cells, row = rec.cells, rec.row
@@ -426,6 +443,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
             target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
             signed_off=signed_off, target_history=history, progress=progress,
             source_ref=cells.get("source_ref") or None, rating=rating,
+            **life_dates(status, date, progress, signed_off),
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):

@@ -121,6 +121,7 @@ def test_git_diff_of_a_close(repo, fixed_today):  # noqa: F811
     removed, added = changed_lines(repo)
     assert removed == ["status: complete"]
     assert added == ["status: closed", "signed_off:", "  date: 2017-07-01", "  by: SCR Review Group",
+                     "impact_review: 2018-07-01",
                      "- date: 2017-07-01", "  text: Signed off by SCR Review Group; closed."]
 
 

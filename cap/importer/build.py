@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from cap.dates import DateError, parse_date, parse_target
-from cap.importer.columns import JOINED, header_columns, is_header, norm
+from cap.importer.columns import COLUMNS, JOINED, header_columns, is_header, norm
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
 from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
@@ -435,6 +435,23 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         rating = next((r for r in RATINGS if r.lower() == cells["rating"].strip().lower()), None)
         if rating is None:
             bad(f"Board rating {cells['rating']!r} is not one of {', '.join(RATINGS)}")
+    dates = life_dates(status, date, progress, signed_off)
+    for key, name in (("opened", "opened"), ("completed", "completed"), ("withdrawn_on", "withdrawn")):
+        if key in cells:  # the column is there: what it says (blank: not recorded)
+            dates.pop(name, None)
+            if cells[key]:
+                try:
+                    dates[name] = parse_date(cells[key])
+                except DateError as exc:
+                    bad(f"{COLUMNS[key][0]}: {exc}")
+    review = cells.get("impact_review", "")
+    if review.lower().startswith("none:"):
+        dates["no_impact_review"] = review[5:].replace("\n  ", "\n").strip() or None
+    elif review:
+        try:
+            dates["impact_review"] = parse_date(review)
+        except DateError as exc:
+            bad(f"Impact review: {exc} (a date, or none: REASON)")
     if not ok:
         return None
     try:
@@ -443,7 +460,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
             target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
             signed_off=signed_off, target_history=history, progress=progress,
             source_ref=cells.get("source_ref") or None, rating=rating,
-            **life_dates(status, date, progress, signed_off),
+            **dates,
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):

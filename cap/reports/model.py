@@ -66,6 +66,19 @@ class Row:
     rating: str | None = None
     #: The ref the board's own tracker used, when cap numbered the action itself.
     source_ref: str | None = None
+    # The dates of an action's life and impact after closure (issue 14).
+    opened: dt.date | None = None
+    completed: dt.date | None = None
+    withdrawn: dt.date | None = None
+    owner: str | None = None
+    outcome: str | None = None
+    evidence: tuple[str, ...] = ()
+    recommendations: tuple[str, ...] = ()
+    impact_review: dt.date | None = None
+    no_impact_review: str | None = None
+    impact: tuple = ()
+    #: The whole progress log, whatever the report shows (the sign-off pack shows it all).
+    log: tuple[ProgressEntry, ...] = ()
 
     @property
     def lead_label(self) -> str:
@@ -301,6 +314,17 @@ def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bo
         target_history=tuple(action.target_history),
         rating=action.rating,
         source_ref=action.source_ref,
+        opened=action.opened,
+        completed=action.completed,
+        withdrawn=action.withdrawn,
+        owner=action.owner,
+        outcome=action.outcome,
+        evidence=tuple(action.evidence),
+        recommendations=tuple(action.recommendations),
+        impact_review=action.impact_review,
+        no_impact_review=action.no_impact_review,
+        impact=tuple(action.impact),
+        log=tuple(action.progress),
     )
 
 

@@ -221,11 +221,14 @@ def close(
     author: str | None = None,
     impact_review: dt.date | None = None,
     no_impact_review: str | None = None,
+    outcome: str | None = None,
+    evidence: Sequence[str] = (),
 ) -> Action | Refusal:
     """Sign a complete action off: status `closed`, who signed it off and when (never
     before the log's latest entry, nor after today), and when its impact is to be
     reviewed: `impact_review`, by default 12 months after the sign-off, or no review
-    with the reason `no_impact_review`."""
+    with the reason `no_impact_review`. `outcome` replaces the action's outcome, and
+    `evidence` is added to its evidence."""
     missing_by = by is None or not by.strip()
     refusal = _first_refusal(
         Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else _name(by, "signer", "--by"),
@@ -255,9 +258,17 @@ def close(
         review = impact_review or shift_months(day, IMPACT_REVIEW_MONTHS)
         if review < day:
             return Refusal(f"the impact review {review.isoformat()} is before the sign-off {day.isoformat()}", 1)
+    refusal = _first_refusal(
+        _text(outcome, "outcome", "--outcome") if outcome is not None else None,
+        *(_text(item, "evidence", "--evidence") for item in evidence),
+    )
+    if refusal:
+        return refusal
     return _logged(action, day, f"Signed off by {by}; closed.", author,
                    status="closed", signed_off=SignOff(date=day, by=by),
-                   impact_review=review, no_impact_review=no_impact_review)
+                   impact_review=review, no_impact_review=no_impact_review,
+                   outcome=outcome if outcome is not None else action.outcome,
+                   evidence=[*action.evidence, *(e for e in evidence if e not in action.evidence)])
 
 
 def withdraw(

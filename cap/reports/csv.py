@@ -103,7 +103,42 @@ def cells(report: Report, row: Row) -> list[str]:
     ]
 
 
+#: A cell a spreadsheet would read as a formula starts with one of these: prefixed with '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def render_paper(report: Report) -> str:
+    """A paper as CSV: each table under its section and title row, then its header and rows,
+    a blank line between tables (Excel opens it as one sheet)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([inert(report.paper.title), inert(report.paper.description)])
+    for block, table in report.paper.tables():
+        writer.writerow([])
+        writer.writerow([inert(block.heading), inert(table.title)])
+        writer.writerow([inert(c) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([inert(c) for c in row])
+    for block in report.paper.blocks:
+        if block.chart is not None:
+            writer.writerow([])
+            writer.writerow([inert(block.heading), inert(block.chart.title)])
+            writer.writerow(["Month", *(name for name, _ in block.chart.series)])
+            for i, label in enumerate(block.chart.labels):
+                writer.writerow([label, *(str(values[i]) for _, values in block.chart.series)])
+    for note in report.paper.notes:
+        writer.writerow([])
+        writer.writerow([inert(note)])
+    return BOM + out.getvalue()
+
+
 def render(report: Report) -> str:
+    if report.paper is not None:
+        return render_paper(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     ratings, sources = report.has_ratings, report.has_source_refs

@@ -19,6 +19,7 @@ from functools import cached_property
 from cap.text import plural
 from cap.dates import format_iso, format_uk, shift
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision, natural_key
+from cap.reports.paper import Paper
 from cap.query import (
     AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, select,
 )
@@ -188,6 +189,8 @@ class Report:
     #: The day the report was produced, only when asked for (`--stamp`).
     stamp: dt.date | None = None
     key: tuple[tuple[str, str], ...] = field(default=())
+    #: A paper that is not the plan's table (sign-off pack, annual statistics): see cap/reports/paper.py.
+    paper: "Paper | None" = None
 
     @property
     def as_of_text(self) -> str:

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from cap.lifedates import Lives
 from cap.models import Action, Plan
 
+#: Short names of the figures for the terminal (`cap stats`), in FIGURES order.
+SHORT = ("Open", "Done", "Sign", "Wdr", "Rev", "Ent", "Act", "Wait", "Over", "ImpD", "Imp")
 #: The per-action figures, in the order the tables show them, with their column names.
 FIGURES: tuple[tuple[str, str], ...] = (
     ("opened", "Opened"),
@@ -190,7 +192,8 @@ def annual(plan: Plan, lives: Lives, start: dt.date, end: dt.date, actions: list
         cases = [*action.scrs, *([ALL_REVIEWS] if action.all_scrs else [])]
         for case in dict.fromkeys(cases):
             _add(by_case, case, figures)
-        for kind in dict.fromkeys(kinds.get(c, "unknown") for c in action.scrs):
+        every = sorted(set(kinds.values())) if action.all_scrs else []  # for all reviews: each kind
+        for kind in dict.fromkeys([*(kinds.get(c, "unknown") for c in action.scrs), *every]):
             _add(by_kind, kind, figures)
         for lead in dict.fromkeys(action.lead):
             _add(by_lead, lead, figures)

@@ -123,6 +123,8 @@ def render_paper(report: Report) -> str:
         writer.writerow([inert(c) for c in table.columns])
         for row in table.rows:
             writer.writerow([inert(c) for c in row])
+        for line in block.closing:
+            writer.writerow([inert(line)])
     for block in report.paper.blocks:
         if block.chart is not None:
             writer.writerow([])

@@ -99,7 +99,7 @@ def paper_data(report: Report) -> dict[str, Any]:
         "blocks": [
             {
                 "heading": b.heading,
-                "paragraphs": list(b.paragraphs),
+                "paragraphs": [*b.paragraphs, *b.closing],
                 "tables": [{"title": t.title, "columns": list(t.columns), "rows": [list(r) for r in t.rows]}
                            for t in b.tables],
                 "chart": None if b.chart is None else {

@@ -165,6 +165,8 @@ def render_paper(report: Report) -> str:
                            [[escape(label), *(str(values[i]) for _, values in c.series)]
                             for i, label in enumerate(c.labels)], set(range(1, len(c.series) + 1)))
             lines.append("")
+        for paragraph in block.closing:
+            lines += [escape(paragraph), ""]
     for note in paper.notes:
         lines += [f"_{escape(note)}_", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

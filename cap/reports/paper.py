@@ -24,6 +24,8 @@ class Table:
     numeric: tuple[int, ...] = ()
     #: What to say when there are no rows.
     empty: str = "None."
+    #: Short column names for a narrow screen (`cap stats`), if the full ones are long.
+    short: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Block:
     tables: tuple[Table, ...] = ()
     chart: Chart | None = None
     level: int = 2
+    #: Paragraphs after the tables (a sign-off pack's decision line).
+    closing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,12 @@ class Paper:
                 yield block, table
 
 
-def count_table(title: str, first: str, counts: dict[str, dict[str, int]], columns: tuple[str, ...]) -> Table:
+def count_table(title: str, first: str, counts: dict[str, dict[str, int]], columns: tuple[str, ...],
+                short: tuple[str, ...] = ()) -> Table:
     """A table of counts: a row per key of `counts`, a column per figure."""
     rows = tuple((key, *(str(values.get(c, 0)) for c in columns)) for key, values in counts.items())
-    return Table(title, (first, *columns), rows, numeric=tuple(range(1, len(columns) + 1)))
+    return Table(title, (first, *columns), rows, numeric=tuple(range(1, len(columns) + 1)),
+                 short=(first, *short) if short else ())
 
 
 __all__ = ["Block", "Chart", "Paper", "Table", "count_table"]

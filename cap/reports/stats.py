@@ -132,9 +132,11 @@ def paper_view(paper):
             table = Table(title=Text(t.title, style="bold") if t.title else None, title_justify="left",
                           header_style="bold", box=None, pad_edge=False, padding=(0, 1))
             for i, column in enumerate(t.short or t.columns):
-                table.add_column(Text(column), justify="right" if i in t.numeric else "left",
-                                 no_wrap=i in t.numeric, min_width=len(column) if i in t.numeric else 12,
-                                 ratio=None if i in t.numeric else 1)
+                numeric = i in t.numeric
+                table.add_column(Text(column), justify="right" if numeric else "left", no_wrap=numeric,
+                                 min_width=len(column) if numeric else (
+                                     min(12, max(len(r[0]) for r in t.rows)) if i == 0 else None),
+                                 ratio=None if numeric or len(t.columns) > 6 and i > 0 else 1)
             for row in t.rows:
                 table.add_row(*(Text(c) for c in row))
             parts.append(table)

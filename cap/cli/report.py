@@ -242,7 +242,8 @@ def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, s
         except OSError as exc:
             fail(f"cannot write {path}: {exc.strerror or exc}")
         written += 1
-        typer.echo(f"wrote {path}: {pack.agency}, {len(pack.report.rows)} actions")
+        n = len(pack.report.rows)
+        typer.echo(f"wrote {path}: {pack.agency}, {n} action{'' if n == 1 else 's'}")
     skipped = len(packs) - written
     typer.echo(f"{written} pack{'' if written == 1 else 's'} written, {skipped} agenc{'y' if skipped == 1 else 'ies'} "
                f"skipped, as of {day.isoformat()}", err=True)

@@ -144,13 +144,18 @@ def _contributions(action: Action, lives: Lives, start: dt.date, end: dt.date,
     out["withdrawn"] = int(inside(withdrawn))
     out["revised"] = sum(1 for r in action.target_history if inside(r.date))
     out["progress"] = sum(1 for e in action.progress if inside(e.date))
-    # A completion the data cannot date still happened by the sign-off, if there is one.
+    # A completion the data cannot date still happened by the sign-off, if there is one;
+    # without a sign-off, the action's state at the period's end is not known: left out.
     done_by_end = by_end(completed) or by_end(signed)
-    if by_end(opened) and not done_by_end and not by_end(withdrawn):
+    unknown = (life.completed is not None and completed is None and signed is None) or (
+        life.withdrawn is not None and withdrawn is None)
+    if unknown:
+        pass
+    elif by_end(opened) and not done_by_end and not by_end(withdrawn):
         out["active_at_end"] = 1
         target = target_on(action, end)
         out["overdue_at_end"] = int(isinstance(target, dt.date) and target < end)
-    if done_by_end and not by_end(signed) and not by_end(withdrawn):
+    if not unknown and done_by_end and not by_end(signed) and not by_end(withdrawn):
         out["awaiting_at_end"] = 1
     out["impact_due"] = int(inside(action.impact_review))
     out["impact_entries"] = sum(1 for e in action.impact if inside(e.date))

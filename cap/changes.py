@@ -215,6 +215,10 @@ _EDITED_FIELDS: tuple[tuple[str, Any, Any], ...] = (
     ("outcome", lambda a: a.outcome or "", None),
     ("review_date", lambda a: a.review_date.isoformat() if a.review_date else "", None),
     ("evidence", lambda a: "; ".join(a.evidence), lambda a: tuple(a.evidence)),
+    # Issue 14: the recommendations an action answers, and its impact log.
+    ("recommendations", lambda a: ", ".join(a.recommendations), lambda a: tuple(a.recommendations)),
+    ("impact", lambda a: "; ".join(f"{e.date.isoformat()}: {e.text}" for e in a.impact),
+     lambda a: tuple(f"{e.date.isoformat()}: {e.text}" for e in a.impact)),
 )
 
 

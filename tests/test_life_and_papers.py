@@ -256,3 +256,16 @@ def test_norfolk_packs_as_a_real_process(tmp_path):
     result = run_cap("--data", str(DATA), "report", "--kind", "agency", "--each", "-o", str(out), "--as-of", "2017-07-01")
     assert result.returncode == 0, result.stderr
     assert (out / "nscb.html").is_file() and "packs written" in result.stderr
+
+
+def test_changes_name_an_impact_entry_and_recommendations():
+    from cap.changes import FieldEdited, diff_actions
+    from cap.models import ImpactEntry
+    from tests.reviewsfixture import actions
+
+    before = actions()[1]
+    after = before.model_copy(update={"impact": [ImpactEntry(date=dt.date(2018, 11, 5), text="In use.")],
+                                      "recommendations": ["A-1", "A-3"]})
+    changes = diff_actions(before, after)
+    assert [(c.field, c.after) for c in changes if isinstance(c, FieldEdited)] == [
+        ("recommendations", "A-1, A-3"), ("impact", "2018-11-05: In use.")]

@@ -269,3 +269,15 @@ def test_changes_name_an_impact_entry_and_recommendations():
     changes = diff_actions(before, after)
     assert [(c.field, c.after) for c in changes if isinstance(c, FieldEdited)] == [
         ("recommendations", "A-1, A-3"), ("impact", "2018-11-05: In use.")]
+
+
+def test_show_and_list_carry_the_new_fields(tmp_path):
+    data = write_plan(tmp_path / "data")
+    cap = Cap(data)
+    shown = cap("show", "4.3", "--as-of", AS_OF.isoformat()).stdout
+    assert "opened 2016-06-01, completed 2016-09-01" in shown and "Impact review  2017-10-01" in shown
+    assert "Audit shows it in use." in shown.split("Impact\n")[-1]
+    rec = json.loads(cap("show", "1.1", "--format", "json").stdout)
+    assert (rec["recommendations"], rec["opened"], rec["completed"]) == (["A-1"], "2017-03-01", "2017-08-15")
+    listed = cap("list", "--format", "csv", "--as-of", AS_OF.isoformat()).stdout
+    assert "2017-10-20: Audit shows it in use. (QA)" in listed

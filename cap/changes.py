@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Sequence
 
 from cap.dates import format_iso
 from cap.gitio import Point
-from cap.models import Action, ProgressEntry, SignOff, TargetRevision, Theme
+from cap.models import Action, ImpactEntry, ProgressEntry, SignOff, TargetRevision, Theme
 from cap.problems import Problem
 
 
@@ -236,7 +236,7 @@ def removed_from(old: list, new: list) -> list:
 
 
 def entry_key(item: Any) -> Any:
-    if isinstance(item, ProgressEntry):
+    if isinstance(item, (ProgressEntry, ImpactEntry)):
         return (item.date, item.author, item.text)
     if isinstance(item, TargetRevision):
         return (item.date, item.from_, item.to, item.reason)

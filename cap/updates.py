@@ -178,6 +178,9 @@ def add_progress(
             return refusal
         changes["status"] = status
         if status == "complete":
+            if action.opened is not None and day < action.opened:
+                return Refusal(f"cannot make {action.ref} complete on {day.isoformat()}: it was opened on "
+                               f"{action.opened.isoformat()}", 1)
             changes["completed"] = day
     return _logged(action, day, text, author, **changes)
 

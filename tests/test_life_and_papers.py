@@ -281,3 +281,21 @@ def test_show_and_list_carry_the_new_fields(tmp_path):
     assert (rec["recommendations"], rec["opened"], rec["completed"]) == (["A-1"], "2017-03-01", "2017-08-15")
     listed = cap("list", "--format", "csv", "--as-of", AS_OF.isoformat()).stdout
     assert "2017-10-20: Audit shows it in use. (QA)" in listed
+
+
+def test_the_merge_driver_takes_impact_entries_from_both_sides():
+    from cap.merge import merge_actions
+    from cap.models import ImpactEntry
+    from tests.reviewsfixture import actions
+
+    base = actions()[5]
+    ours = base.model_copy(update={"impact": [*base.impact, ImpactEntry(date=dt.date(2018, 1, 5), text="Ours.")]})
+    theirs = base.model_copy(update={"impact": [*base.impact, ImpactEntry(date=dt.date(2017, 12, 5), text="Theirs.")]})
+    merged, _, conflicts = merge_actions(base, ours, theirs)
+    assert not conflicts
+    assert [e.text for e in merged.impact] == ["Audit shows it in use.", "Theirs.", "Ours."]
+
+
+def test_complete_before_opened_is_refused(data_copy, fixed_today):
+    result = Cap(data_copy)("progress", "4.4", "Done.", "--status", "complete", "--date", "2017-01-30")
+    assert result.exit_code == 1 and "it was opened on 2017-01-31" in result.output

@@ -122,45 +122,81 @@ def life_dates(actions: Iterable[Action], data_dir: Path | None = None, *, use_g
     return out
 
 
+_STATUS = None  # compiled on first use
+
+
+def _status_of(raw: bytes | None) -> str | None:
+    """The `status:` of an action file's text, without parsing the rest (None: absent)."""
+    import re
+
+    global _STATUS
+    if raw is None:
+        return None
+    if _STATUS is None:
+        _STATUS = re.compile(rb"^status:[ \t]*['\"]?([a-z-]+)", re.MULTILINE)
+    m = _STATUS.search(raw)
+    return m.group(1).decode("ascii") if m else "unreadable"
+
+
 def _from_git(data_dir: Path, refs: list[str]) -> tuple[dict, str | None]:
     """(ref -> (opened, completed, withdrawn) as git tells them, or None each), and why
-    git could not be read, if it could not."""
-    from cap.changes import ActionAdded, Closed, StatusChanged, Withdrawn
-    from cap.gitio import GitError
-    from cap.history import UnknownRef, action_history
+    git could not be read, if it could not.
 
-    out: dict[str, tuple] = {}
-    for ref in refs:
-        try:
-            history = action_history(data_dir, ref, include_working_tree=False)
-        except GitError as exc:
-            return out, str(exc)
-        except UnknownRef:
+    One `git log` lists the commits that touched the action files (oldest first); one
+    `git cat-file --batch` reads each wanted file at each of those commits, of which only
+    the status line is read. Opened: the first commit holding the file. Completed: the
+    last change of status from open or in-progress to complete or closed. Withdrawn: the
+    last change to withdrawn. A change back to open or in-progress undoes both."""
+    import re
+
+    from cap.gitio import GitError, Repo
+    from cap.loader import ACTIONS_DIR
+
+    try:
+        repo = Repo.of(data_dir)
+        if repo.head() is None:
+            return {}, None
+        folder = repo.path(ACTIONS_DIR)
+        log = repo.git("-c", "core.quotepath=off", "log", "--reverse", "--format=@@@ %H %aI", "--name-only",
+                       "HEAD", "--", folder).decode("utf-8", errors="replace")
+    except GitError as exc:
+        return {}, str(exc)
+    wanted = set(refs)
+    name = re.compile(rf"^{re.escape(folder)}/([1-9][0-9]*\.[1-9][0-9]*)\.yaml$")
+    touched: dict[str, list[tuple[str, dt.date]]] = {}
+    sha, day = "", None
+    for line in log.splitlines():
+        if line.startswith("@@@ "):
+            _, sha, when = line.split(" ", 2)
+            day = dt.datetime.fromisoformat(when.strip()).date()
             continue
+        m = name.match(line.strip())
+        if m and m.group(1) in wanted:
+            touched.setdefault(m.group(1), []).append((sha, day))
+    names = [f"{c}:{folder}/{ref}.yaml" for ref, commits in touched.items() for c, _ in commits]
+    try:
+        contents = dict(zip(names, repo.blobs(names)))
+    except GitError as exc:
+        return {}, str(exc)
+    out: dict[str, tuple] = {}
+    for ref, commits in touched.items():
         opened = completed = withdrawn = None
         status = None
-        for step in history.steps:
-            day = step.commit.authored.date() if step.commit else None
-            for change in step.changes:
-                if isinstance(change, ActionAdded):
-                    status = change.action.status
-                    opened = opened or day
-                    continue
-                if isinstance(change, Closed):
-                    after = "closed"
-                elif isinstance(change, Withdrawn):
-                    after = "withdrawn"
-                elif isinstance(change, StatusChanged):
-                    after = change.after
-                else:
-                    continue
+        for c, when in commits:
+            raw = contents.get(f"{c}:{folder}/{ref}.yaml")
+            after = _status_of(raw)
+            if after is None or after == "unreadable":  # removed, or not readable here: nothing learnt
+                continue
+            if status is None:
+                opened = opened or when
+            elif after != status:
                 if after in ("complete", "closed") and status not in ("complete", "closed"):
-                    completed = day
+                    completed = when
                 elif after == "withdrawn":
-                    withdrawn = day
+                    withdrawn = when
                 elif after in ("open", "in-progress"):
                     completed = withdrawn = None  # reopened: a later change dates it again
-                status = after
+            status = after
         out[ref] = (opened, completed, withdrawn)
     return out, None
 

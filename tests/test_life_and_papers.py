@@ -299,3 +299,16 @@ def test_the_merge_driver_takes_impact_entries_from_both_sides():
 def test_complete_before_opened_is_refused(data_copy, fixed_today):
     result = Cap(data_copy)("progress", "4.4", "Done.", "--status", "complete", "--date", "2017-01-30")
     assert result.exit_code == 1 and "it was opened on 2017-01-31" in result.output
+
+
+def test_git_dates_a_withdrawal_and_forgets_a_completion_undone(repo):
+    one = repo.action("1.1")
+    repo.save(one.model_copy(update={"status": "in-progress"}))
+    repo.commit("1.1 reopened", "2017-05-01")
+    repo.save(one.model_copy(update={"status": "withdrawn", "withdrawn_reason": "Superseded."}))
+    repo.commit("1.1 withdrawn", "2017-06-01")
+    plan, _ = load_plan(repo.data)
+    life = life_dates(plan.actions, repo.data).of("1.1")
+    assert (life.opened.date, life.completed, life.withdrawn) == (
+        dt.date(2017, 1, 31), None, life.withdrawn)
+    assert (life.withdrawn.date, life.withdrawn.source) == (dt.date(2017, 6, 1), "git")

@@ -30,7 +30,7 @@ from cap.problems import Problem
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
-    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP218", "CAP220", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
+    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP219", "CAP221", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
 )
 
 
@@ -375,14 +375,14 @@ def check_recommendations(ctx: Context) -> Iterator[Problem]:
         for j, rec in enumerate(scr.recommendations):
             loc = ("scrs", i, "recommendations", j)
             if not re.fullmatch(rf"{re.escape(scr.id)}-[0-9]+", rec.id):
-                yield problem(source, (*loc, "id"), "CAP215",
+                yield problem(source, (*loc, "id"), "CAP216",
                               f"recommendation id `{rec.id}` should be the case's id, a hyphen and a number "
                               f"(`{scr.id}-1`, `{scr.id}-2`, ...)")
             elif rec.id in seen:
-                yield problem(source, (*loc, "id"), "CAP215", f"recommendation `{rec.id}` is declared twice")
+                yield problem(source, (*loc, "id"), "CAP216", f"recommendation `{rec.id}` is declared twice")
             seen.add(rec.id)
             if rec.response != "accepted" and rec.reason is None:
-                yield problem(source, (*loc, "response"), "CAP216",
+                yield problem(source, (*loc, "response"), "CAP217",
                               f"recommendation `{rec.id}` is {rec.response}: give the `reason`")
 
 
@@ -396,10 +396,10 @@ def check_action_recommendations(ctx: Context) -> Iterator[Problem]:
         for i, rec_id in enumerate(action.recommendations):
             if rec_id not in known:
                 listing = ", ".join(known) or f"none: no case in {SCRS_FILE} has recommendations"
-                yield problem(source, ("recommendations", i), "CAP217",
+                yield problem(source, ("recommendations", i), "CAP218",
                               f"recommendation `{rec_id}` is not declared in {SCRS_FILE} (declared: {listing})")
             elif not action.all_scrs and known[rec_id][0].lower() not in cited:
-                yield problem(source, ("recommendations", i), "CAP217",
+                yield problem(source, ("recommendations", i), "CAP218",
                               f"recommendation `{rec_id}` is of case {known[rec_id][0]}, which the action does not cite "
                               f"(add {known[rec_id][0]} to its `scrs`)")
 
@@ -412,7 +412,7 @@ def check_accepted_answered(ctx: Context) -> Iterator[Problem]:
     for i, scr in enumerate(ctx.sources.scrs.record.scrs):
         for j, rec in enumerate(scr.recommendations):
             if rec.response in ("accepted", "partially-accepted") and rec.id not in answered:
-                yield problem(ctx.sources.scrs, ("scrs", i, "recommendations", j, "id"), "CAP218",
+                yield problem(ctx.sources.scrs, ("scrs", i, "recommendations", j, "id"), "CAP219",
                               f"recommendation `{rec.id}` is {rec.response} but no action answers it "
                               f"(an action's `recommendations: [{rec.id}]`; withdrawn actions do not count)")
 
@@ -431,10 +431,10 @@ def check_life_dates(ctx: Context) -> Iterator[Problem]:
         )
         for first, a, second, b, loc in pairs:
             if a is not None and b is not None and b < a:
-                yield problem(source, loc, "CAP219", f"{second} {b} is before {first} {a}: an action's dates run "
+                yield problem(source, loc, "CAP220", f"{second} {b} is before {first} {a}: an action's dates run "
                               "opened, completed, signed off (and withdrawn after opened)")
         if action.impact_review is not None and action.no_impact_review is not None:
-            yield problem(source, ("no_impact_review",), "CAP219",
+            yield problem(source, ("no_impact_review",), "CAP220",
                           "an action has an `impact_review` date or a `no_impact_review` reason, not both")
 
 
@@ -444,7 +444,7 @@ def check_closed_outcome(ctx: Context) -> Iterator[Problem]:
         return
     for source, action in ctx.actions():
         if action.status == "closed" and action.outcome is None and not action.evidence:
-            yield problem(source, ("status",), "CAP220",
+            yield problem(source, ("status",), "CAP221",
                           "a closed action has no `outcome` and no `evidence`: how does the board know it worked?")
 
 

@@ -50,7 +50,7 @@ def test_recommendation_ids_and_reasons(data):
         del recs[1]["reason"]                # not-accepted without a reason
     edit_scrs(data, change)
     result = Cap(data)("validate", "--as-of", AS_OF.isoformat())
-    assert "CAP215" in codes(result) and "CAP216" in codes(result)
+    assert "CAP216" in codes(result) and "CAP217" in codes(result)
     assert "recommendation id `X-1` should be the case's id" in result.output
 
 
@@ -58,7 +58,7 @@ def test_an_action_answers_a_declared_recommendation_of_a_case_it_cites(data):
     text = (data / "actions" / "4.2.yaml").read_text()
     (data / "actions" / "4.2.yaml").write_text(text.replace("all_scrs: false\n", "all_scrs: false\nrecommendations:\n- A-9\n- B-1\n"))
     result = Cap(data)("validate", "--as-of", AS_OF.isoformat())
-    assert codes(result).count("CAP217") == 2
+    assert codes(result).count("CAP218") == 2
     assert "recommendation `A-9` is not declared" in result.output
     assert "recommendation `B-1` is of case B, which the action does not cite" in result.output
 
@@ -67,7 +67,7 @@ def test_an_accepted_recommendation_without_an_action_warns_and_fails_strict(dat
     text = (data / "actions" / "1.1.yaml").read_text()
     (data / "actions" / "1.1.yaml").write_text(text.replace("recommendations:\n- A-1\n", ""))
     plain = Cap(data)("validate", "--as-of", AS_OF.isoformat())
-    assert plain.exit_code == 0 and "warning: CAP218 recommendation `A-1` is accepted but no action answers it" in plain.output
+    assert plain.exit_code == 0 and "warning: CAP219 recommendation `A-1` is accepted but no action answers it" in plain.output
     assert Cap(data)("validate", "--strict", "--as-of", AS_OF.isoformat()).exit_code == 1
 
 
@@ -77,7 +77,7 @@ def test_a_withdrawn_action_does_not_answer(data):
     text = text.replace("status: in-progress\n", "status: withdrawn\n").replace(
         "target_history:", "withdrawn_reason: Gone.\ntarget_history:")
     (data / "actions" / "1.3.yaml").write_text(text)
-    assert "CAP218" in codes(Cap(data)("validate", "--as-of", AS_OF.isoformat()))
+    assert "CAP219" in codes(Cap(data)("validate", "--as-of", AS_OF.isoformat()))
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -90,7 +90,7 @@ def test_life_dates_in_order(data, field, value, message):
     import re
     path.write_text(re.sub(rf"^{field}: .*$", f"{field}: {value}", text, flags=re.M))
     result = Cap(data)("validate", "--as-of", AS_OF.isoformat())
-    assert result.exit_code == 1 and "CAP219" in codes(result) and message in result.output
+    assert result.exit_code == 1 and "CAP220" in codes(result) and message in result.output
 
 
 def test_signed_off_before_completed_and_withdrawn_before_opened(data):
@@ -108,7 +108,7 @@ def test_closed_without_outcome_or_evidence_only_under_strict(data):
     p.write_text(p.read_text().replace("outcome: Audit reported.\n", ""))
     assert Cap(data)("validate", "--as-of", AS_OF.isoformat()).exit_code == 0
     strict = Cap(data)("validate", "--strict", "--as-of", AS_OF.isoformat())
-    assert strict.exit_code == 1 and "CAP220" in codes(strict)
+    assert strict.exit_code == 1 and "CAP221" in codes(strict)
 
 
 def test_a_future_life_date_is_reported_once(data):

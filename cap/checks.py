@@ -309,7 +309,8 @@ def check_dates_not_too_early(ctx: Context) -> Iterator[Problem]:
     from cap.dates import too_early
 
     for source, action in ctx.actions():
-        dates: list[tuple[tuple, Any]] = [(("target_date",), action.target_date), (("review_date",), action.review_date)]
+        dates: list[tuple[tuple, Any]] = [(("target_date",), action.target_date), (("review_date",), action.review_date),
+                                          (("impact_review",), action.impact_review)]
         dates += [(loc, day) for loc, day, _what in _dated(action)]
         for i, revision in enumerate(action.target_history):
             dates += [(("target_history", i, "from"), revision.from_), (("target_history", i, "to"), revision.to)]
@@ -703,7 +704,9 @@ CHECKS: tuple[Check, ...] = (
 
 
 #: The checks that look at one action alone (no other file, no date): every write asks them.
-ACTION_CHECKS: tuple[Check, ...] = (check_dates_in_order, check_closed_signed_off, check_withdrawn_has_reason)
+ACTION_CHECKS: tuple[Check, ...] = (
+    check_dates_in_order, check_closed_signed_off, check_withdrawn_has_reason, check_life_dates,
+)
 
 
 def action_errors(action: Action) -> list[str]:

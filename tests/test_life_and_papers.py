@@ -312,3 +312,14 @@ def test_git_dates_a_withdrawal_and_forgets_a_completion_undone(repo):
     assert (life.opened.date, life.completed, life.withdrawn) == (
         dt.date(2017, 1, 31), None, life.withdrawn)
     assert (life.withdrawn.date, life.withdrawn.source) == (dt.date(2017, 6, 1), "git")
+
+
+def test_every_write_asks_the_life_dates_check():
+    """The backstop behind each command's own refusal: a write adding a disorder is refused."""
+    from cap.checks import action_errors
+    from tests.reviewsfixture import actions
+
+    one = actions()[0]
+    assert action_errors(one) == []
+    late = one.model_copy(update={"opened": dt.date(2017, 9, 1)})
+    assert any("is before opened 2017-09-01" in m for m in action_errors(late))

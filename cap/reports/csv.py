@@ -103,12 +103,9 @@ def cells(report: Report, row: Row) -> list[str]:
     ]
 
 
-#: A cell a spreadsheet would read as a formula starts with one of these: prefixed with '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def inert(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    """A paper's cell as no spreadsheet runs it (cap/safetext.py: csv_cell)."""
+    return csv_cell(cell)
 
 
 def render_paper(report: Report) -> str:

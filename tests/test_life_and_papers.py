@@ -323,3 +323,13 @@ def test_every_write_asks_the_life_dates_check():
     assert action_errors(one) == []
     late = one.model_copy(update={"opened": dt.date(2017, 9, 1)})
     assert any("is before opened 2017-09-01" in m for m in action_errors(late))
+
+
+def test_agency_packs_take_the_selection_filters(tmp_path):
+    data = write_plan(tmp_path / "data")
+    out = tmp_path / "packs"
+    result = Cap(data)("report", "--kind", "agency", "--each", "-o", str(out), "--theme", "accountability",
+                       "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 0, result.output
+    assert sorted(f.name for f in out.iterdir()) == ["education.html"]   # Health's 1.3 is in theme 1
+    assert "theme: Ownership and accountability" in (out / "education.html").read_text()

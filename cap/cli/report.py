@@ -181,7 +181,8 @@ def report_command(
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
     if each:
-        return _write_packs(plan, day, fmt, output, amber_days, stale_since, full, title, today() if stamp else None)
+        return _write_packs(plan, day, fmt, output, amber_days, stale_since, full, title, today() if stamp else None,
+                            filters)
     if kind in ("signoff", "annual"):
         report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full, title=title,
                                   stamp=today() if stamp else None, lives=lives_for(plan),
@@ -217,14 +218,15 @@ def _emit(text, output, said):
     typer.echo(f"wrote {output}: {said}", err=True)
 
 
-def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, stamp):
+def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, stamp, filters):
     """One agency pack per lead agency into `folder`; the agencies with nothing listed as skipped."""
     from cap.reports import render
     from cap.reports.packs import agency_packs
     from cap.store import write_output
 
     since = _date(stale_since, "--stale-since")
-    packs = agency_packs(plan, day, amber_days=amber_days, stale_since=since, full=full, title=title, stamp=stamp)
+    packs = agency_packs(plan, day, amber_days=amber_days, stale_since=since, full=full, title=title, stamp=stamp,
+                         filters=filters)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

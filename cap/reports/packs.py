@@ -53,14 +53,16 @@ def _wanted(row: Row, since: dt.date) -> bool:
 
 
 def agency_packs(plan: Plan, as_of: dt.date, *, amber_days: int = AMBER_DAYS, stale_since: dt.date | None = None,
-                 full: bool = False, title: str | None = None, stamp: dt.date | None = None) -> list[Pack]:
-    """A pack per lead agency, in name order."""
+                 full: bool = False, title: str | None = None, stamp: dt.date | None = None,
+                 filters: Filters | None = None) -> list[Pack]:
+    """A pack per lead agency, in name order; `filters` narrow every pack (a theme, say)."""
     since = stale_since or shift(as_of, -STALE_DAYS)
     agencies = sorted({lead for a in plan.actions for lead in a.lead}, key=lambda s: (s.casefold(), s))
     taken: set[str] = set()
     packs = []
     for agency in agencies:
-        report = build_report(plan, Filters(lead_is=agency), as_of, amber_days=amber_days, stale_since=since,
+        chosen = dataclasses.replace(filters or Filters(), lead=None, lead_is=agency)
+        report = build_report(plan, chosen, as_of, amber_days=amber_days, stale_since=since,
                               kind="agency", full=full, title=title, stamp=stamp)
         rows = tuple(r for r in report.rows if _wanted(r, since))
         report = dataclasses.replace(report, rows=rows, lead=agency) if rows else None

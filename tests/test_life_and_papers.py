@@ -333,3 +333,25 @@ def test_agency_packs_take_the_selection_filters(tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(f.name for f in out.iterdir()) == ["education.html"]   # Health's 1.3 is in theme 1
     assert "theme: Ownership and accountability" in (out / "education.html").read_text()
+
+
+def test_the_papers_as_a_workbook_and_a_word_paper(tmp_path):
+    import openpyxl
+    from docx import Document
+
+    data = write_plan(tmp_path / "data")
+    cap = Cap(data)
+    book = tmp_path / "annual.xlsx"
+    assert cap("report", "--kind", "annual", "--year", "2017-18", "--as-of", AS_OF.isoformat(), "-o", str(book)).exit_code == 0
+    ws = openpyxl.load_workbook(book).active
+    cells = {(r[0].value): [c.value for c in r[1:3]] for r in ws.iter_rows() if r[0].value}
+    assert cells["Actions opened"][0] == "2" and cells["Annual statistics, 01/04/2017 to 31/03/2018."]
+    assert cells["Health"][0] == 2                     # counts are numbers in the by-lead table
+    paper = tmp_path / "signoff.docx"
+    assert cap("report", "--kind", "signoff", "--as-of", AS_OF.isoformat(), "-o", str(paper)).exit_code == 0
+    text = "\n".join(p.text for p in Document(str(paper)).paragraphs)
+    assert "Awaiting sign-off: 1" in text and "Decision: signed off / not signed off" in text
+    # the same report gives the same bytes
+    again = tmp_path / "again.docx"
+    cap("report", "--kind", "signoff", "--as-of", AS_OF.isoformat(), "-o", str(again))
+    assert again.read_bytes() == paper.read_bytes()

@@ -346,11 +346,62 @@ def _summary(wb, report: Report) -> None:
     sheet.page()
 
 
+def _number(text: str, numeric: bool):
+    """A count of a paper's numeric column as a number; anything else as text."""
+    return int(text) if numeric and text.isdigit() else text
+
+
+def _paper_sheet(wb, report: Report) -> None:
+    """A paper (sign-off pack, annual statistics, reviews) on one sheet: each block's
+    heading, its paragraphs, its tables (counts as numbers), its chart as a table."""
+    paper = report.paper
+    widest = max([2, *(len(t.columns) for _b, t in paper.tables())])
+    sheet = _Sheet(wb.active, [34, *([16] * (widest - 1))])
+    sheet.ws.title = sheet_name(paper.kind.capitalize(), set())
+    sheet.line(paper.title, bold=True, size=16)
+    sheet.line(paper.description)
+    for block in paper.blocks:
+        sheet.row += 1
+        sheet.line(block.heading, bold=True, size=13 if block.level <= 2 else 11)
+        for paragraph in block.paragraphs:
+            sheet.line(paragraph)
+        tables = list(block.tables)
+        if block.chart is not None:
+            from cap.reports.paper import Table
+
+            c = block.chart
+            tables.append(Table(c.title, ("Month", *(n for n, _v in c.series)),
+                                tuple((label, *(str(v[i]) for _n, v in c.series)) for i, label in enumerate(c.labels)),
+                                numeric=tuple(range(1, len(c.series) + 1))))
+        for table in tables:
+            if table.title:
+                sheet.line(table.title, bold=True)
+            if not table.rows:
+                sheet.line(table.empty)
+                continue
+            _table(sheet, [(name, 0) for name in table.columns],
+                   [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
+        for paragraph in block.closing:
+            sheet.line(paragraph, bold=True)
+    sheet.row += 1
+    for note in paper.notes:
+        sheet.line(note)
+    sheet.page()
+
+
 def build_workbook(report: Report):
     """The openpyxl Workbook of the report (not yet saved)."""
     from openpyxl import Workbook
 
     wb = Workbook()
+    if report.paper is not None:
+        _paper_sheet(wb, report)
+        props = wb.properties
+        props.title = inert(report.paper.title)
+        props.subject = inert(report.paper.description)
+        props.creator = "cap"
+        props.created = props.modified = as_of_stamp(report)
+        return wb
     _summary(wb, report)
     taken = {SUMMARY_SHEET.casefold(), WITHDRAWN_SHEET.casefold(), LOG_SHEET.casefold()}
     columns, printed = theme_columns(report)

@@ -51,6 +51,9 @@ THEME_COLUMNS = (
 )
 #: How many of a theme sheet's columns are printed (the rest keep the record whole).
 PRINTED = 11
+#: The dates of an action's life (issue 14), after the record columns, as in the CSV:
+#: `cap import` reads them back (cap/importer/columns.py).
+LIFE_COLUMNS = (("Opened", 12), ("Completed", 12), ("Withdrawn on", 12), ("Impact review", 14))
 WITHDRAWN_COLUMNS = (
     ("Ref", 7), ("Theme", 24), ("SCR Ref", 10), ("Action", 48), ("Lead agency", 16), ("Target date", 12),
     ("Reason", 40), ("Progress date", 12), ("Progress", 56), ("Progress by", 16), ("Target history", 40),
@@ -214,7 +217,7 @@ BRAG_COLUMN = 9
 
 def theme_columns(report: Report) -> tuple[tuple, int]:
     """A theme sheet's columns for this report, and how many are printed."""
-    columns = list(THEME_COLUMNS)
+    columns = [*THEME_COLUMNS, *LIFE_COLUMNS]
     printed = PRINTED
     if report.has_ratings:
         columns.insert(BRAG_COLUMN, RATING_COLUMN)
@@ -230,7 +233,7 @@ def theme_values(report: Report, row: Row) -> list:
     values = [
         row.ref, row.scr_ref, row.action, row.lead_label, row.target_date, day, text, row.status,
         row.brag, row.days_overdue, "; ".join(row.notes) or None, author,
-        signed.date if signed else None, signed.by if signed else None, _history(row),
+        signed.date if signed else None, signed.by if signed else None, _history(row), *_life(row),
     ]
     if report.has_ratings:
         values.insert(BRAG_COLUMN, row.rating)
@@ -239,8 +242,15 @@ def theme_values(report: Report, row: Row) -> list:
     return values
 
 
+def _life(row: Row) -> list:
+    """The Opened, Completed, Withdrawn on and Impact review cells (ISO text, as the CSV)."""
+    review = (row.impact_review.isoformat() if row.impact_review else
+              f"none: {row.no_impact_review}" if row.no_impact_review else None)
+    return [*(d.isoformat() if d else None for d in (row.opened, row.completed, row.withdrawn)), review]
+
+
 def withdrawn_columns(report: Report) -> tuple:
-    return (WITHDRAWN_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
+    return (WITHDRAWN_COLUMNS + LIFE_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
             + ((SOURCE_REF_COLUMN,) if report.has_source_refs else ()))
 
 
@@ -248,7 +258,7 @@ def withdrawn_values(report: Report, row: Row) -> list:
     day, text, author = _progress_cells(row)
     values = [
         row.ref, report.theme(row.theme).heading, row.scr_ref, row.action, row.lead_label, row.target_date,
-        row.withdrawn_reason, day, text, author, _history(row),
+        row.withdrawn_reason, day, text, author, _history(row), *_life(row),
     ]
     if report.has_ratings:
         values.append(row.rating)

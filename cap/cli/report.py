@@ -287,7 +287,7 @@ def stats_command(
     if period is not None:
         report = build_report_for(plan, filters, day, amber_days, stale_since, kind="annual", lives=lives_for(plan),
                                   period=period)
-        console().print(paper_view(report.paper))
+        print_view(paper_view(report.paper))
         return
     report = build_report_for(plan, filters, day, amber_days, stale_since)
     print_view(stats_view(report, terminal_width()))

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import AsOf, app, console, fail, load_plan, parse_as_of
+from cap.cli.common import AsOf, app, fail, load_plan, parse_as_of, print_view
 
 
 @app.command("reviews")
@@ -45,7 +45,7 @@ def reviews_command(
     except UnknownReview as exc:
         fail(str(exc))
     if format == "text":
-        console().print(paper_view(paper))
+        print_view(paper_view(paper))
         return
     report = dataclasses.replace(build_report(plan, Filters(), day), paper=paper)
     typer.echo(render(report, format), nl=False)

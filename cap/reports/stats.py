@@ -107,10 +107,16 @@ def stats_view(report: Report, width: int | None = None):
 
 
 def paper_view(paper):
-    """A Paper (the annual statistics, the reviews) as rich tables for the terminal."""
+    """A Paper (the annual statistics, the reviews) as rich tables for the terminal; user
+    text shown with its control characters escaped (cap.text.visible)."""
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
+    from rich.text import Text as RichText
+
+    from cap.text import visible
+
+    def Text(value="", **style):  # noqa: N802 - rich's Text, with the text made visible
+        return RichText(visible(value) if isinstance(value, str) else value, **style)
 
     parts = [Text(paper.title, style="bold"), Text(paper.description)]
     for block in paper.blocks:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Sequence
 
 from cap.dates import format_iso
 from cap.gitio import Point
-from cap.models import Action, ProgressEntry, SignOff, TargetRevision, Theme
+from cap.models import Action, ImpactEntry, ProgressEntry, SignOff, TargetRevision, Theme
 from cap.problems import Problem
 
 
@@ -215,6 +215,10 @@ _EDITED_FIELDS: tuple[tuple[str, Any, Any], ...] = (
     ("outcome", lambda a: a.outcome or "", None),
     ("review_date", lambda a: a.review_date.isoformat() if a.review_date else "", None),
     ("evidence", lambda a: "; ".join(a.evidence), lambda a: tuple(a.evidence)),
+    # Issue 14: the recommendations an action answers, and its impact log.
+    ("recommendations", lambda a: ", ".join(a.recommendations), lambda a: tuple(a.recommendations)),
+    ("impact", lambda a: "; ".join(f"{e.date.isoformat()}: {e.text}" for e in a.impact),
+     lambda a: tuple(f"{e.date.isoformat()}: {e.text}" for e in a.impact)),
 )
 
 
@@ -232,7 +236,7 @@ def removed_from(old: list, new: list) -> list:
 
 
 def entry_key(item: Any) -> Any:
-    if isinstance(item, ProgressEntry):
+    if isinstance(item, (ProgressEntry, ImpactEntry)):
         return (item.date, item.author, item.text)
     if isinstance(item, TargetRevision):
         return (item.date, item.from_, item.to, item.reason)

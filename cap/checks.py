@@ -30,7 +30,7 @@ from cap.problems import Problem
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
-    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
+    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP219", "CAP221", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
 )
 
 
@@ -42,6 +42,7 @@ class Context:
     as_of: dt.date
     plan: Plan
     sources: Sources
+    strict: bool = False
 
     def actions(self) -> Iterator[tuple[SourceFile, Action]]:
         """Each action that loaded, with its file."""
@@ -271,6 +272,11 @@ def _dated(action: Action) -> Iterator[tuple[tuple, dt.date, str]]:
         yield ("target_history", i, "date"), revision.date, "target revision"
     if action.signed_off is not None:
         yield ("signed_off", "date"), action.signed_off.date, "sign-off"
+    for name in ("opened", "completed", "withdrawn"):
+        if getattr(action, name) is not None:
+            yield (name,), getattr(action, name), f"`{name}`"
+    for i, entry in enumerate(action.impact):
+        yield ("impact", i, "date"), entry.date, "impact entry"
 
 
 def check_dates_in_order(ctx: Context) -> Iterator[Problem]:
@@ -289,8 +295,11 @@ def check_dates_in_order(ctx: Context) -> Iterator[Problem]:
 def check_dates_not_in_future(ctx: Context) -> Iterator[Problem]:
     """Nothing is recorded as having happened after the as-of date."""
     for source, action in ctx.actions():
+        told: set[dt.date] = set()
         for loc, date, what in _dated(action):
-            if date > ctx.as_of:
+            # The dates of an action's life repeat a progress entry's date: one problem a date.
+            if date > ctx.as_of and not (loc[0] in ("opened", "completed", "withdrawn") and date in told):
+                told.add(date)
                 yield problem(source, loc, "CAP210", f"{what} dated {date} is in the future (as of {ctx.as_of})")
 
 
@@ -300,7 +309,8 @@ def check_dates_not_too_early(ctx: Context) -> Iterator[Problem]:
     from cap.dates import too_early
 
     for source, action in ctx.actions():
-        dates: list[tuple[tuple, Any]] = [(("target_date",), action.target_date), (("review_date",), action.review_date)]
+        dates: list[tuple[tuple, Any]] = [(("target_date",), action.target_date), (("review_date",), action.review_date),
+                                          (("impact_review",), action.impact_review)]
         dates += [(loc, day) for loc, day, _what in _dated(action)]
         for i, revision in enumerate(action.target_history):
             dates += [(("target_history", i, "from"), revision.from_), (("target_history", i, "to"), revision.to)]
@@ -343,6 +353,100 @@ def check_target_history(ctx: Context) -> Iterator[Problem]:
                 f"target_date is {action.target_date} but the last target revision moved it to {history[-1].to} "
                 f"(change a target date with `cap retarget`)",
             )
+
+
+# ------------------------------------------------------------------ reviews, recommendations, life dates (issue 14)
+
+
+def _recommendations(ctx: Context) -> dict[str, tuple[str, Any]]:
+    """Each recommendation id -> (its case's id, the recommendation)."""
+    if ctx.sources.scrs is None or ctx.sources.scrs.record is None:
+        return {}
+    return {r.id: (scr.id, r) for scr in ctx.sources.scrs.record.scrs for r in scr.recommendations}
+
+
+def check_recommendations(ctx: Context) -> Iterator[Problem]:
+    """A recommendation's id is its case's id, a hyphen and a number (`Q-3`), used once;
+    a response other than accepted gives its reason."""
+    if ctx.sources.scrs is None or ctx.sources.scrs.record is None:
+        return
+    source = ctx.sources.scrs
+    seen: set[str] = set()
+    for i, scr in enumerate(source.record.scrs):
+        for j, rec in enumerate(scr.recommendations):
+            loc = ("scrs", i, "recommendations", j)
+            if not re.fullmatch(rf"{re.escape(scr.id)}-[0-9]+", rec.id):
+                yield problem(source, (*loc, "id"), "CAP216",
+                              f"recommendation id `{rec.id}` should be the case's id, a hyphen and a number "
+                              f"(`{scr.id}-1`, `{scr.id}-2`, ...)")
+            elif rec.id in seen:
+                yield problem(source, (*loc, "id"), "CAP216", f"recommendation `{rec.id}` is declared twice")
+            seen.add(rec.id)
+            if rec.response != "accepted" and rec.reason is None:
+                yield problem(source, (*loc, "response"), "CAP217",
+                              f"recommendation `{rec.id}` is {rec.response}: give the `reason`")
+
+
+def check_action_recommendations(ctx: Context) -> Iterator[Problem]:
+    """Each recommendation an action answers is declared, and belongs to a case it cites."""
+    if not ctx.scrs_loaded:
+        return
+    known = _recommendations(ctx)
+    for source, action in ctx.actions():
+        cited = {s.lower() for s in action.scrs}
+        for i, rec_id in enumerate(action.recommendations):
+            if rec_id not in known:
+                listing = ", ".join(known) or f"none: no case in {SCRS_FILE} has recommendations"
+                yield problem(source, ("recommendations", i), "CAP218",
+                              f"recommendation `{rec_id}` is not declared in {SCRS_FILE} (declared: {listing})")
+            elif not action.all_scrs and known[rec_id][0].lower() not in cited:
+                yield problem(source, ("recommendations", i), "CAP218",
+                              f"recommendation `{rec_id}` is of case {known[rec_id][0]}, which the action does not cite "
+                              f"(add {known[rec_id][0]} to its `scrs`)")
+
+
+def check_accepted_answered(ctx: Context) -> Iterator[Problem]:
+    """An accepted recommendation has an action answering it (a withdrawn one does not count)."""
+    if ctx.sources.scrs is None or ctx.sources.scrs.record is None:
+        return
+    answered = {r for _s, a in ctx.actions() if a.status != "withdrawn" for r in a.recommendations}
+    for i, scr in enumerate(ctx.sources.scrs.record.scrs):
+        for j, rec in enumerate(scr.recommendations):
+            if rec.response in ("accepted", "partially-accepted") and rec.id not in answered:
+                yield problem(ctx.sources.scrs, ("scrs", i, "recommendations", j, "id"), "CAP219",
+                              f"recommendation `{rec.id}` is {rec.response} but no action answers it "
+                              f"(an action's `recommendations: [{rec.id}]`; withdrawn actions do not count)")
+
+
+def check_life_dates(ctx: Context) -> Iterator[Problem]:
+    """An action's life in order: opened <= completed <= signed off; withdrawn on or after
+    opened; an impact review after the sign-off."""
+    for source, action in ctx.actions():
+        signed = action.signed_off.date if action.signed_off else None
+        pairs = (
+            ("opened", action.opened, "completed", action.completed, ("completed",)),
+            ("completed", action.completed, "signed off", signed, ("signed_off", "date")),
+            ("opened", action.opened, "signed off", signed, ("signed_off", "date")),
+            ("opened", action.opened, "withdrawn", action.withdrawn, ("withdrawn",)),
+            ("signed off", signed, "the impact review", action.impact_review, ("impact_review",)),
+        )
+        for first, a, second, b, loc in pairs:
+            if a is not None and b is not None and b < a:
+                yield problem(source, loc, "CAP220", f"{second} {b} is before {first} {a}: an action's dates run "
+                              "opened, completed, signed off (and withdrawn after opened)")
+        if action.impact_review is not None and action.no_impact_review is not None:
+            yield problem(source, ("no_impact_review",), "CAP220",
+                          "an action has an `impact_review` date or a `no_impact_review` reason, not both")
+
+
+def check_closed_outcome(ctx: Context) -> Iterator[Problem]:
+    """Under --strict: a closed action says what success looked like (`outcome`) or how we know (`evidence`)."""
+    if not ctx.strict:
+        return
+    for source, action in ctx.actions():
+        if action.status == "closed" and action.outcome is None and not action.evidence:
+            yield problem(source, ("status",), "CAP221",
+                          "a closed action has no `outcome` and no `evidence`: how does the board know it worked?")
 
 
 # ------------------------------------------------------------------ format
@@ -589,13 +693,20 @@ CHECKS: tuple[Check, ...] = (
     check_closed_signed_off,
     check_withdrawn_has_reason,
     check_target_history,
+    check_recommendations,
+    check_action_recommendations,
+    check_accepted_answered,
+    check_life_dates,
+    check_closed_outcome,
     check_canonical_format,
     check_personal_data,
 )
 
 
 #: The checks that look at one action alone (no other file, no date): every write asks them.
-ACTION_CHECKS: tuple[Check, ...] = (check_dates_in_order, check_closed_signed_off, check_withdrawn_has_reason)
+ACTION_CHECKS: tuple[Check, ...] = (
+    check_dates_in_order, check_closed_signed_off, check_withdrawn_has_reason, check_life_dates,
+)
 
 
 def action_errors(action: Action) -> list[str]:
@@ -649,7 +760,7 @@ def validate(
         checks = tuple(c for c in checks if c not in streamed)
     else:
         plan, problems, sources = load_sources(data_dir)
-    context = Context(data_dir, as_of, plan, sources)
+    context = Context(data_dir, as_of, plan, sources, strict)
     for check in checks:
         problems.extend(check(context))
     if sources.cache is not None:

@@ -55,7 +55,7 @@ def merge_actions(base: Action | None, ours: Action, theirs: Action) -> tuple[Ac
     take_ours: dict[str, Any] = {}
     take_theirs: dict[str, Any] = {}
     for name in Action.model_fields:
-        if name == "progress":
+        if name in ("progress", "impact"):  # logs: both sides' entries
             continue
         b = getattr(base, name) if base is not None else None
         o, t = getattr(ours, name), getattr(theirs, name)
@@ -76,21 +76,25 @@ def merge_actions(base: Action | None, ours: Action, theirs: Action) -> tuple[Ac
     conflicts += progress_conflicts
     take_ours["progress"] = progress if progress is not None else list(ours.progress)
     take_theirs["progress"] = progress if progress is not None else list(theirs.progress)
+    impact, impact_conflicts = merge_progress(base.impact if base else [], ours.impact, theirs.impact, "impact entry")
+    conflicts += impact_conflicts
+    take_ours["impact"] = impact if impact is not None else list(ours.impact)
+    take_theirs["impact"] = impact if impact is not None else list(theirs.impact)
     return Action.model_construct(**take_ours), Action.model_construct(**take_theirs), conflicts
 
 
 def merge_progress(
-    base: list[ProgressEntry], ours: list[ProgressEntry], theirs: list[ProgressEntry]
+    base: list[ProgressEntry], ours: list[ProgressEntry], theirs: list[ProgressEntry], what: str = "progress entry"
 ) -> tuple[list[ProgressEntry] | None, list[str]]:
-    """The union of two progress logs (None and the conflicts if an entry was removed)."""
+    """The union of two logs, progress or impact (None and the conflicts if an entry was removed)."""
     if [entry_key(e) for e in ours] == [entry_key(e) for e in theirs]:
         return list(ours), []
     conflicts = []
     for side, entries in (("ours", ours), ("theirs", theirs)):
         for gone in removed_from(base, entries):
             conflicts.append(
-                f"progress entry of {gone.date.isoformat()} ({_brief(gone.text)}) was removed or changed on "
-                f"{side}; progress is append-only"
+                f"{what} of {gone.date.isoformat()} ({_brief(gone.text)}) was removed or changed on "
+                f"{side}; {what.split()[0]} is append-only"
             )
     if conflicts:
         return None, conflicts

@@ -89,6 +89,35 @@ class SignOff(_Record):
     by: Text
 
 
+# ------------------------------------------------------------------ reviews, recommendations, impact (issue 14)
+
+#: The kinds of review a case can be (`kind` in data/scrs.yaml).
+KINDS: tuple[str, ...] = ("scr", "cspr", "rapid-review", "sar", "dhr", "learning-review", "other")
+Kind = Literal["scr", "cspr", "rapid-review", "sar", "dhr", "learning-review", "other"]
+#: The board's response to a recommendation; `reason` is required for the last two.
+RESPONSES: tuple[str, ...] = ("accepted", "partially-accepted", "not-accepted")
+Response = Literal["accepted", "partially-accepted", "not-accepted"]
+
+
+class ImpactEntry(_Record):
+    """One dated entry of an action's impact log: what changed after closure, and how we know."""
+
+    date: dt.date
+    text: Text
+    author: Text | None = None
+
+
+class Recommendation(_Record):
+    """A recommendation of a review, and the board's response to it.
+
+    Its id is the case's id, a hyphen and a number (`Q-3`), so an action names it alone."""
+
+    id: Id
+    text: Text
+    response: Response
+    reason: Text | None = None
+
+
 class Action(_Record):
     """One action of the plan: `data/actions/<ref>.yaml`."""
 
@@ -100,10 +129,15 @@ class Action(_Record):
     theme: Id
     scrs: list[Id] = Field(default_factory=list)
     all_scrs: bool = False
+    recommendations: list[Id] = Field(default_factory=list)  # the review recommendations it answers
     action: Text
     lead: list[Text] = Field(min_length=1)
     target_date: Target
     status: Status
+    # The dates of an action's life (issue 14), set by the write commands.
+    opened: dt.date | None = None
+    completed: dt.date | None = None
+    withdrawn: dt.date | None = None
     owner: Text | None = None
     outcome: Text | None = None
     review_date: dt.date | None = None
@@ -114,8 +148,12 @@ class Action(_Record):
     rating: Rating | None = None
     withdrawn_reason: Text | None = None
     signed_off: SignOff | None = None
+    # Impact after closure (issue 14): when to review it, or why not.
+    impact_review: dt.date | None = None
+    no_impact_review: Text | None = None
     target_history: list[TargetRevision] = Field(default_factory=list)
     progress: list[ProgressEntry] = Field(default_factory=list)
+    impact: list[ImpactEntry] = Field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -153,7 +191,12 @@ class Scr(_Record):
 
     id: Id
     title: Text
+    # Reviews and their recommendations (issue 14).
+    kind: Kind | None = None
+    published: dt.date | None = None
+    url: Text | None = None
     note: Text | None = None
+    recommendations: list[Recommendation] = Field(default_factory=list)
 
 
 class ThemesFile(_Record):

@@ -52,6 +52,12 @@ CODES: dict[str, str] = {
     "CAP213": "target-history-mismatch",
     "CAP214": "not-canonical",
     "CAP215": "date-before-floor",
+    "CAP216": "recommendation-id",
+    "CAP217": "response-without-reason",
+    "CAP218": "unknown-recommendation",
+    "CAP219": "recommendation-unanswered",
+    "CAP220": "life-dates-out-of-order",
+    "CAP221": "closed-without-outcome",
     # personal data: the plan is about cases, never children (cap/checks.py)
     "CAP301": "nhs-number",
     "CAP302": "ni-number",

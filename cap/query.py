@@ -111,6 +111,12 @@ class Filters:
     due_within: int | None = None
     search: str | None = None
     slipped: bool = False
+    # Reviews (issue 14): actions citing a case of this kind (or for all reviews), with the
+    # kinds of the cases (`kinds`: case id -> kind); a lead agency named exactly.
+    kind: str | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
+    lead_is: str | None = None
+    impact_due: bool = False
 
     def matches(self, action: Action, as_of: dt.date) -> bool:
         if self.theme and action.theme != self.theme:
@@ -129,7 +135,22 @@ class Filters:
             return False
         if self.search and not _contains(action, self.search.lower()):
             return False
+        if self.kind and not (action.all_scrs or any(self.kinds.get(s) == self.kind for s in action.scrs)):
+            return False
+        if self.lead_is and self.lead_is not in action.lead:
+            return False
+        if self.impact_due and not is_impact_due(action, as_of):
+            return False
         return True
+
+
+def is_impact_due(action: Action, as_of: dt.date) -> bool:
+    """Closed, its impact review date passed (on or before `as_of`), and no impact entry
+    dated since its sign-off."""
+    if action.status != "closed" or action.impact_review is None or action.impact_review > as_of:
+        return False
+    signed = action.signed_off.date if action.signed_off else action.impact_review
+    return not any(e.date >= signed for e in action.impact)
 
 
 def _contains(action: Action, needle: str) -> bool:
@@ -147,5 +168,5 @@ def select(actions: Iterable[Action], filters: Filters, as_of: dt.date) -> list[
 
 __all__ = [
     "ACTIVE_STATUSES", "AMBER_DAYS", "BRAG", "Filters", "UnknownTheme", "brag", "days_overdue",
-    "is_due_within", "is_overdue", "is_slipped", "is_stale", "resolve_theme", "select",
+    "is_due_within", "is_impact_due", "is_overdue", "is_slipped", "is_stale", "resolve_theme", "select",
 ]

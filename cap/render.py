@@ -26,6 +26,7 @@ RECORD_KEYS = (
     "ref", "theme", "scrs", "all_scrs", "action", "lead", "target_date", "status",
     "overdue", "days_overdue", "slipped", "original_target_date", "target_history",
     "signed_off", "withdrawn_reason", "owner", "outcome", "review_date", "evidence", "progress",
+    "recommendations", "opened", "completed", "withdrawn", "impact_review", "no_impact_review", "impact",
 )
 
 
@@ -61,7 +62,19 @@ def record(action: Action, as_of: dt.date) -> dict[str, Any]:
         "progress": [
             {"date": e.date.isoformat(), "text": e.text, "author": e.author} for e in action.progress
         ],
+        # Issue 14: the recommendations it answers, the dates of its life, impact after closure.
+        "recommendations": list(action.recommendations),
+        "opened": _iso(action.opened),
+        "completed": _iso(action.completed),
+        "withdrawn": _iso(action.withdrawn),
+        "impact_review": _iso(action.impact_review),
+        "no_impact_review": action.no_impact_review,
+        "impact": [{"date": e.date.isoformat(), "text": e.text, "author": e.author} for e in action.impact],
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def to_json(data: Any) -> str:
@@ -100,6 +113,8 @@ def _csv_cell(key: str, value: Any) -> str:
         )
     if key == "target_history":
         return "\n".join(f"{r['date']}: {r['from']} -> {r['to']} ({r['reason']})" for r in value)
+    if key == "impact":
+        return "\n".join(f"{e['date']}: {e['text']}" + (f" ({e['author']})" if e["author"] else "") for e in value)
     if key == "signed_off":
         return f"{value['date']} {value['by']}"
     if isinstance(value, list):
@@ -238,6 +253,12 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
     row("Outcome", action.outcome)
     row("Review date", action.review_date.isoformat() if action.review_date else None)
     row("Evidence", "\n".join(action.evidence))
+    row("Recommendations", ", ".join(action.recommendations))
+    life = [f"{name} {day.isoformat()}" for name, day in
+            (("opened", action.opened), ("completed", action.completed), ("withdrawn", action.withdrawn)) if day]
+    row("Dates", ", ".join(life))
+    row("Impact review", action.impact_review.isoformat() if action.impact_review else
+        (f"none: {action.no_impact_review}" if action.no_impact_review else None))
 
     log = Table(title=Text("Progress", style="bold"), title_justify="left", box=None, pad_edge=False)
     log.add_column("Date", no_wrap=True)
@@ -247,4 +268,11 @@ def show_view(action: Action, as_of: dt.date, theme_title: str | None = None):
         log.add_row(Text(entry.date.isoformat()), Text(visible(entry.author or "")), Text(visible(entry.text)))
     if not action.progress:
         log.add_row(Text("-"), Text(""), Text("no progress recorded"))
-    return Group(fields, Text(""), log)
+    if not action.impact:
+        return Group(fields, Text(""), log)
+    impact = Table(title=Text("Impact", style="bold"), title_justify="left", box=None, pad_edge=False)
+    for name in ("Date", "Author", "Text"):
+        impact.add_column(name, no_wrap=name == "Date")
+    for entry in action.impact:
+        impact.add_row(Text(entry.date.isoformat()), Text(entry.author or ""), Text(entry.text))
+    return Group(fields, Text(""), log, Text(""), impact)

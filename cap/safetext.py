@@ -36,7 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 #: Fields that hold one line: a name, an agency. Keys as they are written in the files.
-ONE_LINE_FIELDS: frozenset[str] = frozenset({"author", "lead", "by", "owner"})
+ONE_LINE_FIELDS: frozenset[str] = frozenset({"author", "lead", "by", "owner", "url"})
 
 _NAMES = {
     "\x00": "NUL", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from cap.dates import format_iso
-from cap.models import ACTIVE_STATUSES, Action, ProgressEntry, Scr, SignOff, Target, TargetRevision, Theme
+from cap.models import ACTIVE_STATUSES, Action, ImpactEntry, ProgressEntry, Scr, SignOff, Target, TargetRevision, Theme
 from cap.problems import Problem
 
 # ------------------------------------------------------------------ the lifecycle
@@ -177,6 +177,11 @@ def add_progress(
         if refusal:
             return refusal
         changes["status"] = status
+        if status == "complete":
+            if action.opened is not None and day < action.opened:
+                return Refusal(f"cannot make {action.ref} complete on {day.isoformat()}: it was opened on "
+                               f"{action.opened.isoformat()}", 1)
+            changes["completed"] = day
     return _logged(action, day, text, author, **changes)
 
 
@@ -217,9 +222,16 @@ def close(
     today: dt.date,
     date: dt.date | None = None,
     author: str | None = None,
+    impact_review: dt.date | None = None,
+    no_impact_review: str | None = None,
+    outcome: str | None = None,
+    evidence: Sequence[str] = (),
 ) -> Action | Refusal:
     """Sign a complete action off: status `closed`, who signed it off and when (never
-    before the log's latest entry, nor after today)."""
+    before the log's latest entry, nor after today), and when its impact is to be
+    reviewed: `impact_review`, by default 12 months after the sign-off, or no review
+    with the reason `no_impact_review`. `outcome` replaces the action's outcome, and
+    `evidence` is added to its evidence."""
     missing_by = by is None or not by.strip()
     refusal = _first_refusal(
         Refusal("who signed it off? give --by \"SCR Review Group\"", 2) if missing_by else _name(by, "signer", "--by"),
@@ -238,8 +250,28 @@ def close(
         return Refusal(f"cannot close {action.ref} on {day.isoformat()}: its latest progress entry is dated "
                        f"{latest.date.isoformat()}, and a sign-off comes after the work it signs off "
                        f"(give --date {latest.date.isoformat()} or later)", 1)
+    if no_impact_review is not None:
+        refusal = _text(no_impact_review, "reason for no impact review", "--no-impact-review")
+        if refusal:
+            return refusal
+        if impact_review is not None:
+            return Refusal("give --impact-review DATE or --no-impact-review REASON, not both", 2)
+        review = None
+    else:
+        review = impact_review or shift_months(day, IMPACT_REVIEW_MONTHS)
+        if review < day:
+            return Refusal(f"the impact review {review.isoformat()} is before the sign-off {day.isoformat()}", 1)
+    refusal = _first_refusal(
+        _text(outcome, "outcome", "--outcome") if outcome is not None else None,
+        *(_text(item, "evidence", "--evidence") for item in evidence),
+    )
+    if refusal:
+        return refusal
     return _logged(action, day, f"Signed off by {by}; closed.", author,
-                   status="closed", signed_off=SignOff(date=day, by=by))
+                   status="closed", signed_off=SignOff(date=day, by=by),
+                   impact_review=review, no_impact_review=no_impact_review,
+                   outcome=outcome if outcome is not None else action.outcome,
+                   evidence=[*action.evidence, *(e for e in evidence if e not in action.evidence)])
 
 
 def withdraw(
@@ -257,7 +289,11 @@ def withdraw(
     day = _day(date, today, "date")
     if isinstance(day, Refusal):
         return day
-    return _logged(action, day, f"Withdrawn: {reason}", author, status="withdrawn", withdrawn_reason=reason)
+    if action.opened is not None and day < action.opened:
+        return Refusal(f"cannot withdraw {action.ref} on {day.isoformat()}: it was opened on "
+                       f"{action.opened.isoformat()}", 1)
+    return _logged(action, day, f"Withdrawn: {reason}", author, status="withdrawn", withdrawn_reason=reason,
+                   withdrawn=day)
 
 
 def reopen(
@@ -277,7 +313,51 @@ def reopen(
     if isinstance(day, Refusal):
         return day
     return _logged(action, day, f"Reopened (was {action.status}): {reason}", author,
-                   status="in-progress", signed_off=None, withdrawn_reason=None)
+                   status="in-progress", signed_off=None, withdrawn_reason=None, completed=None, withdrawn=None,
+                   impact_review=None, no_impact_review=None)
+
+
+#: How long after sign-off the impact of an action is reviewed, by default.
+IMPACT_REVIEW_MONTHS = 12
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months)
+
+
+def add_impact(
+    action: Action,
+    text: str,
+    *,
+    today: dt.date,
+    date: dt.date | None = None,
+    author: str | None = None,
+) -> Action | Refusal:
+    """One dated entry in the action's impact log (not its progress log): what changed
+    after the action was done, and how we know. For a complete or closed action."""
+    refusal = _first_refusal(_text(text, "impact text"), _author(author))
+    if refusal:
+        return refusal
+    if action.status not in ("complete", "closed"):
+        return Refusal(f"cannot record impact for {action.ref}: it is {action.status}; impact is reviewed "
+                       "once an action is done (complete or closed)", 1)
+    day = _day(date, today, "date")
+    if isinstance(day, Refusal):
+        return day
+    entries = list(action.impact)
+    index = len(entries)
+    while index > 0 and entries[index - 1].date > day:
+        index -= 1
+    entries.insert(index, ImpactEntry(date=day, text=text, author=author))
+    return Action.model_validate({**dict(action), "impact": entries})
+
+
+def missing_outcome(action: Action) -> bool:
+    """Closed or about to be, with neither an outcome nor evidence to show it worked."""
+    return action.outcome is None and not action.evidence
 
 
 def _author(author: str | None) -> Refusal | None:
@@ -317,8 +397,11 @@ def new_action(
     ref: str | None = None,
     outcome: str | None = None,
     owner: str | None = None,
+    opened: dt.date | None = None,
+    recommendations: Sequence[str] = (),
 ) -> Action | Refusal:
-    """A new open action; `taken` are the refs already used (file names)."""
+    """A new open action, opened on `opened`; `taken` are the refs already used (file names).
+    `recommendations` are ids of review recommendations it answers (`Q-3`)."""
     from cap.query import UnknownTheme, resolve_theme
 
     if theme is None:
@@ -342,6 +425,12 @@ def new_action(
     unknown = [c for c in cited if c.lower() not in ids]
     if unknown:
         return Refusal(f"unknown SCR {unknown[0]!r}; valid: {', '.join(s.id for s in scrs)}", 1)
+    owners = {r.id: s.id for s in scrs for r in s.recommendations}
+    for rec in recommendations:
+        if rec not in owners:
+            return Refusal(f"unknown recommendation {rec!r}; declared: {', '.join(owners) or 'none'}", 1)
+        if not all_scrs and owners[rec].lower() not in (c.lower() for c in cited):
+            return Refusal(f"recommendation {rec} is of case {owners[rec]}: give --scr {owners[rec]} too", 1)
     taken = set(taken)
     if ref is None:
         ref = next_ref(found, taken)
@@ -362,6 +451,8 @@ def new_action(
         status="open",
         outcome=outcome,
         owner=owner,
+        opened=opened,
+        recommendations=list(dict.fromkeys(recommendations)),
     )
 
 
@@ -469,5 +560,5 @@ def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[s
 
 __all__ = [
     "LIFECYCLE", "SETTABLE_STATUSES", "Refusal", "Written", "add_progress", "allowed", "check_ref",
-    "close", "create_action", "new_action", "next_ref", "reopen", "retarget", "update_action", "withdraw",
+    "add_impact", "close", "create_action", "missing_outcome", "shift_months", "new_action", "next_ref", "reopen", "retarget", "update_action", "withdraw",
 ]

@@ -102,7 +102,7 @@ def test_the_real_plan_with_the_reviewers_faults(data_copy):
         "CAP103", "CAP103", "CAP103", "CAP202", "CAP203", "CAP006"
     ]
     assert lines[-1] == "22 actions checked, 6 errors, 0 warnings"
-    assert lines[0].startswith("data/actions/4.4.yaml:22:9: error: CAP103 '2017-13-01'")
+    assert lines[0].startswith("data/actions/4.4.yaml:23:9: error: CAP103 '2017-13-01'")
 
 
 def test_a_raw_value_that_is_no_id_is_named_once(clean):

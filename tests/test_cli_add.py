@@ -21,23 +21,23 @@ def load(data, ref):
     return action
 
 
-def test_add_takes_the_next_free_number_and_prints_ref_and_file(data_copy):
+def test_add_takes_the_next_free_number_and_prints_ref_and_file(data_copy, fixed_today):
     result = Cap(data_copy)("add", *BASIC)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "added 1.5 (data/actions/1.5.yaml)\n"
     action = load(data_copy, "1.5")
     assert action.model_dump(exclude_defaults=True) == {
         "ref": "1.5", "theme": "curiosity", "action": "Audit the use of chronologies.", "lead": ["NSCB"],
-        "target_date": dt.date(2017, 12, 1), "status": "open",
+        "target_date": dt.date(2017, 12, 1), "status": "open", "opened": fixed_today,
     }
     assert (data_copy / "actions" / "1.5.yaml").read_text() == (
         "ref: '1.5'\ntheme: curiosity\nscrs: []\nall_scrs: false\naction: Audit the use of chronologies.\n"
-        "lead:\n- NSCB\ntarget_date: 2017-12-01\nstatus: open\n"
+        "lead:\n- NSCB\ntarget_date: 2017-12-01\nstatus: open\nopened: 2017-07-01\n"
     )
     # its first progress entry only adds lines
     assert Cap(data_copy)("progress", "1.5", "First.", "--date", "2017-07-01").exit_code == 0
     assert (data_copy / "actions" / "1.5.yaml").read_text().endswith(
-        "status: open\nprogress:\n- date: 2017-07-01\n  text: First.\n")
+        "status: open\nopened: 2017-07-01\nprogress:\n- date: 2017-07-01\n  text: First.\n")
     assert Cap(data_copy)("add", *BASIC).stdout == "added 1.6 (data/actions/1.6.yaml)\n"
     # theme 4 ends at 4.11; found by an alias
     assert Cap(data_copy)("add", *BASIC[2:], "--theme", "management-grip").stdout.startswith("added 4.12 ")

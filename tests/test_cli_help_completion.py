@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import os
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def test_add_help_marks_the_required_options(cap):
     options = out.split("Options:")[1]
     assert {line.strip().split()[0] for line in options.splitlines() if "[required]" in line} == {
         "-t,", "-a,", "--lead", "--target-date"}
-    assert "--scr L             A case the action cites (repeatable).\n" in out
+    assert re.search(r"--scr L +A case the action cites \(repeatable\)\.\n", out)
 
 
 # ------------------------------------------------------------------ completion

@@ -98,7 +98,7 @@ def test_retarget_refusals(data_copy, fixed_today, args, code, message):
 def test_close_signs_a_complete_action_off(data_copy, fixed_today):
     result = Cap(data_copy)("close", "2.4", "--date", "20/06/17", "--by", "SCR Review Group")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "2.4: closed, signed off by SCR Review Group on 2017-06-20 (data/actions/2.4.yaml)\n"
+    assert result.stdout == "2.4: closed, signed off by SCR Review Group on 2017-06-20; impact review 2018-06-20 (data/actions/2.4.yaml)\n"
     record = shown(data_copy, "2.4")
     assert record["status"] == "closed"
     assert record["signed_off"] == {"date": "2017-06-20", "by": "SCR Review Group"}
@@ -121,6 +121,7 @@ def test_git_diff_of_a_close(repo, fixed_today):  # noqa: F811
     removed, added = changed_lines(repo)
     assert removed == ["status: complete"]
     assert added == ["status: closed", "signed_off:", "  date: 2017-07-01", "  by: SCR Review Group",
+                     "impact_review: 2018-07-01",
                      "- date: 2017-07-01", "  text: Signed off by SCR Review Group; closed."]
 
 

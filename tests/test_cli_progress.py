@@ -202,7 +202,7 @@ def test_git_diff_of_a_status_change_is_the_status_line_and_added_lines(repo, fi
     assert Cap(repo / "data")("progress", "4.4", "Evaluation received.", "--status", "complete").exit_code == 0
     removed, added = changed_lines(repo)
     assert removed == ["status: in-progress"]
-    assert added == ["status: complete", "- date: 2017-07-01", "  text: Evaluation received."]
+    assert added == ["status: complete", "completed: 2017-07-01", "- date: 2017-07-01", "  text: Evaluation received."]
 
 
 def test_back_dated_entry_is_an_insertion_in_the_diff(repo, fixed_today):

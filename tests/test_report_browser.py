@@ -142,3 +142,24 @@ def test_missing_browser_skips_here_but_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="chromium is not installed"):
         chromium.require()
+
+
+# ------------------------------------------------------------------ the papers (issue 14)
+
+
+def test_annual_and_signoff_papers_load_cleanly(browser, tmp_path, profile):
+    from tests.reviewsfixture import write_plan
+
+    cap = Cap(write_plan(tmp_path / "data"))
+    for kind, extra in (("annual", ["--year", "2017-18"]), ("signoff", ["--since", "2017-01-01"])):
+        page = tmp_path / f"{kind}.html"
+        result = cap("report", "--kind", kind, *extra, "--as-of", "2018-06-30", "-o", str(page))
+        assert result.exit_code == 0, result.output
+        dom, console = chromium.dump_dom(browser, page, profile)
+        assert console == []
+        parsed = chromium.Page(dom)
+        assert parsed.tags("script") == []
+        if kind == "annual":
+            assert parsed.tags("svg") and "By lead agency" in parsed.texts("h2")
+        else:
+            assert parsed.texts("h3") == ["1.1 (NSCB)"] and "Decision: signed off" in parsed.text

@@ -86,7 +86,8 @@ def test_every_theme_sheet_cell_matches_the_plan(cap, plan):
         ws = wb[name]
         assert [c.value for c in ws[2]] == [
             "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Progress date", "Progress", "Status", "BRAG",
-            "Days overdue", "Notes", "Progress by", "Signed off", "Signed off by", "Target history"]
+            "Days overdue", "Notes", "Progress by", "Signed off", "Signed off by", "Target history",
+            "Opened", "Completed", "Withdrawn on", "Impact review"]
         for cells in ws.iter_rows(min_row=3):
             values = [c.value for c in cells]
             action = plan.action(values[0])
@@ -115,7 +116,7 @@ def test_theme_sheets_are_frozen_filtered_wrapped_and_print_on_a4_landscape(cap)
     wb = workbook(report_bytes(cap, "xlsx"))
     ws = wb["1. Professional curiosity"]
     assert ws.freeze_panes == "B3"
-    assert ws.auto_filter.ref == "A2:O6"
+    assert ws.auto_filter.ref == "A2:S6"
     assert ws.print_title_rows == "$2:$2"
     assert ws.print_area == "'1. Professional curiosity'!$A$1:$K$6"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9

@@ -200,7 +200,8 @@ def test_format_names_and_extensions():
 def test_csv_contract_reads_back(plan):
     text = render(build_report(plan, Filters(), D(2017, 7, 1)), "csv")
     assert text.startswith("\ufeffTheme,Ref,SCR Ref,Action,Lead agency,Target date,Status,BRAG,Progress date,Progress,"
-                           "Signed off,Withdrawn reason,Target history,Progress authors\n")
+                           "Signed off,Withdrawn reason,Target history,Progress authors,Opened,Completed,Withdrawn on,"
+                           "Impact review\n")
     assert "\r" not in text
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0]) == list(csv_format.COLUMNS)
@@ -226,8 +227,8 @@ def test_csv_full_log_one_entry_a_line():
     report = build_report(Plan(THEMES, [], [action, gone]), Filters(), D(2017, 3, 1), full=True)
     rows = list(csv.reader(io.StringIO(render(report, "csv").removeprefix("\ufeff"))))
     # the author has its own column, by the entry's place in the log: never mixed into the text
-    assert rows[1][8:] == ["2017-02-01", '2017-01-01: First, "quoted".\n2017-02-01: Second.', "", "", "", "2: MEO"]
-    assert rows[2][7:] == ["", "", "", "", "", "", ""]           # withdrawn: no BRAG, no progress
+    assert rows[1][8:14] == ["2017-02-01", '2017-01-01: First, "quoted".\n2017-02-01: Second.', "", "", "", "2: MEO"]
+    assert rows[2][7:14] == ["", "", "", "", "", "", ""]           # withdrawn: no BRAG, no progress
 
 
 def test_json_holds_the_same_content(plan):

@@ -332,7 +332,8 @@ ThemeOpt = Annotated[
 ]
 ScrOpt = Annotated[
     Optional[str],
-    typer.Option("--scr", metavar="L", help="Actions citing case L, plus those for all reviews.", autocompletion=complete_case),
+    typer.Option("--scr", "--review", metavar="L", help="Actions citing case L, plus those for all reviews.",
+                 autocompletion=complete_case),
 ]
 LeadOpt = Annotated[
     Optional[str],
@@ -354,9 +355,13 @@ SearchOpt = Annotated[
 SlippedOpt = Annotated[bool, typer.Option("--slipped", help="Actions whose target date has been put back.")]
 
 
-def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped):
+def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped, kind=None,
+                  impact_due=False):
     """The Filters for the shared selection options, or a clear error."""
-    from cap.models import STATUSES
+    from cap.models import KINDS, STATUSES
+
+    if kind is not None and kind not in KINDS:
+        fail(f"unknown kind of review {kind!r}; valid: {', '.join(KINDS)}", 2)
     from cap.query import Filters
 
     status = [s.strip().lower() for s in status or []]  # any case, as themes
@@ -376,6 +381,9 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
         due_within=due_within,
         search=search,
         slipped=slipped,
+        kind=kind,
+        kinds={s.id: s.kind for s in plan.scrs if s.kind},
+        impact_due=impact_due,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -28,14 +28,23 @@ def list_command(
     slipped: SlippedOpt = False,
     as_of: AsOf = None,
     format: Annotated[str, typer.Option("--format", "-f", metavar="table|json|csv", help="Output format.")] = "table",
+    kind: Annotated[
+        Optional[str],
+        typer.Option("--kind", metavar="KIND", help="Actions citing a review of this kind (scr, sar, dhr, ...), "
+                     "plus those for all reviews."),
+    ] = None,
+    impact_due: Annotated[
+        bool, typer.Option("--impact-due", help="Closed actions whose impact review date has passed with no impact entry since sign-off.")
+    ] = False,
 ) -> None:
     """List actions, filtered (filters combine with AND), in ref order.
 
     \b
     Examples:
       cap list --theme curiosity --overdue
-      cap list --scr Q --status in-progress --format csv
-      cap list --due-within 30 --as-of 2017-05-01
+      cap list --review Q --status in-progress --format csv
+      cap list --kind scr --due-within 30 --as-of 2017-05-01
+      cap list --impact-due
     """
     from cap import render
     from cap.query import select
@@ -45,7 +54,7 @@ def list_command(
         fail(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", 2)
     day = parse_as_of(as_of)
     plan = load_plan()
-    filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
+    filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped, kind, impact_due)
     actions = select(plan.actions, filters, day)
     if format == "json":
         write_out(render.json_list(render.record(a, day) for a in actions))

@@ -30,6 +30,55 @@ def stdout_is_terminal() -> bool:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
+SinceOpt = Annotated[
+    Optional[str],
+    typer.Option("--since", metavar="DATE", help="Sign-off pack: also list actions signed off since DATE (default: as-of minus 90 days)."),
+]
+FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Annual statistics: the period's first day.")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Annual statistics: the period's last day.")]
+YearOpt = Annotated[
+    Optional[str], typer.Option("--year", metavar="YYYY-YY", help="Annual statistics: the UK financial year (1 April to 31 March).")
+]
+
+
+def _date(value, option):
+    from cap.dates import DateError, parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        fail(f"{option}: {exc}", 2)
+
+
+def period_for(start, end, year):
+    """(from, to) from --from/--to or --year; None when none is given; a usage error otherwise."""
+    from cap.reports.annual import PeriodError, financial_year
+
+    if year is not None:
+        if start is not None or end is not None:
+            fail("give --year, or --from and --to, not both", 2)
+        try:
+            return financial_year(year)
+        except PeriodError as exc:
+            fail(f"--year: {exc}", 2)
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        fail("a period needs both --from DATE and --to DATE (or --year 2017-18)", 2)
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if last < first:
+        fail(f"the period ends ({last.isoformat()}) before it starts ({first.isoformat()})", 2)
+    return first, last
+
+
+def lives_for(plan):
+    """Each action's life dates: from the files, else from git (cap/lifedates.py)."""
+    from cap.cli.common import data_dir
+    from cap.lifedates import life_dates
+
+    return life_dates(plan.actions, data_dir())
 
 
 def build_report_for(plan, filters, day, amber_days, stale_since, **options):
@@ -68,13 +117,21 @@ def report_command(
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE (default: standard output).")
     ] = None,
     kind: Annotated[
-        str, typer.Option("--kind", "-k", metavar="KIND", help="plan (everything), exceptions (overdue, slipped, stale) or agency (with --lead).")
+        str, typer.Option("--kind", "-k", metavar="KIND", help="plan (everything), exceptions (overdue, slipped, stale), "
+                          "agency (with --lead, or --each), signoff (the sign-off pack) or annual (with --year or --from/--to).")
     ] = "plan",
     full: Annotated[bool, typer.Option("--full", help="Show each action's whole progress log, not only the latest entry.")] = False,
     amber_days: AmberDaysOpt = 30,
     stale_since: StaleSinceOpt = None,
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The report's title.")] = None,
     stamp: Annotated[bool, typer.Option("--stamp", help="Say on the report the day it was produced.")] = False,
+    since: SinceOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    year: YearOpt = None,
+    each: Annotated[
+        bool, typer.Option("--each", help="Agency packs: one file per lead agency in the folder -o DIR (made if missing).")
+    ] = False,
 ) -> None:
     """Write the plan as a board paper: a summary, then a table per theme with BRAG ratings.
 
@@ -91,14 +148,30 @@ def report_command(
       cap report --full --format csv -o plan.csv
       cap report --as-of 2017-07-01 -o plan.xlsx
       cap report --kind exceptions -o paper.docx
+      cap report --kind signoff --as-of 2017-07-01 -o signoff.html
+      cap report --kind annual --year 2016-17 -o annual-2016-17.html
+      cap report --kind agency --each -o packs/
     """
     from cap.dates import today
     from cap.text import plural
     from cap.reports import BINARY, ReportError, format_for_path, normalise_format, render
     from cap.store import write_output
 
+    if each:
+        if kind != "agency":
+            fail("--each makes agency packs: give --kind agency --each -o DIR", 2)
+        if output is None:
+            fail("--each writes one file per agency: give the folder with -o DIR", 2)
+        if lead is not None:
+            fail("--each makes a pack for every lead agency: leave out --lead", 2)
+    if since is not None and kind != "signoff":
+        fail("--since is for the sign-off pack (--kind signoff)", 2)
+    period = period_for(start, end, year)
+    if period is not None and kind != "annual":
+        fail("--year, --from and --to are for the annual statistics (--kind annual)", 2)
     try:
-        fmt = normalise_format(format) if format else format_for_path(output) if output else "md"
+        fmt = (normalise_format(format) if format else "html" if each
+               else format_for_path(output) if output else "md")
     except ReportError as exc:
         fail(str(exc), 2)
     if output is None and fmt in BINARY and stdout_is_terminal():
@@ -107,6 +180,15 @@ def report_command(
     day = parse_as_of(as_of)
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
+    if each:
+        return _write_packs(plan, day, fmt, output, amber_days, stale_since, full, title, today() if stamp else None,
+                            filters)
+    if kind in ("signoff", "annual"):
+        report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full, title=title,
+                                  stamp=today() if stamp else None, lives=lives_for(plan),
+                                  since=_date(since, "--since"), period=period)
+        _emit(render(report, fmt), output, f"{report.paper.description}")
+        return
     if kind == "agency" and lead and not any(lead.lower() in x.lower() for a in plan.actions for x in a.lead):
         agencies = sorted({x for a in plan.actions for x in a.lead}, key=str.casefold)
         fail(f"no action has a lead agency containing {lead!r}; lead agencies: {', '.join(agencies)}")
@@ -123,6 +205,52 @@ def report_command(
     say(f"wrote {output}: {plural(len(report.rows), 'action')}, as of {report.as_of_text}", err=True)
 
 
+def _emit(text, output, said):
+    from cap.store import write_output
+
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_output(output, text)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    typer.echo(f"wrote {output}: {said}", err=True)
+
+
+def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, stamp, filters):
+    """One agency pack per lead agency into `folder`; the agencies with nothing listed as skipped."""
+    from cap.reports import render
+    from cap.reports.packs import agency_packs
+    from cap.store import write_output
+
+    since = _date(stale_since, "--stale-since")
+    packs = agency_packs(plan, day, amber_days=amber_days, stale_since=since, full=full, title=title, stamp=stamp,
+                         filters=filters)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot make the folder {folder}: {exc.strerror or exc}")
+    if not folder.is_dir():
+        fail(f"{folder} is not a folder", 2)
+    written = 0
+    for pack in packs:
+        if pack.report is None:
+            typer.echo(f"skipped {pack.agency}: nothing overdue, due soon, stale or recently completed", err=True)
+            continue
+        path = folder / f"{pack.file_stem}.{fmt}"
+        try:
+            write_output(path, render(pack.report, fmt))
+        except OSError as exc:
+            fail(f"cannot write {path}: {exc.strerror or exc}")
+        written += 1
+        n = len(pack.report.rows)
+        typer.echo(f"wrote {path}: {pack.agency}, {n} action{'' if n == 1 else 's'}")
+    skipped = len(packs) - written
+    typer.echo(f"{written} pack{'' if written == 1 else 's'} written, {skipped} agenc{'y' if skipped == 1 else 'ies'} "
+               f"skipped, as of {day.isoformat()}", err=True)
+
+
 @app.command("stats")
 def stats_command(
     theme: ThemeOpt = None,
@@ -136,19 +264,30 @@ def stats_command(
     as_of: AsOf = None,
     amber_days: AmberDaysOpt = 30,
     stale_since: StaleSinceOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    year: YearOpt = None,
 ) -> None:
     """The report's summary in the terminal: a headline, counts by theme and status, overdue by agency.
+    With a period (--year, or --from and --to), the annual statistics instead.
 
     \b
     Examples:
       cap stats --as-of 2026-11-26
       cap stats --lead NSCB
       cap stats --theme accountability --stale-since 2017-01-01
+      cap stats --year 2016-17
     """
-    from cap.reports.stats import stats_view
+    from cap.reports.stats import paper_view, stats_view
 
+    period = period_for(start, end, year)
     day = parse_as_of(as_of)
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
+    if period is not None:
+        report = build_report_for(plan, filters, day, amber_days, stale_since, kind="annual", lives=lives_for(plan),
+                                  period=period)
+        print_view(paper_view(report.paper))
+        return
     report = build_report_for(plan, filters, day, amber_days, stale_since)
     print_view(stats_view(report, terminal_width()))

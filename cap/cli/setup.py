@@ -86,14 +86,16 @@ def import_command(
 
     Columns: Ref, SCR Ref, Action, Lead agency, Target date, Progress, and a Theme
     column or theme headings between the tables; Status, Progress date, Signed off,
-    Withdrawn reason, Target history and Progress authors are used when present (cap
-    report --format csv writes them all). A workbook is read as Excel holds it (the
-    first sheet with a header row; one cap report made comes back whole). A narrative
-    starting "Complete." makes the action complete, any other in-progress, none open.
-    Existing actions are never overwritten, and nothing is written that cap validate
-    would reject. Another board's tracker is read by its own column names (No., Actions,
-    Agency, RAG, Timescale ...; --map names any other) and its own words (Red, Amber,
-    Green, Complete, Not started, TBC, April 2017 ...): see docs/importing.md.
+    Withdrawn reason, Target history, Progress authors, Opened, Completed, Withdrawn on
+    and Impact review are used when present (cap report --format csv writes them all);
+    without an Opened column an action is opened on its progress date. A workbook is
+    read as Excel holds it (the first sheet with a header row; one cap report made comes
+    back whole). A narrative starting "Complete." makes the action complete, any other
+    in-progress, none open. Existing actions are never overwritten, and nothing is
+    written that cap validate would reject. Another board's tracker is read by its own
+    column names (No., Actions, Agency, RAG, Timescale ...; --map names any other) and
+    its own words (Red, Amber, Green, Complete, Not started, TBC, April 2017 ...): see
+    docs/importing.md.
 
     \b
     Examples:

@@ -127,8 +127,15 @@ def add_command(
     ] = None,
     outcome: Annotated[Optional[str], typer.Option("--outcome", metavar="TEXT", help="What success looks like.")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="The responsible officer.")] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", metavar="DATE", help="The day it was opened (default: today; never after today).")
+    ] = None,
+    recommendation: Annotated[
+        Optional[list[str]],
+        typer.Option("--recommendation", metavar="ID", help="A review recommendation it answers, e.g. Q-3 (repeatable)."),
+    ] = None,
 ) -> None:
-    """Add a new action (status open); prints its ref and the file written.
+    """Add a new action (status open, opened today or --date); prints its ref and the file written.
 
     --theme, --action, --lead and --target-date are required; the rest are optional.
 
@@ -136,10 +143,16 @@ def add_command(
     Examples:
       cap add --theme curiosity --action "Audit the use of chronologies." --lead NSCB --target-date 01/12/17
       cap add -t fora -a "Joint protocol for..." --lead Police --lead CSC --target-date ongoing --scr Q --all-scrs
+      cap add -t accountability -a "Publish the learning brief." --lead NSCB --target-date 01/09/17 --scr Q --recommendation Q-1 --date 01/06/17
     """
     from cap.dates import DateError, parse_target
     from cap.updates import create_action, new_action
 
+    from cap.updates import Refusal, _day
+
+    opened = _day(_date_option(date), _today(), "date")
+    if isinstance(opened, Refusal):
+        fail(opened.message, opened.exit_code)
     target = None
     if target_date is not None:
         try:
@@ -151,6 +164,7 @@ def add_command(
         return new_action(
             themes, scrs, taken, theme=theme, action=action, lead=list(lead or []), target_date=target,
             cited=list(scr or []), all_scrs=all_scrs, ref=ref, outcome=outcome, owner=owner,
+            opened=opened, recommendations=list(recommendation or []),
         )
 
     folder = data_dir()
@@ -202,22 +216,67 @@ def close_command(
         Optional[str], typer.Option("--date", metavar="DATE", help="The day it was signed off (default: today).")
     ] = None,
     author: AuthorOpt = None,
+    impact_review: Annotated[
+        Optional[str],
+        typer.Option("--impact-review", metavar="DATE", help="When to review its impact (default: 12 months after sign-off)."),
+    ] = None,
+    no_impact_review: Annotated[
+        Optional[str], typer.Option("--no-impact-review", metavar="REASON", help="No impact review, and why.")
+    ] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", metavar="TEXT", help="What success looked like.")] = None,
+    evidence: Annotated[
+        Optional[list[str]], typer.Option("--evidence", metavar="TEXT", help="Evidence it was done (repeatable).")
+    ] = None,
 ) -> None:
-    """Sign a complete action off: status closed, with who signed it off and when.
+    """Sign a complete action off: status closed, who signed it off and when, and the
+    date its impact is to be reviewed (12 months on unless told). Warns when the action
+    has neither an outcome nor evidence.
 
     \b
     Examples:
       cap close 2.4 --date 20/07/17 --by "SCR Review Group"
+      cap close 2.4 --by "SCR Review Group" --evidence "Minutes of the advisory group" --impact-review 01/01/18
+      cap close 2.4 --by "SCR Review Group" --no-impact-review "A one-off event."
     """
-    from cap.updates import close
+    from cap.updates import close, missing_outcome
 
     day = _date_option(date)
+    review = _date_option(impact_review, "--impact-review")
     today = _today()
 
     def done(before, after) -> str:
-        return f"{after.ref}: closed, signed off by {after.signed_off.by} on {after.signed_off.date.isoformat()}"
+        review_text = (f"impact review {after.impact_review.isoformat()}" if after.impact_review
+                       else f"no impact review ({after.no_impact_review})")
+        if missing_outcome(after):
+            typer.echo(f"warning: {after.ref} has no outcome and no evidence: how will the board know it worked? "
+                       "(give --outcome or --evidence; cap validate --strict reports it)", err=True)
+        return (f"{after.ref}: closed, signed off by {after.signed_off.by} on {after.signed_off.date.isoformat()}; "
+                f"{review_text}")
 
-    _update(ref, lambda a: close(a, by, today=today, date=day, author=author), done)
+    _update(ref, lambda a: close(a, by, today=today, date=day, author=author, impact_review=review,
+                                 no_impact_review=no_impact_review, outcome=outcome, evidence=list(evidence or [])),
+            done)
+
+
+@app.command("impact")
+def impact_command(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What changed, and how we know (quote it).")],
+    date: DateOpt = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Add an entry to a complete or closed action's impact log (not its progress log).
+
+    \b
+    Examples:
+      cap impact 2.4 "Audit: 9 of 10 early years settings use the new checklist." --date 01/07/18 --author "QA sub-group"
+    """
+    from cap.updates import add_impact
+
+    day = _date_option(date)
+    today = _today()
+    _update(ref, lambda a: add_impact(a, text, today=today, date=day, author=author),
+            lambda before, after: f"{after.ref}: impact entry of {(day or today).isoformat()} added")
 
 
 @app.command("withdraw")

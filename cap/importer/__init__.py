@@ -6,7 +6,10 @@ lines between the tables (a row with only its first cell filled). Optional colum
 Status (used instead of the "Complete." rule), Progress date (used instead of the
 date given for the narratives), and what `cap report --format csv` adds so that an
 action comes back whole (cap/reports/csv.py): Signed off, Withdrawn reason, Target
-history, Progress authors. Any other column (BRAG, ...) is ignored and named.
+history, Progress authors, Opened, Completed, Withdrawn on, Impact review (a blank cell
+in a present column: not recorded; without an Opened column an action was opened by
+its progress date, and a complete one completed by its latest entry). Any other column
+(BRAG, ...) is ignored and named.
 
     >>> outcome, problems = import_plan(data_dir, Path("plan.csv"),       # doctest: +SKIP
     ...                                 progress_date=dt.date(2017, 1, 31), today=dt.date(2017, 7, 1))

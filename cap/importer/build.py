@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from cap.dates import DateError, parse_date, parse_target
-from cap.importer.columns import JOINED, header_columns, is_header, norm
+from cap.importer.columns import COLUMNS, JOINED, header_columns, is_header, norm
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
 from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
@@ -348,6 +348,23 @@ def _theme_number(ref: str) -> int:
     return int(ref.split(".")[0])
 
 
+def life_dates(status: str, date: dt.date, progress: list[ProgressEntry], signed_off: SignOff | None) -> dict:
+    """The dates of an imported action's life, as the plan implies them: open by its
+    progress date (or its first entry, if earlier); a complete action complete by its
+    latest entry, a closed one by the latest entry before its sign-off (else the sign-off)."""
+    opened = min([date, *(e.date for e in progress[:1])])
+    out: dict = {"opened": opened}
+    if status == "complete":
+        out["completed"] = max([opened, *(e.date for e in progress[-1:])])
+    elif status == "closed":
+        bound = signed_off.date if signed_off else None
+        before = [e.date for e in progress if bound is None or e.date < bound]
+        out["completed"] = max(before, default=bound or opened)
+        if out["completed"] < opened:
+            out["opened"] = out["completed"]
+    return out
+
+
 def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | None:
     """One record -> an Action, or its problems (each naming the column)."""
     cells, row = rec.cells, rec.row
@@ -418,6 +435,23 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         rating = next((r for r in RATINGS if r.lower() == cells["rating"].strip().lower()), None)
         if rating is None:
             bad(f"Board rating {cells['rating']!r} is not one of {', '.join(RATINGS)}")
+    dates = life_dates(status, date, progress, signed_off)
+    for key, name in (("opened", "opened"), ("completed", "completed"), ("withdrawn_on", "withdrawn")):
+        if key in cells:  # the column is there: what it says (blank: not recorded)
+            dates.pop(name, None)
+            if cells[key]:
+                try:
+                    dates[name] = parse_date(cells[key])
+                except DateError as exc:
+                    bad(f"{COLUMNS[key][0]}: {exc}")
+    review = cells.get("impact_review", "")
+    if review.lower().startswith("none:"):
+        dates["no_impact_review"] = review[5:].replace("\n  ", "\n").strip() or None
+    elif review:
+        try:
+            dates["impact_review"] = parse_date(review)
+        except DateError as exc:
+            bad(f"Impact review: {exc} (a date, or none: REASON)")
     if not ok:
         return None
     try:
@@ -426,6 +460,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
             target_date=target, status=status, withdrawn_reason=cells.get("withdrawn_reason") or None,
             signed_off=signed_off, target_history=history, progress=progress,
             source_ref=cells.get("source_ref") or None, rating=rating,
+            **dates,
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):

@@ -27,6 +27,11 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "authors": ("Progress authors", ("progress authors", "progress author")),
     "rating": ("Board rating", ("board rating",)),
     "source_ref": ("Source ref", ("source ref",)),
+    # The dates of an action's life (issue 14): blank in a present column means not recorded.
+    "opened": ("Opened", ("opened", "date opened")),
+    "completed": ("Completed", ("completed", "date completed")),
+    "withdrawn_on": ("Withdrawn on", ("withdrawn on", "date withdrawn")),
+    "impact_review": ("Impact review", ("impact review", "impact review date")),
 }
 REQUIRED = ("ref", "scr", "action", "lead", "target", "progress")
 #: Cells a run-on row may add to (the prototype joins every non-empty cell).

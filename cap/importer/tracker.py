@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from cap.importer.build import Record, ThemeBook, clip, parse_scrs, slug
+from cap.importer.build import Record, ThemeBook, clip, life_dates, parse_scrs, slug
 from cap.importer.columns import FIELDS, HEADER_NAMES, RATING_NAMES, header_key
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
@@ -496,6 +496,7 @@ def _action(r: TrackerRow, ref: str, loc: Located, opts: TrackerOptions, progres
             source_ref=source_ref if source_ref and source_ref != ref else None, rating=rating,
             withdrawn_reason=reason,
             progress=[ProgressEntry(date=day, text=entry_text)] if entry_text else [],
+            **life_dates(status, day, [], None),
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):

@@ -27,7 +27,7 @@ _HEADING = re.compile(r"^\s*\d+\.\s+(.*\S)\s*$")
 #: The columns of `cap report --format csv`, which the rest of the import reads.
 CSV_COLUMNS = ["Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "Progress date",
                "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors", "Board rating",
-               "Source ref"]
+               "Source ref", "Opened", "Completed", "Withdrawn on", "Impact review"]
 #: The columns that tell a theme sheet of cap's (Ref ... BRAG); the others are found by name.
 CAP_KEY_COLUMNS = 9
 
@@ -164,7 +164,9 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
             continue
         at = {name: i for i, name in enumerate(header)}
         heading = _HEADING.match(rows[0].cells[0] if rows[0].cells else "")
-        out.append(SourceRow(rows[1].number, rows[1].line, list(CSV_COLUMNS), sheet=ws.title))
+        # A workbook made before the life-date columns: without them, as the CSV without them.
+        width = len(CSV_COLUMNS) if "Opened" in at else len(CSV_COLUMNS) - 4
+        out.append(SourceRow(rows[1].number, rows[1].line, list(CSV_COLUMNS[:width]), sheet=ws.title))
         for row in rows[2:]:
             def get(name: str) -> str:
                 i = at.get(name)
@@ -185,7 +187,8 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
             cells = [theme, ref, get("SCR Ref"), get("Action"), get("Lead agency"), get("Target date"),
                      "withdrawn" if withdrawn else get("Status"), entries[-1][0] if entries else "", progress,
                      signed, get("Reason") if withdrawn else "", get("Target history"), authors,
-                     get("Board rating"), get("Source ref")]
+                     get("Board rating"), get("Source ref"),
+                     get("Opened"), get("Completed"), get("Withdrawn on"), get("Impact review")][:width]
             out.append(SourceRow(row.number, row.line, cells, sheet=ws.title,
                                  letters={name: column_letter(i) for name, i in at.items()}))
     return out

@@ -7,7 +7,7 @@ accepts):
 - rows end with `\\n` (a line feed, no carriage return); a cell holding line breaks is quoted;
 - these columns, in this order: Theme, Ref, SCR Ref, Action, Lead agency, Target date,
   Status, BRAG, Progress date, Progress, Signed off, Withdrawn reason, Target history,
-  Progress authors;
+  Progress authors, Opened, Completed, Withdrawn on, Impact review;
 - Theme is the theme's title; SCR Ref as the source writes it (`D, L`, `All`, `M (and All)`);
   Lead agency joined with `/` (`Health/NSCB`); Target date ISO or `ongoing`; BRAG blank for
   a withdrawn action; Progress date the ISO date of the latest entry (blank if none) and
@@ -18,6 +18,9 @@ accepts):
 - Signed off: `YYYY-MM-DD by WHO` (blank if not signed off); Withdrawn reason: the text;
 - Target history: every revision of the target date, oldest first, one a line as
   `YYYY-MM-DD: FROM -> TO: reason` (FROM and TO ISO dates or `ongoing`);
+- Opened, Completed, Withdrawn on: the ISO dates of the action's life (blank: not recorded);
+  Impact review: the ISO date the impact of a closed action is to be reviewed, or
+  `none: REASON` when the board decided on no review;
 - Progress authors: `N: name` for each entry in the Progress cell that has an author, N
   its place in that cell (1 = the first; without `--full` the one entry is 1). Authors
   never appear in the Progress text, so words in brackets stay words;
@@ -46,6 +49,7 @@ from cap.reports.model import Report, Row, target_text
 COLUMNS = (
     "Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "BRAG",
     "Progress date", "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors",
+    "Opened", "Completed", "Withdrawn on", "Impact review",
 )
 BOM = "\ufeff"
 #: What begins each continuation line of a value that holds line breaks.
@@ -93,10 +97,47 @@ def cells(report: Report, row: Row) -> list[str]:
             for r in row.target_history
         ),
         "\n".join(f"{n}: {continued(e.author)}" for n, e in enumerate(entries, start=1) if e.author),
+        *(d.isoformat() if d else "" for d in (row.opened, row.completed, row.withdrawn)),
+        row.impact_review.isoformat() if row.impact_review else
+        f"none: {continued(row.no_impact_review)}" if row.no_impact_review else "",
     ]
 
 
+def inert(cell: str) -> str:
+    """A paper's cell as no spreadsheet runs it (cap/safetext.py: csv_cell)."""
+    return csv_cell(cell)
+
+
+def render_paper(report: Report) -> str:
+    """A paper as CSV: each table under its section and title row, then its header and rows,
+    a blank line between tables (Excel opens it as one sheet)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([inert(report.paper.title), inert(report.paper.description)])
+    for block, table in report.paper.tables():
+        writer.writerow([])
+        writer.writerow([inert(block.heading), inert(table.title)])
+        writer.writerow([inert(c) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([inert(c) for c in row])
+        for line in block.closing:
+            writer.writerow([inert(line)])
+    for block in report.paper.blocks:
+        if block.chart is not None:
+            writer.writerow([])
+            writer.writerow([inert(block.heading), inert(block.chart.title)])
+            writer.writerow(["Month", *(name for name, _ in block.chart.series)])
+            for i, label in enumerate(block.chart.labels):
+                writer.writerow([label, *(str(values[i]) for _, values in block.chart.series)])
+    for note in report.paper.notes:
+        writer.writerow([])
+        writer.writerow([inert(note)])
+    return BOM + out.getvalue()
+
+
 def render(report: Report) -> str:
+    if report.paper is not None:
+        return render_paper(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     ratings, sources = report.has_ratings, report.has_source_refs

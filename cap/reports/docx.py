@@ -284,12 +284,59 @@ def _page_setup(doc, report: Report) -> None:
     normal.paragraph_format.space_after = Pt(2)
 
 
+def _paper(doc, report: Report) -> None:
+    """A paper (sign-off pack, annual statistics, reviews): its blocks as headings,
+    paragraphs and tables (a chart as its table of values)."""
+    from cap.reports.paper import Table
+
+    paper = report.paper
+    doc.add_heading(inert(paper.title), level=0)
+    meta = doc.add_paragraph()
+    _write(meta, paper.description)
+    if report.stamp:
+        _write(meta, f" Produced on {format_uk(report.stamp, full_year=True)}.")
+    for block in paper.blocks:
+        doc.add_heading(inert(block.heading), level=min(max(block.level - 1, 1), 3))
+        for paragraph in block.paragraphs:
+            _write(doc.add_paragraph(), paragraph)
+        tables = list(block.tables)
+        if block.chart is not None:
+            c = block.chart
+            tables.append(Table(c.title, ("Month", *(n for n, _v in c.series)),
+                                tuple((label, *(str(v[i]) for _n, v in c.series)) for i, label in enumerate(c.labels))))
+        for table in tables:
+            if table.title:
+                _write(doc.add_paragraph(), table.title, bold=True)
+            if not table.rows:
+                _write(doc.add_paragraph(), table.empty, italic=True)
+                continue
+            first = 6.0 if len(table.columns) > 2 else 4.5
+            rest = (27.3 - first) / max(1, len(table.columns) - 1)
+            _simple_table(doc, list(table.columns), [list(r) for r in table.rows],
+                          [first, *([rest] * (len(table.columns) - 1))])
+        for paragraph in block.closing:
+            _write(doc.add_paragraph(), paragraph, bold=True)
+    for note in paper.notes:
+        _write(doc.add_paragraph(), note, italic=True)
+
+
 def build_document(report: Report):
     """The python-docx Document of the report (not yet saved)."""
     from docx import Document
 
     doc = Document()
     _page_setup(doc, report)
+    if report.paper is not None:
+        _paper(doc, report)
+        props = doc.core_properties
+        stamp = as_of_stamp(report)
+        props.title = inert(report.paper.title)
+        props.subject = inert(report.paper.description)
+        props.author = props.last_modified_by = "cap"
+        props.created = props.modified = props.last_printed = stamp
+        props.revision = 1
+        props.comments = ""
+        return doc
     doc.add_heading(inert(report.title), level=0)
     meta = doc.add_paragraph()
     _write(meta, f"{report.kind_label}, as of ")

@@ -81,5 +81,52 @@ def context(report: Report) -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------ papers (sign-off pack, annual statistics)
+
+#: What a paper adds to the report's styles: tables of counts keep their first column readable.
+PAPER_CSS = """\
+table.counts td:first-child { min-width: 11em; } table.counts .text { overflow-wrap: normal; }
+table.counts th { font-size: 12px; }
+table.fields td:first-child { width: 12em; font-weight: 600; }
+p.decision { margin: 6px 0 18px; font-weight: 600; }
+"""
+#: The month chart's series colours (opened, completed, ...).
+SERIES_COLOURS = ("#1f5fa8", "#138a7e", "#b3261e", "#f0a202")
+
+
+def month_chart_geometry(chart) -> dict[str, Any]:
+    """Where each bar of a paper's chart goes: grouped bars per month (the template draws them)."""
+    series = chart.series
+    top = max([1, *(v for _, values in series for v in values)])
+    bar, left, plot_height, base = 22, 40, 180, 200
+    group = bar * len(series) + 14
+    width = left + group * max(1, len(chart.labels)) + 10
+    bars, labels = [], []
+    for i, label in enumerate(chart.labels):
+        x0 = left + i * group + 5
+        for j, (name, values) in enumerate(series):
+            h = round(plot_height * values[i] / top, 1)
+            bars.append({"x": x0 + j * bar, "y": base - h, "w": bar - 2, "h": h, "value": values[i],
+                         "name": name, "label": label, "fill": SERIES_COLOURS[j % len(SERIES_COLOURS)]})
+        labels.append({"x": round(x0 + (group - 10) / 2, 1), "text": label[2:] if len(label) == 7 else label})
+    legend = [{"x": left + j * 120, "name": name, "fill": SERIES_COLOURS[j % len(SERIES_COLOURS)]}
+              for j, (name, _v) in enumerate(series)]
+    description = "; ".join(f"{label}: " + ", ".join(f"{values[i]} {name}" for name, values in series)
+                            for i, label in enumerate(chart.labels))
+    return {"title": chart.title, "description": description, "width": width, "height": base + 44,
+            "left": left, "base": base, "plot_height": plot_height, "top": top, "bars": bars,
+            "labels": labels, "legend": legend}
+
+
+def render_paper(report: Report) -> str:
+    """A paper as one self-contained page, with the report's head and styles."""
+    paper = report.paper
+    charts = [month_chart_geometry(b.chart) if b.chart is not None else None for b in paper.blocks]
+    return templating.render("paper.html", csp=Markup(CSP), stylesheet=None, inline_css=Markup(CSS + PAPER_CSS),
+                             paper=paper, report=report, charts=charts)
+
+
 def render(report: Report) -> str:
+    if report.paper is not None:
+        return render_paper(report)
     return templating.render("report.html", csp=Markup(CSP), stylesheet=None, inline_css=Markup(CSS), **context(report))

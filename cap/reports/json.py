@@ -87,5 +87,32 @@ def data(report: Report) -> dict[str, Any]:
     }
 
 
+def paper_data(report: Report) -> dict[str, Any]:
+    """A paper as JSON: its figures (`data`) and its blocks as laid out."""
+    paper = report.paper
+    return {
+        "kind": paper.kind,
+        "title": paper.title,
+        "description": paper.description,
+        "as_of": report.as_of.isoformat(),
+        **paper.data,
+        "blocks": [
+            {
+                "heading": b.heading,
+                "paragraphs": [*b.paragraphs, *b.closing],
+                "tables": [{"title": t.title, "columns": list(t.columns), "rows": [list(r) for r in t.rows]}
+                           for t in b.tables],
+                "chart": None if b.chart is None else {
+                    "title": b.chart.title, "labels": list(b.chart.labels),
+                    "series": {name: list(values) for name, values in b.chart.series}},
+            }
+            for b in paper.blocks
+        ],
+        "notes": list(paper.notes),
+    }
+
+
 def render(report: Report) -> str:
+    if report.paper is not None:
+        return json.dumps(paper_data(report), indent=2, ensure_ascii=False) + "\n"
     return json.dumps(data(report), indent=2, ensure_ascii=False) + "\n"

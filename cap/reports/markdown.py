@@ -139,7 +139,42 @@ def sections(report: Report) -> list[str]:
     return out
 
 
+def render_paper(report: Report) -> str:
+    """A paper (sign-off pack, annual statistics, reviews): headings, paragraphs, pipe tables."""
+    paper = report.paper
+    lines = [f"# {escape(paper.title)}", "", escape(paper.description)]
+    if report.stamp:
+        lines[-1] += f" Produced on {format_uk(report.stamp, full_year=True)}."
+    lines.append("")
+    for block in paper.blocks:
+        lines += ["#" * block.level + " " + escape(block.heading), ""]
+        for paragraph in block.paragraphs:
+            lines += [escape(paragraph), ""]
+        for t in block.tables:
+            if t.title:
+                lines += [f"**{escape(t.title)}**", ""]
+            if not t.rows:
+                lines += [f"_{escape(t.empty)}_", ""]
+                continue
+            lines += table([escape(c) for c in t.columns], [[escape(c) for c in row] for row in t.rows],
+                           set(t.numeric))
+            lines.append("")
+        if block.chart is not None:
+            c = block.chart
+            lines += table([escape(c.title), *(escape(name) for name, _ in c.series)],
+                           [[escape(label), *(str(values[i]) for _, values in c.series)]
+                            for i, label in enumerate(c.labels)], set(range(1, len(c.series) + 1)))
+            lines.append("")
+        for paragraph in block.closing:
+            lines += [escape(paragraph), ""]
+    for note in paper.notes:
+        lines += [f"_{escape(note)}_", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def render(report: Report) -> str:
+    if report.paper is not None:
+        return render_paper(report)
     intro = [f"# {escape(report.title)}", "", f"{escape(report.kind_label)}, as of {report.as_of_text}."]
     if report.selection:
         intro[-1] += " Selection: " + escape("; ".join(report.selection)) + "."

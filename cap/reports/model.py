@@ -19,12 +19,13 @@ from functools import cached_property
 from cap.text import plural
 from cap.dates import format_iso, format_uk, shift
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision, natural_key
+from cap.reports.paper import Paper
 from cap.query import (
     AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, select,
 )
 
 #: What `--kind` can ask for.
-KINDS = ("plan", "exceptions", "agency")
+KINDS = ("plan", "exceptions", "agency", "signoff", "annual")
 #: How far back `--stale-since` looks by default.
 STALE_DAYS = 90
 DEFAULT_TITLE = "Serious Case Review composite action plan"
@@ -66,6 +67,19 @@ class Row:
     rating: str | None = None
     #: The ref the board's own tracker used, when cap numbered the action itself.
     source_ref: str | None = None
+    # The dates of an action's life and impact after closure (issue 14).
+    opened: dt.date | None = None
+    completed: dt.date | None = None
+    withdrawn: dt.date | None = None
+    owner: str | None = None
+    outcome: str | None = None
+    evidence: tuple[str, ...] = ()
+    recommendations: tuple[str, ...] = ()
+    impact_review: dt.date | None = None
+    no_impact_review: str | None = None
+    impact: tuple = ()
+    #: The whole progress log, whatever the report shows (the sign-off pack shows it all).
+    log: tuple[ProgressEntry, ...] = ()
 
     @property
     def lead_label(self) -> str:
@@ -175,6 +189,8 @@ class Report:
     #: The day the report was produced, only when asked for (`--stamp`).
     stamp: dt.date | None = None
     key: tuple[tuple[str, str], ...] = field(default=())
+    #: A paper that is not the plan's table (sign-off pack, annual statistics): see cap/reports/paper.py.
+    paper: "Paper | None" = None
 
     @property
     def as_of_text(self) -> str:
@@ -260,6 +276,10 @@ def describe(filters: Filters, themes: list | tuple = ()) -> tuple[str, ...]:
         words.append("target date put back")
     if filters.search:
         words.append(f"containing '{filters.search}'")
+    if filters.kind:
+        words.append(f"reviews of kind {filters.kind} (and actions for all reviews)")
+    if filters.impact_due:
+        words.append("impact review due")
     return tuple(words)
 
 
@@ -301,6 +321,17 @@ def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bo
         target_history=tuple(action.target_history),
         rating=action.rating,
         source_ref=action.source_ref,
+        opened=action.opened,
+        completed=action.completed,
+        withdrawn=action.withdrawn,
+        owner=action.owner,
+        outcome=action.outcome,
+        evidence=tuple(action.evidence),
+        recommendations=tuple(action.recommendations),
+        impact_review=action.impact_review,
+        no_impact_review=action.no_impact_review,
+        impact=tuple(action.impact),
+        log=tuple(action.progress),
     )
 
 
@@ -349,17 +380,23 @@ def build_report(
     full: bool = False,
     title: str | None = None,
     stamp: dt.date | None = None,
+    lives=None,
+    since: dt.date | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> Report:
     """The report of the actions `filters` select, as of `as_of`.
 
     The summary covers every selected action; `kind` narrows the rows listed under it:
     `plan` all of them, `exceptions` the open or in-progress ones that are overdue, have
     a revised target date or no progress since `stale_since` (default: `as_of` minus 90
-    days), `agency` one lead agency's actions (`filters.lead` is required).
+    days), `agency` one lead agency's actions (`filters.lead` is required); `signoff` the
+    sign-off pack (the complete actions whole, then those signed off since `since`, default
+    90 days before `as_of`), `annual` the statistics of `period` (from, to): these two are
+    a Paper (`report.paper`), dated from `lives` (cap/lifedates.py; default: the files only).
     """
     if kind not in KINDS:
         raise ReportError(f"unknown report kind {kind!r}; choose from {', '.join(KINDS)}")
-    if kind == "agency" and not filters.lead:
+    if kind == "agency" and not (filters.lead or filters.lead_is):
         raise ReportError("an agency report needs --lead AGENCY")
     if amber_days < 0:
         raise ReportError("the amber window cannot be negative")
@@ -368,6 +405,7 @@ def build_report(
     themes = tuple(ThemeInfo(t.id, t.number, t.title) for t in plan.themes)
     selected = [_row(a, as_of, amber_days, stale_since, full) for a in select(plan.actions, filters, as_of)]
     rows = [r for r in selected if r.is_exception] if kind == "exceptions" else selected
+    paper = _paper(plan, filters, as_of, kind, title or DEFAULT_TITLE, lives, since, period)
     return Report(
         title=title or DEFAULT_TITLE,
         kind=kind,
@@ -381,10 +419,33 @@ def build_report(
         summary=_summary(selected, themes, as_of),
         rows=tuple(rows),
         plan_total=len(plan.actions),
-        lead=filters.lead,
+        lead=filters.lead or filters.lead_is,
         stamp=stamp,
         key=brag_key(amber_days),
+        paper=paper,
     )
+
+
+def _paper(plan: Plan, filters: Filters, as_of: dt.date, kind: str, title: str, lives, since, period):
+    """The Paper of a sign-off pack or annual statistics (None for the other kinds)."""
+    if kind not in ("signoff", "annual"):
+        return None
+    from cap.lifedates import life_dates
+    from cap.reports.annual import PeriodError, annual
+    from cap.reports.papers import annual_paper, signoff_paper
+
+    chosen = select(plan.actions, filters, as_of)
+    if lives is None:
+        lives = life_dates(plan.actions, use_git=False)
+    if kind == "signoff":
+        return signoff_paper(plan, chosen, lives, as_of, since or shift(as_of, -STALE_DAYS), title)
+    if period is None:
+        raise ReportError("annual statistics need a period: --year 2017-18, or --from DATE --to DATE")
+    try:
+        figures = annual(plan, lives, period[0], period[1], chosen)
+    except PeriodError as exc:
+        raise ReportError(str(exc)) from None
+    return annual_paper(figures, lives, [a.ref for a in chosen], title)
 
 
 def progress_line(entry: ProgressEntry, iso: bool = False) -> str:

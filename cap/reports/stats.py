@@ -104,3 +104,52 @@ def stats_view(report: Report, width: int | None = None):
     parts.append(refs_line("Target date put back", s.slipped))
     parts.append(refs_line(f"No progress since {format_uk(report.stale_since, full_year=True)}", s.stale))
     return Group(*parts)
+
+
+def paper_view(paper):
+    """A Paper (the annual statistics, the reviews) as rich tables for the terminal; user
+    text shown with its control characters escaped (cap.text.visible)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    from cap.text import visible
+
+    def Text(value="", **style):  # noqa: N802 - rich's Text, with the text made visible
+        return RichText(visible(value) if isinstance(value, str) else value, **style)
+
+    parts = [Text(paper.title, style="bold"), Text(paper.description)]
+    for block in paper.blocks:
+        parts.append(Text(""))
+        parts.append(Text(block.heading, style="bold"))
+        parts += [Text(p) for p in block.paragraphs]
+        tables = list(block.tables)
+        if block.chart is not None:
+            c = block.chart
+            from cap.reports.paper import Table as PaperTable
+
+            tables.append(PaperTable("", ("Month", *(n for n, _ in c.series)),
+                                     tuple((label, *(str(v[i]) for _, v in c.series)) for i, label in enumerate(c.labels)),
+                                     numeric=tuple(range(1, len(c.series) + 1))))
+        for t in tables:
+            if not t.rows:
+                parts.append(Text(t.empty))
+                continue
+            table = Table(title=Text(t.title, style="bold") if t.title else None, title_justify="left",
+                          header_style="bold", box=None, pad_edge=False, padding=(0, 1))
+            for i, column in enumerate(t.short or t.columns):
+                numeric = i in t.numeric
+                table.add_column(Text(column), justify="right" if numeric else "left", no_wrap=numeric,
+                                 min_width=len(column) if numeric else (
+                                     min(12, max(len(r[0]) for r in t.rows)) if i == 0 else None),
+                                 ratio=None if numeric or len(t.columns) > 6 and i > 0 else 1)
+            for row in t.rows:
+                table.add_row(*(Text(c) for c in row))
+            parts.append(table)
+        parts += [Text(p) for p in block.closing]
+    shortened = next((t for _, t in paper.tables() if t.short), None)
+    if shortened is not None:
+        key = ", ".join(f"{s} = {c}" for s, c in zip(shortened.short, shortened.columns) if s != c)
+        parts += [Text(""), Text("Columns: " + key + ".")]
+    parts += [Text(""), *(Text(n) for n in paper.notes)]
+    return Group(*parts)

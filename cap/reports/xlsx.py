@@ -51,6 +51,9 @@ THEME_COLUMNS = (
 )
 #: How many of a theme sheet's columns are printed (the rest keep the record whole).
 PRINTED = 11
+#: The dates of an action's life (issue 14), after the record columns, as in the CSV:
+#: `cap import` reads them back (cap/importer/columns.py).
+LIFE_COLUMNS = (("Opened", 12), ("Completed", 12), ("Withdrawn on", 12), ("Impact review", 14))
 WITHDRAWN_COLUMNS = (
     ("Ref", 7), ("Theme", 24), ("SCR Ref", 10), ("Action", 48), ("Lead agency", 16), ("Target date", 12),
     ("Reason", 40), ("Progress date", 12), ("Progress", 56), ("Progress by", 16), ("Target history", 40),
@@ -214,7 +217,7 @@ BRAG_COLUMN = 9
 
 def theme_columns(report: Report) -> tuple[tuple, int]:
     """A theme sheet's columns for this report, and how many are printed."""
-    columns = list(THEME_COLUMNS)
+    columns = [*THEME_COLUMNS, *LIFE_COLUMNS]
     printed = PRINTED
     if report.has_ratings:
         columns.insert(BRAG_COLUMN, RATING_COLUMN)
@@ -230,7 +233,7 @@ def theme_values(report: Report, row: Row) -> list:
     values = [
         row.ref, row.scr_ref, row.action, row.lead_label, row.target_date, day, text, row.status,
         row.brag, row.days_overdue, "; ".join(row.notes) or None, author,
-        signed.date if signed else None, signed.by if signed else None, _history(row),
+        signed.date if signed else None, signed.by if signed else None, _history(row), *_life(row),
     ]
     if report.has_ratings:
         values.insert(BRAG_COLUMN, row.rating)
@@ -239,8 +242,15 @@ def theme_values(report: Report, row: Row) -> list:
     return values
 
 
+def _life(row: Row) -> list:
+    """The Opened, Completed, Withdrawn on and Impact review cells (ISO text, as the CSV)."""
+    review = (row.impact_review.isoformat() if row.impact_review else
+              f"none: {row.no_impact_review}" if row.no_impact_review else None)
+    return [*(d.isoformat() if d else None for d in (row.opened, row.completed, row.withdrawn)), review]
+
+
 def withdrawn_columns(report: Report) -> tuple:
-    return (WITHDRAWN_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
+    return (WITHDRAWN_COLUMNS + LIFE_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
             + ((SOURCE_REF_COLUMN,) if report.has_source_refs else ()))
 
 
@@ -248,7 +258,7 @@ def withdrawn_values(report: Report, row: Row) -> list:
     day, text, author = _progress_cells(row)
     values = [
         row.ref, report.theme(row.theme).heading, row.scr_ref, row.action, row.lead_label, row.target_date,
-        row.withdrawn_reason, day, text, author, _history(row),
+        row.withdrawn_reason, day, text, author, _history(row), *_life(row),
     ]
     if report.has_ratings:
         values.append(row.rating)
@@ -346,11 +356,62 @@ def _summary(wb, report: Report) -> None:
     sheet.page()
 
 
+def _number(text: str, numeric: bool):
+    """A count of a paper's numeric column as a number; anything else as text."""
+    return int(text) if numeric and text.isdigit() else text
+
+
+def _paper_sheet(wb, report: Report) -> None:
+    """A paper (sign-off pack, annual statistics, reviews) on one sheet: each block's
+    heading, its paragraphs, its tables (counts as numbers), its chart as a table."""
+    paper = report.paper
+    widest = max([2, *(len(t.columns) for _b, t in paper.tables())])
+    sheet = _Sheet(wb.active, [34, *([16] * (widest - 1))])
+    sheet.ws.title = sheet_name(paper.kind.capitalize(), set())
+    sheet.line(paper.title, bold=True, size=16)
+    sheet.line(paper.description)
+    for block in paper.blocks:
+        sheet.row += 1
+        sheet.line(block.heading, bold=True, size=13 if block.level <= 2 else 11)
+        for paragraph in block.paragraphs:
+            sheet.line(paragraph)
+        tables = list(block.tables)
+        if block.chart is not None:
+            from cap.reports.paper import Table
+
+            c = block.chart
+            tables.append(Table(c.title, ("Month", *(n for n, _v in c.series)),
+                                tuple((label, *(str(v[i]) for _n, v in c.series)) for i, label in enumerate(c.labels)),
+                                numeric=tuple(range(1, len(c.series) + 1))))
+        for table in tables:
+            if table.title:
+                sheet.line(table.title, bold=True)
+            if not table.rows:
+                sheet.line(table.empty)
+                continue
+            _table(sheet, [(name, 0) for name in table.columns],
+                   [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
+        for paragraph in block.closing:
+            sheet.line(paragraph, bold=True)
+    sheet.row += 1
+    for note in paper.notes:
+        sheet.line(note)
+    sheet.page()
+
+
 def build_workbook(report: Report):
     """The openpyxl Workbook of the report (not yet saved)."""
     from openpyxl import Workbook
 
     wb = Workbook()
+    if report.paper is not None:
+        _paper_sheet(wb, report)
+        props = wb.properties
+        props.title = inert(report.paper.title)
+        props.subject = inert(report.paper.description)
+        props.creator = "cap"
+        props.created = props.modified = as_of_stamp(report)
+        return wb
     _summary(wb, report)
     taken = {SUMMARY_SHEET.casefold(), WITHDRAWN_SHEET.casefold(), LOG_SHEET.casefold()}
     columns, printed = theme_columns(report)

@@ -1,0 +1,73 @@
+"""Agency packs in one go: a report per lead agency, with what needs its attention.
+
+Each pack holds the agency's overdue, due-soon and stale actions and those completed or
+signed off recently (since the stale date); an agency with none of these gets no pack.
+File names come from the agency's name, made safe on Windows (no reserved characters or
+names, no trailing dot or space) and unique within the folder.
+
+    >>> packs = agency_packs(plan, dt.date(2017, 7, 1))          # doctest: +SKIP
+    >>> [(p.agency, p.file_stem, len(p.report.rows)) for p in packs if p.report]
+    [('Children's Services', 'childrens-services', 3), ...]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cap.dates import shift
+from cap.models import Plan
+from cap.query import AMBER_DAYS, Filters
+from cap.reports.model import STALE_DAYS, Report, Row, build_report
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_stem(name: str, taken: set[str]) -> str:
+    """A file name (without extension) from an agency's name: lower-case letters, digits
+    and hyphens, never a Windows reserved name, unique among `taken` (case-insensitive)."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")[:60].strip("-") or "agency"
+    if stem in _RESERVED:
+        stem += "-agency"
+    unique, n = stem, 2
+    while unique in taken:
+        unique, n = f"{stem}-{n}", n + 1
+    taken.add(unique)
+    return unique
+
+
+@dataclass(frozen=True)
+class Pack:
+    agency: str
+    file_stem: str
+    #: None: nothing for this agency's attention (no pack written).
+    report: Report | None
+
+
+def _wanted(row: Row, since: dt.date) -> bool:
+    recently_done = (row.completed is not None and row.completed >= since) or (
+        row.signed_off is not None and row.signed_off.date >= since)
+    return row.days_overdue is not None or row.due_soon or row.stale or recently_done
+
+
+def agency_packs(plan: Plan, as_of: dt.date, *, amber_days: int = AMBER_DAYS, stale_since: dt.date | None = None,
+                 full: bool = False, title: str | None = None, stamp: dt.date | None = None,
+                 filters: Filters | None = None) -> list[Pack]:
+    """A pack per lead agency, in name order; `filters` narrow every pack (a theme, say)."""
+    since = stale_since or shift(as_of, -STALE_DAYS)
+    agencies = sorted({lead for a in plan.actions for lead in a.lead}, key=lambda s: (s.casefold(), s))
+    taken: set[str] = set()
+    packs = []
+    for agency in agencies:
+        chosen = dataclasses.replace(filters or Filters(), lead=None, lead_is=agency)
+        report = build_report(plan, chosen, as_of, amber_days=amber_days, stale_since=since,
+                              kind="agency", full=full, title=title, stamp=stamp)
+        rows = tuple(r for r in report.rows if _wanted(r, since))
+        report = dataclasses.replace(report, rows=rows, lead=agency) if rows else None
+        packs.append(Pack(agency, safe_stem(agency, taken), report))
+    return packs
+
+
+__all__ = ["Pack", "agency_packs", "safe_stem"]

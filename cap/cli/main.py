@@ -21,7 +21,12 @@ def main() -> None:
         sys.stderr and print("cap: error: standard output is closed", file=sys.stderr)
         sys.exit(1)
     _utf8_streams()
+    _no_pydantic_plugins()
+    everything = app.registered_commands
     try:
+        # Only the command being run is built (see `_only_command`); restored below, so a
+        # later call (tests call main() more than once) sees every command again.
+        app.registered_commands = _only_command(sys.argv[1:], everything)
         code = app(standalone_mode=False)
         sys.stdout.flush()
     except errors.UsageError as exc:
@@ -56,7 +61,66 @@ def main() -> None:
             raise
         typer.echo(visible(f"cap: internal error: {type(exc).__name__}: {exc} (set CAP_DEBUG=1 for details)"), err=True)
         code = 70
+    finally:
+        app.registered_commands = everything
     sys.exit(code if isinstance(code, int) else 0)
+
+
+#: The top-level options that take a value (`cap --data DIR show 4.4`).
+_VALUED = ("--data",)
+
+
+def _only_command(args: list[str], commands: list) -> list:
+    """The registered commands to build for this run: only the one `args` names.
+
+    Typer turns every registered command into a click command (inspecting each
+    function's signature) before it runs any: a fifth of a `cap show`'s time. When the
+    first word after the top-level options names exactly one command, only that one is
+    built; it parses, runs and fails exactly as it would among the others. Anything
+    else (no command, `--help`, `--version`, a misspelt name that wants suggestions,
+    a shell asking for completions) gets every command, in help order.
+    """
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return commands
+    words = iter(args)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif word.startswith(tuple(f"{o}=" for o in _VALUED)):
+            continue
+        elif word.startswith("-"):
+            return commands
+        else:
+            from typer.main import get_command_name
+
+            named = [c for c in commands
+                     if (c.name or get_command_name(c.callback.__name__)) == word]
+            return named if len(named) == 1 else commands
+    return commands
+
+
+def _no_pydantic_plugins() -> None:
+    """The command line never loads pydantic plugins.
+
+    pydantic looks for plugins (package entry points) the first time it builds a
+    validator, which imports `importlib.metadata` and the `email` package: about 10 ms,
+    a twentieth of a `cap show`, for plugins a command-line run never uses (a library
+    user of cap keeps pydantic's own behaviour: this runs only in the console script).
+    A stand-in for pydantic 2's plugin loader (pyproject pins pydantic 2) answers "no
+    plugins", unless the real one is loaded already. tests/test_startup.py holds the
+    stand-in to the real loader's names.
+    """
+    name = "pydantic.plugin._loader"
+    if name in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(name, "No pydantic plugins in the cap command line (cap.cli.main).")
+    stand_in.get_plugins = lambda: ()
+    stand_in._plugins = {}
+    stand_in._loading_plugins = False
+    stand_in.PYDANTIC_ENTRY_POINT_GROUP = "pydantic"
+    sys.modules[name] = stand_in
 
 
 def _click_exceptions():

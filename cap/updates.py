@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Sequence
 from cap.dates import format_iso
 from cap.models import ACTIVE_STATUSES, Action, ImpactEntry, ProgressEntry, Scr, SignOff, Target, TargetRevision, Theme
 from cap.problems import Problem
+from cap.refs import REF_PATTERN, not_a_ref
 
 # ------------------------------------------------------------------ the lifecycle
 
@@ -59,9 +60,6 @@ _HINTS: dict[tuple[str, str], str] = {
     ("reopen", "open"): "only a complete, closed or withdrawn action can be reopened",
     ("reopen", "in-progress"): "only a complete, closed or withdrawn action can be reopened",
 }
-
-REF_PATTERN = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
-
 
 @dataclass(frozen=True)
 class Refusal:
@@ -472,9 +470,8 @@ class Written:
 
 
 def check_ref(ref: str) -> Refusal | None:
-    if not REF_PATTERN.match(ref):
-        return Refusal(f"{ref!r} is not a ref (refs look like 4.10)", 2)
-    return None
+    message = not_a_ref(ref)
+    return Refusal(message, 2) if message else None
 
 
 def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | Refusal]) -> Written | Refusal:

@@ -162,11 +162,11 @@ def data_dir() -> Path:
 def check_ref(ref: str) -> str:
     """A REF argument is two numbers, like 4.10 (never a path): else one line, exit 2.
     Every command taking a ref checks it here, by the same rule as the writes."""
-    from cap.updates import check_ref as refused
+    from cap.refs import not_a_ref
 
-    refusal = refused(ref)
-    if refusal is not None:
-        fail(refusal.message, refusal.exit_code)
+    message = not_a_ref(ref)
+    if message is not None:
+        fail(message, 2)
     return ref
 
 

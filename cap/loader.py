@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from cap.models import STATUSES, Action, Plan, Scr, ScrsFile, Theme, ThemesFile
 from cap.problems import Problem
+from cap.safetext import raw_texts
 from cap.cache import LoadCache
 from cap.yamlio import Document, LazyDocument, YamlFault, parse
 
@@ -230,6 +231,7 @@ def parse_bytes(raw: bytes, shown: str, *, collect: bool = False) -> tuple[Docum
         return None, [_problem(shown, "CAP004", "file is empty")]
     if not isinstance(doc.data, dict):
         return None, [*faults, _problem(shown, "CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")]
+    doc.texts = raw_texts(raw)
     return doc, faults
 
 
@@ -260,7 +262,7 @@ def _text_problems(doc: Document, shown: str) -> list[Problem]:
     from cap.safetext import is_one_line, text_problems
 
     problems = []
-    for loc, what in text_problems(doc.data):
+    for loc, what in text_problems(doc.data, texts=doc.texts):
         code = "CAP013" if "line break" in what and is_one_line(loc) else "CAP012"
         line, col = doc.position(loc)
         where = ".".join(str(step) for step in loc)

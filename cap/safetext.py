@@ -69,9 +69,44 @@ def is_one_line(loc: tuple) -> bool:
     return bool(keys) and keys[-1] in ONE_LINE_FIELDS
 
 
-def text_problems(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
-    """(loc, what is wrong) for each text in parsed data holding what it may not."""
-    if not _any_problem(data, is_one_line(loc)):  # the common case, asked of every file loaded: fast
+#: In a YAML file's UTF-8 bytes, what can put a control character in one of its texts:
+#: the character itself (a C0 control but tab and newline, a carriage return included;
+#: DEL; a C1 control, \xc2\x80-\xc2\x9f in UTF-8, NEL among them; U+2028 and U+2029,
+#: which YAML reads as line breaks), or a backslash (a double-quoted escape, `"\e"`).
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f\\]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+#: What else can put a line break in a text: a block scalar (`|`, `>`), or an empty line
+#: (spaces or tabs at most) inside a quoted or plain scalar spread over several lines.
+_RAW_BREAK = re.compile(rb"[|>]|\n[ \t]*\n")
+
+
+def raw_texts(raw: bytes) -> str:
+    """What a YAML file's bytes alone tell of the texts parsed from them, cheaply:
+
+    - "inert": no text can hold a control character or a line break (most files);
+    - "breaks": no text can hold a control character, but a text may hold a newline;
+    - "unknown": every text must be looked at (`text_problems`).
+
+    YAML makes a text's characters only from the same characters in the file, from an
+    escape in double quotes (a backslash), or from a line break (kept by a block scalar,
+    or an empty line in a scalar folded over several lines): `tests/test_safetext_raw.py`
+    holds `text_problems` to the same answer with and without this verdict.
+    """
+    if _RAW_CONTROL.search(raw) is not None:
+        return "unknown"
+    return "inert" if _RAW_BREAK.search(raw) is None else "breaks"
+
+
+def text_problems(data: object, loc: tuple = (), *, texts: str = "unknown") -> list[tuple[tuple, str]]:
+    """(loc, what is wrong) for each text in parsed data holding what it may not.
+
+    `texts` is what the file's bytes tell (`raw_texts`); the default looks at every text.
+    """
+    if texts == "inert":
+        return []
+    if texts == "breaks":
+        if not _any_break(data, is_one_line(loc)):
+            return []
+    elif not _any_problem(data, is_one_line(loc)):  # the common case, asked of every file loaded: fast
         return []
     found: list[tuple[tuple, str]] = []
     _walk(data, loc, found)
@@ -86,6 +121,19 @@ def _any_problem(value: object, one_line: bool) -> bool:
         return any(_any_problem(item, key in ONE_LINE_FIELDS) for key, item in value.items())
     if kind is list:
         return any(_any_problem(item, one_line) for item in value)
+    return False
+
+
+def _any_break(value: object, one_line: bool) -> bool:
+    """`_any_problem` for texts known to hold no control character: only a newline in a
+    one-line field can be wrong."""
+    kind = type(value)
+    if kind is str:
+        return one_line and "\n" in value
+    if kind is dict:
+        return any(_any_break(item, key in ONE_LINE_FIELDS) for key, item in value.items())
+    if kind is list:
+        return any(_any_break(item, one_line) for item in value)
     return False
 
 
@@ -123,4 +171,4 @@ def csv_text(cell: str) -> str:
 
 
 __all__ = ["FORMULA_START", "ONE_LINE_FIELDS", "control_problem", "csv_cell", "csv_text", "is_one_line",
-           "shown", "text_problems"]
+           "raw_texts", "shown", "text_problems"]

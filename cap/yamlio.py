@@ -252,6 +252,9 @@ class Document:
     root: Node | None
     #: Value faults met while reading (only with `parse(text, collect=True)`), in text order.
     faults: list[YamlFault] = field(default_factory=list)
+    #: What the file's bytes alone tell of its texts (cap.safetext.raw_texts): "inert",
+    #: "breaks" or "unknown" (the default: every text is looked at).
+    texts: str = "unknown"
 
     def node_at(self, loc: tuple, *, key: bool = False) -> Node | None:
         """The deepest node along `loc` (keys and indices); with `key`, a key's own node."""

@@ -21,7 +21,7 @@ import secrets
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from cap.models import Action, _Record
 from cap.yamlio import dump
@@ -104,9 +104,10 @@ def remove_leftover_temps(data_dir: Path) -> None:
             path.unlink()
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write `text` (UTF-8, `\n` line ends; or bytes, as they are) to `path` whole or not
-    at all: temp file, fsync, os.replace.
+def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write `text` (UTF-8, `\n` line ends; or bytes, as they are; or text in pieces, a
+    large report never held whole) to `path` whole or not at all: temp file, fsync,
+    os.replace.
 
     The file keeps its mode (and, where allowed, its group); a new file gets the mode any
     new file gets here (0666 less the umask, or what the folder's default ACL says): the
@@ -126,7 +127,11 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         handle = (os.fdopen(fd, "wb") if isinstance(text, bytes)
                   else os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
         with handle:
-            handle.write(text)
+            if isinstance(text, (str, bytes)):
+                handle.write(text)
+            else:
+                for piece in text:
+                    handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -137,7 +142,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     _fsync_directory(path.parent)
 
 
-def write_output(path: Path, text: str | bytes) -> None:
+def write_output(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Write a file a person named (`cap report -o FILE`), as a shell redirection would.
 
     A link is followed: the file it leads to is replaced atomically (keeping its mode), and
@@ -156,14 +161,15 @@ def write_output(path: Path, text: str | bytes) -> None:
     atomic_write(Path(os.path.realpath(path)), text)
 
 
-def _write_in_place(path: Path, text: str | bytes) -> None:
+def _write_in_place(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Open what is there (a pipe, a device) and write to it; no temp file, no replace."""
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    pieces = [text] if isinstance(text, (str, bytes)) else text
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        for piece in pieces:
+            view = memoryview(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Iterator
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -53,6 +53,26 @@ def environment() -> Environment:
 def render(name: str, **context: Any) -> str:
     """The template `name` filled with `context`."""
     return environment().get_template(name).render(**context)
+
+
+def stream(name: str, **context: Any) -> Iterator[str]:
+    """`render`, in pieces of about `STREAM_CHUNK` characters: the same text, never held
+    whole (a 10,000-action report is a 10 MB page, and its thousands of small pieces
+    joined would be held twice)."""
+    pending: list[str] = []
+    size = 0
+    for piece in environment().get_template(name).generate(**context):
+        pending.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHUNK:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+#: About how many characters `stream` gathers before it hands them on.
+STREAM_CHUNK = 1 << 16
 
 
 def text(name: str) -> str:

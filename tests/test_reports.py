@@ -330,3 +330,43 @@ def test_stamp_only_when_asked(plan):
     assert "Produced on 03/07/2017." in render(stamped, "html")
     assert json.loads(render(stamped, "json"))["produced_on"] == "2017-07-03"
     assert "Produced on" not in render(build_report(plan, Filters(), D(2017, 7, 1)), "md")
+
+
+# ------------------------------------------------------------------ streaming
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "csv", "json"])
+def test_a_streamed_report_is_the_rendered_one(plan, fmt, monkeypatch):
+    """`stream` gives the very text `render` gives; html in many pieces (a large report is
+    written as it is made, never held whole), the whole-plan table's rows among them."""
+    from cap import templating
+    from cap.reports import stream
+
+    monkeypatch.setattr(templating, "STREAM_CHUNK", 256)
+    report = build_report(plan, Filters(), D(2017, 7, 1), full=True)
+    pieces = list(stream(report, fmt))
+    assert "".join(pieces) == render(report, fmt)
+    if fmt == "html":
+        assert len(pieces) > len(report.rows) // 2
+        assert max(map(len, pieces)) < 256 + 8_000  # no piece holds a whole table
+    with pytest.raises(ReportError):
+        stream(report, "xlsx")
+
+
+def test_write_output_takes_text_in_pieces(tmp_path):
+    from cap.store import write_output
+
+    target = tmp_path / "r.html"
+    write_output(target, iter(["<p>", "caf\u00e9", "</p>\n"]))
+    assert target.read_bytes() == "<p>caf\u00e9</p>\n".encode()
+    fifo = tmp_path / "pipe"
+    import os
+    import threading
+
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_output(fifo, iter(["a", "\u00e9", "b"]))
+    reader.join(10)
+    assert got == ["a\u00e9b".encode()]

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cap.cli.common import (
-    app, fail, say, print_view, terminal_width, load_plan, parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt,
+    app, fail, say, print_view, terminal_width, write_out, load_plan, parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt,
     OverdueOpt, DueWithinOpt, SearchOpt, SlippedOpt,
 )
 
@@ -154,7 +154,7 @@ def report_command(
     """
     from cap.dates import today
     from cap.text import plural
-    from cap.reports import BINARY, ReportError, format_for_path, normalise_format, render
+    from cap.reports import BINARY, ReportError, format_for_path, normalise_format, render, stream
     from cap.store import write_output
 
     if each:
@@ -194,12 +194,16 @@ def report_command(
         fail(f"no action has a lead agency containing {lead!r}; lead agencies: {', '.join(agencies)}")
     report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full,
                               title=title, stamp=today() if stamp else None)
-    text = render(report, fmt)
+    # A text format is written as it is made (a 10,000-action page is never held whole).
+    body = render(report, fmt) if fmt in BINARY else stream(report, fmt)
     if output is None:
-        typer.echo(text, nl=False)
+        if isinstance(body, bytes):
+            typer.echo(body, nl=False)
+        else:
+            write_out(body)
         return
     try:
-        write_output(output, text)
+        write_output(output, body)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     say(f"wrote {output}: {plural(len(report.rows), 'action')}, as of {report.as_of_text}", err=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import Iterator
 
 from cap.reports.model import (
     DEFAULT_TITLE, KINDS, STALE_DAYS, Report, ReportError, Row, Section, Summary, brag_key, build_report,
@@ -52,7 +53,19 @@ def render(report: Report, fmt: str) -> str | bytes:
     return module.render(report)
 
 
+def stream(report: Report, fmt: str) -> Iterator[str]:
+    """A text format's `render`, in pieces where the format can give them (html: a large
+    report is then never held whole); the same text, joined."""
+    fmt = normalise_format(fmt)
+    module = import_module(f"cap.reports.{FORMATS[fmt]}")
+    if fmt in BINARY:
+        raise ReportError(f"a {fmt} report is bytes, not text: use render")
+    if hasattr(module, "stream"):
+        return module.stream(report)
+    return iter([module.render(report)])
+
+
 __all__ = [
     "BINARY", "DEFAULT_TITLE", "FORMATS", "KINDS", "Report", "ReportError", "Row", "STALE_DAYS", "Section",
-    "Summary", "brag_key", "build_report", "format_for_path", "normalise_format", "render",
+    "Summary", "brag_key", "build_report", "format_for_path", "normalise_format", "render", "stream",
 ]

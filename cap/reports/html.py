@@ -10,7 +10,7 @@ shows as text); this module only works out the numbers the templates lay out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from markupsafe import Markup
 
@@ -127,6 +127,11 @@ def render_paper(report: Report) -> str:
 
 
 def render(report: Report) -> str:
+    return "".join(stream(report))
+
+
+def stream(report: Report) -> Iterator[str]:
+    """`render`, in pieces (cap.templating.stream): a large report is never held whole."""
     if report.paper is not None:
-        return render_paper(report)
-    return templating.render("report.html", csp=Markup(CSP), stylesheet=None, inline_css=Markup(CSS), **context(report))
+        return iter([render_paper(report)])
+    return templating.stream("report.html", csp=Markup(CSP), stylesheet=None, inline_css=Markup(CSS), **context(report))

@@ -132,3 +132,30 @@ def test_loaded_records_share_field_name_sets_and_keep_their_meaning(monkeypatch
     assert len(distinct) < len(plan.actions)  # shared, not one set per action
     entries = [e for a in plan.actions for e in a.progress]
     assert len({id(e.__pydantic_fields_set__) for e in entries}) <= 4
+
+
+def test_an_html_report_is_written_without_holding_the_page(tmp_path):
+    """`cap report` streams: writing a 1,000-action page (about 1 MB) holds a piece of it
+    at a time, never the page (rendered whole it takes twice the page's size, its pieces
+    and their join)."""
+    from cap.loader import load_plan
+    from cap.query import Filters
+    from cap.reports import build_report, stream
+
+    folder = tmp_path / "plan"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--generate-into", str(folder),
+                    "--sizes", "1000"], check=True)
+    plan, problems = load_plan(folder / "data")
+    assert not problems
+    report = build_report(plan, Filters(), dt.date(2025, 6, 30))
+    written = sum(len(piece) for piece in stream(report, "html"))  # what is imported on first use is not the page's cost
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        assert sum(len(piece) for piece in stream(report, "html")) == written
+        peak = tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+    assert written > 800_000
+    assert peak < 500_000 + written / 10, f"{peak / 1e6:.2f} MB held to write a {written / 1e6:.2f} MB page"

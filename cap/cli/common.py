@@ -198,6 +198,18 @@ def parse_as_of(value: Optional[str]) -> dt.date:
         raise typer.BadParameter(str(exc), param_hint="'--as-of'") from None
 
 
+def date_option(value: Optional[str], option: str = "--date") -> Optional[dt.date]:
+    """A date option, or a one-line usage error (exit 2)."""
+    from cap.dates import DateError, parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        fail(f"{option}: {exc}", 2)
+
+
 def resolve_theme_id(plan, text: Optional[str]) -> Optional[str]:
     from cap.query import UnknownTheme, resolve_theme
 

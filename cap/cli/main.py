@@ -100,27 +100,14 @@ def _only_command(args: list[str], commands: list) -> list:
 
 
 def _no_pydantic_plugins() -> None:
-    """The command line never loads pydantic plugins.
+    """The command line looks for no pydantic plugins.
 
-    pydantic looks for plugins (package entry points) the first time it builds a
-    validator, which imports `importlib.metadata` and the `email` package: about 10 ms,
-    a twentieth of a `cap show`, for plugins a command-line run never uses (a library
-    user of cap keeps pydantic's own behaviour: this runs only in the console script).
-    A stand-in for pydantic 2's plugin loader (pyproject pins pydantic 2) answers "no
-    plugins", unless the real one is loaded already. tests/test_startup.py holds the
-    stand-in to the real loader's names.
+    pydantic scans every installed package's entry points for plugins the first time it
+    builds a validator; a command-line run uses none. `PYDANTIC_DISABLE_PLUGINS` is
+    pydantic's documented switch for that (a person's own setting is kept). Only the
+    console script sets it: a library user of cap keeps pydantic's behaviour.
     """
-    name = "pydantic.plugin._loader"
-    if name in sys.modules:
-        return
-    import types
-
-    stand_in = types.ModuleType(name, "No pydantic plugins in the cap command line (cap.cli.main).")
-    stand_in.get_plugins = lambda: ()
-    stand_in._plugins = {}
-    stand_in._loading_plugins = False
-    stand_in.PYDANTIC_ENTRY_POINT_GROUP = "pydantic"
-    sys.modules[name] = stand_in
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def _click_exceptions():

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cap.cli.common import (
-    app, fail, say, print_view, terminal_width, write_out, load_plan, parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt,
+    app, fail, say, date_option, print_view, terminal_width, write_out, load_plan, parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt,
     OverdueOpt, DueWithinOpt, SearchOpt, SlippedOpt,
 )
 
@@ -41,17 +41,6 @@ YearOpt = Annotated[
 ]
 
 
-def _date(value, option):
-    from cap.dates import DateError, parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except DateError as exc:
-        fail(f"{option}: {exc}", 2)
-
-
 def period_for(start, end, year):
     """(from, to) from --from/--to or --year; None when none is given; a usage error otherwise."""
     from cap.reports.annual import PeriodError, financial_year
@@ -67,7 +56,7 @@ def period_for(start, end, year):
         return None
     if start is None or end is None:
         fail("a period needs both --from DATE and --to DATE (or --year 2017-18)", 2)
-    first, last = _date(start, "--from"), _date(end, "--to")
+    first, last = date_option(start, "--from"), date_option(end, "--to")
     if last < first:
         fail(f"the period ends ({last.isoformat()}) before it starts ({first.isoformat()})", 2)
     return first, last
@@ -186,7 +175,7 @@ def report_command(
     if kind in ("signoff", "annual"):
         report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full, title=title,
                                   stamp=today() if stamp else None, lives=lives_for(plan),
-                                  since=_date(since, "--since"), period=period)
+                                  since=date_option(since, "--since"), period=period)
         _emit(render(report, fmt), output, f"{report.paper.description}")
         return
     if kind == "agency" and lead and not any(lead.lower() in x.lower() for a in plan.actions for x in a.lead):
@@ -228,7 +217,7 @@ def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, s
     from cap.reports.packs import agency_packs
     from cap.store import write_output
 
-    since = _date(stale_since, "--stale-since")
+    since = date_option(stale_since, "--stale-since")
     packs = agency_packs(plan, day, amber_days=amber_days, stale_since=since, full=full, title=title, stamp=stamp,
                          filters=filters)
     try:

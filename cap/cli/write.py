@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cap.cli.common import (
-    app, fail, say, data_dir, guarded_write, complete_ref, complete_theme, complete_case, complete_lead, complete_progress_status,
+    app, fail, say, data_dir, date_option, guarded_write, complete_ref, complete_theme, complete_case, complete_lead, complete_progress_status,
 )
 
 # Options shared by the commands that write.
@@ -25,18 +25,6 @@ def _today() -> dt.date:
     from cap import dates
 
     return dates.today()
-
-
-def _date_option(value: Optional[str], option: str = "--date") -> Optional[dt.date]:
-    """A date option, or a one-line usage error (exit 2)."""
-    from cap.dates import DateError, parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except DateError as exc:
-        fail(f"{option}: {exc}", 2)
 
 
 def _report_write(outcome, done) -> None:
@@ -87,7 +75,7 @@ def progress_command(
     """
     from cap.updates import add_progress
 
-    day = _date_option(date)
+    day = date_option(date)
     today = _today()
     status = status.strip().lower() if status is not None else None  # any case, as --theme
 
@@ -150,7 +138,7 @@ def add_command(
 
     from cap.updates import Refusal, _day
 
-    opened = _day(_date_option(date), _today(), "date")
+    opened = _day(date_option(date), _today(), "date")
     if isinstance(opened, Refusal):
         fail(opened.message, opened.exit_code)
     target = None
@@ -199,7 +187,7 @@ def retarget_command(
         new_target = parse_target(target)
     except DateError as exc:
         fail(f"DATE: {exc}", 2)
-    day = _date_option(date)
+    day = date_option(date)
     today = _today()
 
     def done(before, after) -> str:
@@ -240,8 +228,8 @@ def close_command(
     """
     from cap.updates import close, missing_outcome
 
-    day = _date_option(date)
-    review = _date_option(impact_review, "--impact-review")
+    day = date_option(date)
+    review = date_option(impact_review, "--impact-review")
     today = _today()
 
     def done(before, after) -> str:
@@ -273,7 +261,7 @@ def impact_command(
     """
     from cap.updates import add_impact
 
-    day = _date_option(date)
+    day = date_option(date)
     today = _today()
     _update(ref, lambda a: add_impact(a, text, today=today, date=day, author=author),
             lambda before, after: f"{after.ref}: impact entry of {(day or today).isoformat()} added")
@@ -294,7 +282,7 @@ def withdraw_command(
     """
     from cap.updates import withdraw
 
-    day = _date_option(date)
+    day = date_option(date)
     today = _today()
     _update(
         ref,
@@ -318,7 +306,7 @@ def reopen_command(
     """
     from cap.updates import reopen
 
-    day = _date_option(date)
+    day = date_option(date)
     today = _today()
     _update(
         ref,

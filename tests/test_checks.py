@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cap.checks import CHECKS, WARNINGS, Context, check_refs_unique, personal_data, validate
+from cap.checks import CHECKS, WARNINGS, Context, check_refs_unique, validate
+from cap.personaldata import personal_data
 from cap.loader import Sources, SourceFile, load_sources
 from cap.models import Action
 from cap.problems import CODES
@@ -381,9 +382,9 @@ def test_ordinary_plan_text_is_not_personal_data(text):
 
 def test_the_real_data_has_no_personal_data_anywhere():
     _plan, _problems, sources = load_sources(DATA)
-    from cap.checks import _texts
+    from cap.personaldata import texts
 
-    texts = [t for s in (sources.themes, sources.scrs, *sources.actions) for _loc, t in _texts(s.doc.data)]
+    texts = [t for s in (sources.themes, sources.scrs, *sources.actions) for _loc, t in texts(s.doc.data)]
     assert len(texts) > 100
     assert [(t, list(personal_data(t))) for t in texts if list(personal_data(t))] == []
 

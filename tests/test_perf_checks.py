@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cap.checks import CHECKS, _BIRTH, _EMAIL, _NI_NUMBER, _PHONE, _POSTCODE, _TEN_DIGITS, _suspect, validate
+from cap.checks import CHECKS, validate
+from cap.personaldata import _BIRTH, _EMAIL, _NI_NUMBER, _PHONE, _POSTCODE, _TEN_DIGITS, suspect
 from tests.conftest import AS_OF, DATA, MINIMAL_SCRS, MINIMAL_THEMES, action_yaml, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,13 +43,13 @@ def _any_find(text: str) -> bool:
 @example("(0160) 222 333")
 def test_the_pre_filter_never_hides_a_find(text):
     if _any_find(text):
-        assert _suspect(text), text
+        assert suspect(text), text
 
 
 def test_no_pattern_reaches_across_a_line_break_so_a_file_is_settled_in_one_search():
-    # _personal_data_in joins a file's texts with "\n" and asks _suspect once.
+    # _personal_data_in joins a file's texts with "\n" and asks suspect once.
     for piece in ("123\n456", "12345\n6", "date of\nbirth", "born\non", " 1\nAB", "D\nOB", "A-2010\n2017"):
-        assert not _suspect(piece), piece
+        assert not suspect(piece), piece
 
 
 @pytest.fixture

@@ -42,11 +42,6 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-def has_unsafe(text: str) -> bool:
-    """Whether `visible(text)` would change anything."""
-    return bool(_UNSAFE.search(text))
-
-
 def first_line(text: str) -> str:
     """The first non-blank line of a text (visible), with `…` when more lines follow."""
     lines = [line.strip() for line in visible(text).splitlines()]

@@ -231,7 +231,8 @@ def parse_bytes(raw: bytes, shown: str, *, collect: bool = False) -> tuple[Docum
         return None, [_problem(shown, "CAP004", "file is empty")]
     if not isinstance(doc.data, dict):
         return None, [*faults, _problem(shown, "CAP005", f"expected a mapping of keys, found a {_kind(doc.data)}")]
-    doc.texts = raw_texts(raw)
+    if doc.texts == "unknown":  # a canonical text's are known (cap.canonical)
+        doc.texts = raw_texts(raw)
     return doc, faults
 
 

@@ -38,6 +38,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cap import canonical
+
 try:
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -323,12 +325,37 @@ def _reader_fault(text: str, exc: yaml.reader.ReaderError) -> YamlFault:
     return YamlFault("CAP003", f"{what} is not allowed in a data file: remove it", line, col)
 
 
+class _CanonicalDocument(Document):
+    """A text in the canonical format, read by cap.canonical (its value proven by writing
+    it back): no faults, no text with a control character or a line break, and a node
+    tree made only if a position is asked for."""
+
+    def __init__(self, text: str, data: dict):  # noqa: D107 - fields of its own
+        self._text, self.data, self.faults, self.texts, self._root = text, data, [], "inert", None
+
+    @property
+    def root(self) -> Node | None:  # type: ignore[override]
+        if self._root is None:
+            self._root = parse_nodes(self._text).root
+        return self._root
+
+
 def parse(text: str, *, collect: bool = False) -> Document:
     """Parse one YAML document; raise YamlFault for anything refused or malformed.
 
     With `collect`, faults in single values are kept on `Document.faults` instead (see
-    the module's docstring); refusals of the whole text still raise.
+    the module's docstring); refusals of the whole text still raise. A text in the
+    canonical format (most files) is read by cap.canonical, the rest by libyaml.
     """
+    body = text[len(header_comment(text)) :] if text[:1] == "#" else text
+    data = canonical.read(body)
+    if data is not None:
+        return _CanonicalDocument(text, data)
+    return parse_nodes(text, collect=collect)
+
+
+def parse_nodes(text: str, *, collect: bool = False) -> Document:
+    """`parse` by libyaml's parser, always: a value and its node tree."""
     faults: list[YamlFault] = []
     try:
         _check_depth(text)
@@ -366,9 +393,8 @@ def parse(text: str, *, collect: bool = False) -> Document:
 
 # --------------------------------------------------------------------------- writing
 
-WIDTH = 80
-#: Texts longer than this are written as folded block scalars (`>-`), wrapped at WIDTH.
-FOLD_OVER = 60
+#: The width texts are folded at, and the length over which a text is folded (`>-`).
+WIDTH, FOLD_OVER = canonical.WIDTH, canonical.FOLD_OVER
 #: Line breaks YAML knows but PyYAML writes raw inside quotes, where they read back changed.
 _ODD_BREAKS = frozenset("\x85\u2028\u2029")
 
@@ -467,6 +493,16 @@ def _node(data: Any, quoted: frozenset[str] | bool) -> Node:
 
 
 def _emit_raw(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
+    """The canonical emit: cap.canonical's where it writes `data`, else libyaml's (the
+    same bytes: tests/test_canonical.py)."""
+    if not quoted:
+        text = canonical.write(data)
+        if text is not None:
+            return text
+    return _emit_libyaml(data, quoted)
+
+
+def _emit_libyaml(data: Any, quoted: frozenset[str] | bool = frozenset()) -> str:
     """libyaml's emit of `_node(data)`: byte for byte `_emit_reference` (tests/test_emit_fast.py)."""
     try:
         root = _node(data, quoted)

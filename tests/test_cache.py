@@ -163,3 +163,17 @@ def test_entries_of_files_since_changed_or_removed_are_dropped(plan_dir):
     (plan_dir / "actions" / "4.3.yaml").unlink()
     Cap(plan_dir)("list")
     assert rows() == 20
+
+
+def test_the_salt_covers_every_module_loading_and_checking_import():
+    """A module that decides what a file loads as must be in the salt, or a changed cap
+    could serve an entry made by the old one (cap.problems and cap.text only word messages)."""
+    import subprocess
+    import sys
+
+    from cap.cache import _SEMANTIC_MODULES
+
+    code = "import sys, cap.loader, cap.checks, cap.store; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    ours = {name.split(".", 1)[1] + ".py" for name in loaded if name.startswith("cap.") and name.count(".") == 1}
+    assert ours - set(_SEMANTIC_MODULES) <= {"problems.py", "text.py"}

@@ -233,6 +233,25 @@ def _sequence(items: list, indent: int, out: list[str]) -> None:
                 out.append(lead + shown)
 
 
+def same(a: Any, b: Any) -> bool:
+    """Whether two values are the same data, key order and types included (`True` is not
+    `1`): then `write` gives them the same text.
+
+        >>> same({"a": 1, "b": 2}, {"b": 2, "a": 1}), same([True], [1]), same({"a": [1]}, {"a": [1]})
+        (False, False, True)
+    """
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is dict:
+        return len(a) == len(b) and all(
+            ka == kb and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items())
+        )
+    if kind is list:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
 # ------------------------------------------------------------------------- reading
 
 

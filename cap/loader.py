@@ -31,7 +31,7 @@ from cap.models import STATUSES, Action, Plan, Scr, ScrsFile, Theme, ThemesFile
 from cap.problems import Problem
 from cap.safetext import raw_texts
 from cap.cache import LoadCache
-from cap.yamlio import Document, LazyDocument, YamlFault, parse
+from cap.yamlio import CanonicalDocument, Document, LazyDocument, YamlFault, parse
 
 MAX_FILE_BYTES = 1_000_000
 ACTIONS_DIR = "actions"
@@ -302,7 +302,8 @@ def load_action_source(path: Path, data_dir: Path, cache: LoadCache | None = Non
     source.record, found = action_from_document(source.doc, path.stem, source.shown)
     if source.entry is not None and source.record is not None and not problems and not found:
         source.entry.remember("record", source.record.model_dump_json(by_alias=True).encode())
-        source.doc = _LazyRawDocument(source.raw)  # the node tree is not kept
+        if not isinstance(source.doc, CanonicalDocument):  # (one holds no node tree)
+            source.doc = _LazyRawDocument(source.raw)  # the node tree is not kept
     return source, (_in_file_order(problems + found) if problems else found)
 
 

@@ -325,7 +325,7 @@ def _reader_fault(text: str, exc: yaml.reader.ReaderError) -> YamlFault:
     return YamlFault("CAP003", f"{what} is not allowed in a data file: remove it", line, col)
 
 
-class _CanonicalDocument(Document):
+class CanonicalDocument(Document):
     """A text in the canonical format, read by cap.canonical (its value proven by writing
     it back): no faults, no text with a control character or a line break, and a node
     tree made only if a position is asked for."""
@@ -350,7 +350,7 @@ def parse(text: str, *, collect: bool = False) -> Document:
     body = text[len(header_comment(text)) :] if text[:1] == "#" else text
     data = canonical.read(body)
     if data is not None:
-        return _CanonicalDocument(text, data)
+        return CanonicalDocument(text, data)
     return parse_nodes(text, collect=collect)
 
 

@@ -318,6 +318,20 @@ def test_windows_line_endings_are_not_canonical(clean):
          "data/actions/1.1.yaml:1:1: warning: CAP214 not in the canonical format (line endings, a byte-order mark or the last newline)")
 
 
+def test_a_byte_order_mark_alone_is_not_canonical(clean):
+    # The text after the mark is canonical (cap.canonical reads it the quick way): the mark is what differs.
+    only(clean, {"data/actions/1.1.yaml": b"\xef\xbb\xbf" + canonical_action().encode()},
+         "data/actions/1.1.yaml:1:1: warning: CAP214 not in the canonical format (line endings, a byte-order mark or the last newline)")
+
+
+def test_keys_out_of_their_order_are_not_canonical(clean):
+    # Read the quick way (each line as cap writes it), but the record's order is another.
+    text = canonical_action()
+    first, second, rest = text.split("\n", 2)
+    only(clean, {"data/actions/1.1.yaml": "\n".join([second, first, rest])},
+         "data/actions/1.1.yaml:1:1: warning: CAP214 not in the canonical format (first difference at line 1); `cap fmt` rewrites it")
+
+
 def test_reference_files_are_format_checked(clean):
     only(clean, {"data/scrs.yaml": "scrs:\n  - id: A\n    title: Case A\n"}, "data/scrs.yaml:2:1: warning: CAP214")
 

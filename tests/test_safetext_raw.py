@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cap.loader import parse_bytes
 from cap.safetext import raw_texts, text_problems
-from cap.yamlio import dump
+from cap.yamlio import CanonicalDocument, dump
 
 #: Characters that matter to the rule or to YAML's quoting and folding.
 _HOSTILE = st.sampled_from(list("\x00\x07\x08\t\n\x0b\x0c\r\x1b\x7f\x80\x85\x9b\x9d\x9f\xa0\u2028\u2029\ufeff"
@@ -38,8 +38,11 @@ def _same_answer(raw: bytes) -> None:
     if doc is None:
         return
     verdict = raw_texts(raw)
-    assert doc.texts == verdict
-    assert text_problems(doc.data, texts=verdict) == text_problems(doc.data), (raw, verdict)
+    # A text cap.canonical read has its own verdict, sharper than the bytes' ("inert":
+    # it takes no text with a control character or a line break); any other, the bytes'.
+    assert doc.texts == ("inert" if isinstance(doc, CanonicalDocument) else verdict)
+    for known in {verdict, doc.texts}:
+        assert text_problems(doc.data, texts=known) == text_problems(doc.data), (raw, known)
 
 
 _STYLES = st.sampled_from([None, '"', "'", "|", ">"])

@@ -107,7 +107,7 @@ def _short(text: str, column: int) -> str:
 
 #: The form of each short text met (leads, statuses, cases, themes recur across a plan).
 _SHORT: dict[str, str] = {}
-_MEMO_SIZE = 4096
+_MEMO_SIZE = 16384
 _DECLINED = "\0declined"
 
 
@@ -260,7 +260,7 @@ def read(text: str) -> dict | None:
     if not text.endswith("\n") or _HAS_WILDCARD:
         return None
     try:
-        data, end = _read_mapping(text, 0, 0, None)
+        data, end = _read_mapping(text, 0, 0)
     except (_Declined, IndexError, ValueError):
         return None
     if end != len(text) or write(data) != text:
@@ -268,39 +268,41 @@ def read(text: str) -> dict | None:
     return data
 
 
-_KEY_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+#: A line holding a key: its indentation, the key, and after `: ` what is shown on the
+#: line (None for `key:` alone, a collection on the lines below).
+_KEY_LINE = re.compile(r" *([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?\n")
 
 
-def _read_mapping(text: str, at: int, indent: int, first: str | None) -> tuple[dict, int]:
-    """The mapping whose keys stand at `indent`, from offset `at` (the start of a line, or
-    with `first`, the rest of a `- ` line that holds its first key, which ends at `at`);
-    returns it and the offset after it."""
+def _read_mapping(text: str, at: int, indent: int, key_at: int = -1) -> tuple[dict, int]:
+    """The mapping whose keys stand at `indent`, from the line at offset `at`; returns it
+    and the offset after it. `key_at`: where its first key stands on a `- ` line."""
     if indent > _DEEPEST:
         raise _Declined
     data: dict = {}
-    pad = " " * indent
     size = len(text)
-    while True:
-        if first is not None:
-            line, first = first, None
+    match = _KEY_LINE.match
+    while at < size:
+        if key_at >= 0:
+            line = match(text, key_at)
+            if line is None or line.start(1) != key_at:
+                raise _Declined
+            key_at = -1
         else:
-            if at >= size or not text.startswith(pad, at) or text[at + indent] not in _KEY_STARTS:
+            line = match(text, at)
+            if line is None or line.start(1) - at != indent:
                 break
-            end = text.index("\n", at)
-            line = text[at + indent : end]
-            at = end + 1
-        key, colon, value = line.partition(":")
-        if not colon:
-            raise _Declined
-        if not value:  # a collection on the lines below
-            if text.startswith(pad + "- ", at):
+        key, shown = line.group(1, 2)
+        at = line.end()
+        if shown is None:  # a collection on the lines below
+            if text.startswith(" " * indent + "- ", at):
                 data[key], at = _read_sequence(text, at, indent)
             else:
-                data[key], at = _read_mapping(text, at, indent + 2, None)
-        elif value[0] != " ":
-            raise _Declined
+                data[key], at = _read_mapping(text, at, indent + 2)
         else:
-            data[key], at = _read_scalar(value[1:], text, at, indent + 2)
+            value = _PLAIN.get(shown)
+            if value is None:
+                value, at = _read_scalar(shown, text, at, indent + 2)
+            data[key] = value
     if not data:
         raise _Declined
     return data, at
@@ -310,14 +312,13 @@ def _read_sequence(text: str, at: int, indent: int) -> tuple[list, int]:
     lead = " " * indent + "- "
     items = []
     while text.startswith(lead, at):
-        end = text.index("\n", at)
-        rest = text[at + indent + 2 : end]
-        at = end + 1
-        key, colon, after = rest.partition(":")
-        if colon and (not after or after[0] == " ") and _KEY.fullmatch(key):
-            item, at = _read_mapping(text, at, indent + 2, rest)
+        item_at = at + indent + 2
+        line = _KEY_LINE.match(text, item_at)
+        if line is not None and line.start(1) == item_at:  # `- key: ...`: a mapping
+            item, at = _read_mapping(text, at, indent + 2, item_at)
         else:
-            item, at = _read_scalar(rest, text, at, indent + 2)
+            end = text.index("\n", item_at)
+            item, at = _read_scalar(text[item_at:end], text, end + 1, indent + 2)
         items.append(item)
     return items, at
 

@@ -133,15 +133,14 @@ def _folded(text: str, indent: int, out: list[str]) -> None:
     if text[0] == " " or text[-1] == " " or "  " in text or not _printable(text):
         raise _Declined
     pad = " " * indent
-    reach = WIDTH + 1 - indent
-    start = 0
-    while True:
-        space = text.find(" ", start + reach)
-        if space < 0:
-            out.append(pad + text[start:])
-            return
-        out.append(pad + text[start:space])
-        start = space + 1
+    out.append(pad + ("\n" + pad).join(_fold_lines(indent).findall(text)))
+
+
+@functools.lru_cache(maxsize=None)
+def _fold_lines(indent: int) -> re.Pattern[str]:
+    """The lines of a folded text at `indent`: at least `WIDTH + 1 - indent` characters
+    and on to the next space (which the break replaces), or what is left."""
+    return re.compile("(.{%d}[^ ]*|.+) ?" % (WIDTH + 1 - indent))
 
 
 def _printable(text: str) -> bool:

@@ -243,11 +243,29 @@ def same(a: Any, b: Any) -> bool:
     if kind is not type(b):
         return False
     if kind is dict:
-        return len(a) == len(b) and all(
-            ka == kb and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items())
-        )
+        if len(a) != len(b):
+            return False
+        for (key_a, x), (key_b, y) in zip(a.items(), b.items()):
+            if key_a != key_b or type(x) is not type(y):
+                return False
+            if type(x) is dict or type(x) is list:
+                if not same(x, y):
+                    return False
+            elif x != y:
+                return False
+        return True
     if kind is list:
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b):
+            if type(x) is not type(y):
+                return False
+            if type(x) is dict or type(x) is list:
+                if not same(x, y):
+                    return False
+            elif x != y:
+                return False
+        return True
     return a == b
 
 

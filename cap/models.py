@@ -13,6 +13,7 @@ One `Action` per file in `data/actions/`; `Theme` and `Scr` are the reference da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -49,18 +50,25 @@ class _Record(BaseModel):
         Optional keys that are unset (None, or an empty list) are left out.
         """
         out: dict[str, Any] = {}
-        for name, info in type(self).model_fields.items():
-            value = getattr(self, name)
-            if value is None or (value == [] and name not in self._always):
+        values = self.__dict__
+        for name, key, always in _written_fields(type(self)):
+            value = values[name]
+            if value is None:
                 continue
-            key = info.alias or name
-            if isinstance(value, list):
-                out[key] = [v.to_data() if isinstance(v, _Record) else v for v in value]
+            if type(value) is list:
+                if value or always:
+                    out[key] = [v.to_data() if isinstance(v, _Record) else v for v in value]
             elif isinstance(value, _Record):
                 out[key] = value.to_data()
             else:
                 out[key] = value
         return out
+
+
+@functools.cache
+def _written_fields(model: type[_Record]) -> tuple[tuple[str, str, bool], ...]:
+    """(field name, key written, written even when empty) for each field, in order."""
+    return tuple((name, info.alias or name, name in model._always) for name, info in model.model_fields.items())
 
 
 class ProgressEntry(_Record):

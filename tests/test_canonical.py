@@ -156,3 +156,14 @@ def test_a_text_not_in_the_canonical_format_goes_to_libyaml():
     for text in ["ref: \"4.4\"\n", "ref: '4.4'", "a: 1\n\n", "a: [1, 2]\n", "a: !!str x\n", "a: yes\n"]:
         assert canonical.read(text) is None
         assert type(parse(text)).__name__ == "Document"
+
+
+@_SETTINGS
+@given(_ANY_RECORD, _ANY_RECORD)
+def test_same_is_equality_with_order_and_types(a, b):
+    import copy
+
+    assert canonical.same(a, copy.deepcopy(a))
+    assert canonical.same(a, b) == (repr(a) == repr(b))
+    swapped = dict(reversed(list(a.items())))
+    assert canonical.same(a, swapped) == (list(a) == list(swapped) and repr(a) == repr(swapped))

@@ -11,13 +11,13 @@ The templates are package data (pyproject's `package-data`): `pip install .` car
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from markupsafe import escape as _markup_escape
 
 from cap.dates import format_iso, format_uk
 from cap.text import plural, visible
@@ -27,12 +27,25 @@ def escape(value: Any) -> Markup:
     """Escape as `html.escape(quote=True)` does (`&#x27;` for `'`, as the report always has),
     a control character (not allowed in HTML) shown as an escape, `\\x1b`; Markup made by a
     template passes as it is."""
+    if type(value) is str and len(value) <= _MEMO_UP_TO:
+        # Short texts recur on every row (statuses, dates, leads, refs): each escaped once.
+        shown = _ESCAPED.get(value)
+        if shown is None:
+            if len(_ESCAPED) >= _MEMO_SIZE:
+                _ESCAPED.clear()
+            shown = _ESCAPED[value] = _escaped(value)
+        return shown
     if hasattr(value, "__html__"):
         return Markup(value.__html__())
-    text = str(_markup_escape(visible(str(value))))  # markupsafe's C escaper, then html.escape's spelling of quotes
-    if "&#" in text:
-        text = text.replace("&#39;", "&#x27;").replace("&#34;", "&quot;")
-    return Markup(text)
+    return _escaped(str(value))
+
+
+def _escaped(text: str) -> Markup:
+    return Markup(html.escape(visible(text), quote=True))
+
+
+_ESCAPED: dict[str, Markup] = {}
+_MEMO_UP_TO, _MEMO_SIZE = 40, 16384
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,7 @@ class ReportError(ValueError):
     """Report options that do not make sense together; the message is one clear line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One action as a report shows it, with its state as of the report's date."""
 

@@ -18,6 +18,12 @@ text. Every text is a text cell, never a formula, whatever it begins with. A BRA
 filled with its colour and carries its word. Header rows are frozen and filtered, text
 is wrapped, columns are sized to fit, pages are A4 landscape. The workbook's timestamps
 are the report's day, so the same data and `--as-of` give the same bytes.
+
+`render` writes the workbook as it is made (openpyxl's write-only mode): each row is
+appended and streamed to a temporary file, so a 10,000-action workbook is never held as
+cells. `build_workbook` without `write_only` makes the same document held whole; the two
+differ only in the empty `<row>` a write-only sheet writes for a blank line
+(tests/test_report_office.py holds them to that).
 """
 
 from __future__ import annotations
@@ -501,9 +507,13 @@ def build_workbook(report: Report, write_only: bool = False):
 def render(report: Report) -> bytes:
     """The workbook's bytes: the same report gives the same bytes. Written as it is made
     (openpyxl's write-only mode): a 10,000-action workbook is never held as cells."""
+    return save(build_workbook(report, write_only=True))
+
+
+def save(wb) -> bytes:
+    """A workbook's bytes, every entry dated ZIP_EPOCH, its properties as they were set."""
     from openpyxl.writer.excel import ExcelWriter
 
-    wb = build_workbook(report, write_only=True)
     out = io.BytesIO()
     with StableZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()  # not save_workbook: that stamps "modified" with now

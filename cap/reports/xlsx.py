@@ -98,6 +98,7 @@ class _Sheet:
     writes its size before its first row)."""
 
     def __init__(self, ws, widths, wrapped=None, size: tuple[int, int] | None = None):
+        from openpyxl.cell import Cell
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
         from openpyxl.utils import get_column_letter
 
@@ -120,14 +121,12 @@ class _Sheet:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.styles: dict[tuple, object] = {}
-        self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
+        self.Cell, self.Font, self.PatternFill, self.Alignment = Cell, Font, PatternFill, Alignment
 
     def cell(self, col: int, value, *, bold=False, boxed=False, wrap=None, size=None, fill=None, brag=None):
         """One cell of the row being made. Each distinct look is styled once, then copied
         (openpyxl's style look-up is slow enough to matter on a 10,000-action plan)."""
-        from openpyxl.cell import Cell
-
-        c = Cell(self.ws, row=self.row, column=col)
+        c = self.Cell(self.ws, row=self.row, column=col)
         is_date = isinstance(value, dt.date)
         if is_date:
             c.value = value

@@ -1,15 +1,13 @@
 """What the Office renderers (`xlsx`, `docx`) share: inert text, fixed timestamps, stable zips.
 
 An Office file is a zip of XML parts. The libraries stamp each zip entry with the time
-of writing and the document properties with "now"; `StableZip` (or `stable_zip`) and
-`as_of_stamp` take both from the report instead, so the same data and `--as-of` give the
-same bytes. Entries are copied and written in pieces: a part is never held whole.
+of writing and the document properties with "now"; `StableZip` and `as_of_stamp` take
+both from the report instead, so the same data and `--as-of` give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import shutil
 import zipfile
@@ -55,13 +53,3 @@ class StableZip(zipfile.ZipFile):
         name = arcname or zipfile.ZipInfo.from_file(filename).filename
         with open(filename, "rb") as source, self.open(entry(name), "w") as target:
             shutil.copyfileobj(source, target, CHUNK)
-
-
-def stable_zip(data: bytes) -> bytes:
-    """The same zip with every entry an `entry` (dated ZIP_EPOCH), in the same order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, StableZip(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            with source.open(info) as part, target.open(entry(info), "w") as copy:
-                shutil.copyfileobj(part, copy, CHUNK)
-    return out.getvalue()

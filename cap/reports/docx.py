@@ -175,6 +175,8 @@ class _Body:
         from lxml import etree
 
         pieces = _MARKS.split(xml)
+        if pieces[1::2] != [str(n).encode() for n in range(len(self.deferred))]:
+            raise AssertionError("word/document.xml does not hold each table's mark once, in order")
         out.write(pieces[0])
         for n, text in zip(pieces[1::2], pieces[2::2]):
             table, items, fill = self.deferred[int(n)]

@@ -107,7 +107,7 @@ class _Sheet:
         self.row = 1
         #: A write-only sheet has written a row once it is appended: its height can go.
         self.streamed = bool(ws.parent.write_only)
-        #: The rows made and not yet appended: (row, cells, height).
+        #: The rows made and not yet appended: (cells, height).
         self.held: list | None = None if size else []
         if size:
             self._size(*size)

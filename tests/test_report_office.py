@@ -301,6 +301,75 @@ def test_word_summary_tables(cap):
     assert ["NSCB", "3", "2.2, 4.9, 4.11"] in rows
 
 
+# ------------------------------------------------------------------ written as it is made: the same document
+
+
+def _varied(plan: Plan) -> Plan:
+    """The real plan with what only some plans have: the board's ratings and refs, withdrawn
+    actions with reasons, notes under a status, and texts that look like the marks `render`
+    leaves in word/document.xml or like a row of a sheet."""
+    actions = list(plan.actions)
+    actions[0] = actions[0].model_copy(update={"rating": "Amber", "source_ref": "A-7"})
+    actions[1] = actions[1].model_copy(update={"status": "withdrawn", "withdrawn_reason": "<!--cap-rows-0--> gone"})
+    actions[2] = actions[2].model_copy(update={"action": '<!--cap-rows-1--></w:tbl><row r="9"></row>'})
+    actions[5] = actions[5].model_copy(update={"status": "withdrawn", "withdrawn_reason": "Merged into 2.1."})
+    return Plan(themes=plan.themes, scrs=plan.scrs, actions=actions)
+
+
+def _reports(plan: Plan) -> list:
+    varied = _varied(plan)
+    return [
+        build_report(plan, Filters(), AS_OF),
+        build_report(varied, Filters(), AS_OF, full=True, stamp=D(2017, 7, 3)),
+        build_report(varied, Filters(), D(2026, 11, 26), kind="exceptions"),
+        build_report(plan, Filters(lead="Health"), D(2017, 3, 1), kind="agency"),
+        build_report(plan, Filters(statuses=("closed",)), AS_OF),    # nothing listed
+        build_report(plan, Filters(), D(2016, 1, 1), kind="exceptions"),
+        build_report(plan, Filters(), AS_OF, kind="signoff"),
+        build_report(plan, Filters(), AS_OF, kind="annual", period=(D(2016, 4, 1), D(2017, 3, 31))),
+    ]
+
+
+def _parts(data: bytes, drop: bytes | None = None) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: re.sub(drop, b"", z.read(n)) if drop else z.read(n) for n in z.namelist()}
+
+
+def test_a_workbook_written_as_it_is_made_is_the_workbook_held_whole(plan):
+    """`render` uses openpyxl's write-only mode; the same code held whole gives the same
+    parts, in the same order, but for the empty row a write-only sheet writes for a blank line."""
+    from cap.reports import xlsx
+
+    empty_row = rb'<row r="\d+"\s*(/>|></row>)'
+    for report in _reports(plan):
+        streamed = render(report, "xlsx")
+        whole = xlsx.save(xlsx.build_workbook(report))
+        assert list(_parts(streamed)) == list(_parts(whole))
+        assert _parts(streamed, drop=empty_row) == _parts(whole, drop=empty_row), report.kind
+        assert render(report, "xlsx") == streamed
+    wb = workbook(render(_reports(plan)[1], "xlsx"))
+    assert wb["Withdrawn"]["G3"].value == "<!--cap-rows-0--> gone"
+    assert wb["1. Professional curiosity"]["J3"].value == "Amber" and wb["Summary"].freeze_panes is None
+
+
+def test_a_word_paper_written_as_it_is_made_is_the_paper_held_whole(plan):
+    """`render` writes each table's rows into word/document.xml one at a time; the same
+    report made whole by python-docx gives the same bytes."""
+    from cap.reports import docx as word
+    from cap.reports.package import StableZip, entry
+
+    for report in _reports(plan):
+        saved, whole = io.BytesIO(), io.BytesIO()
+        word.build_document(report).save(saved)
+        with zipfile.ZipFile(saved) as source, StableZip(whole, "w") as target:
+            for info in source.infolist():
+                target.writestr(entry(info), source.read(info))   # dated as render dates them
+        assert render(report, "docx") == whole.getvalue(), report.kind
+    paper = document(render(_reports(plan)[1], "docx"))
+    cells = [c.text for t in paper.tables for r in t.rows for c in r.cells]
+    assert "<!--cap-rows-0--> gone" in cells and '<!--cap-rows-1--></w:tbl><row r="9"></row>' in cells
+
+
 # ------------------------------------------------------------------ the command line
 
 

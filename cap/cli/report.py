@@ -183,6 +183,7 @@ def report_command(
         fail(f"no action has a lead agency containing {lead!r}; lead agencies: {', '.join(agencies)}")
     report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full,
                               title=title, stamp=today() if stamp else None)
+    del plan  # the report holds what it shows: the records can go before the file is made
     # A text format is written as it is made (a 10,000-action page is never held whole).
     body = render(report, fmt) if fmt in BINARY else stream(report, fmt)
     if output is None:

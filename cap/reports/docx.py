@@ -11,17 +11,23 @@ page; the footer numbers the pages (Word fields PAGE and NUMPAGES).
 Text is exactly the stored text: nothing in it is read as markup; a line break stays a
 line break. The document's timestamps are the report's day, so the same data and
 `--as-of` give the same bytes.
+
+`render` never holds the tables' rows: python-docx makes the document with each table's
+header row only, and the rows are made one at a time as word/document.xml is written into
+the zip, each serialised and dropped (`_Body`). `build_document` makes the same document
+whole (tests/test_report_office.py holds the two to the same XML).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from cap.dates import format_uk
 from cap.models import STATUSES
 from cap.reports.model import WITHDRAWN_NOTE, Report, Row, target_text
-from cap.reports.package import as_of_stamp, inert, stable_zip
+from cap.reports.package import StableZip, as_of_stamp, entry, inert
 from cap.reports.xlsx import BRAG_COLOURS, HEAD_FILL
 
 #: The theme tables' columns and their widths in centimetres (A4 landscape less margins: 27.3 cm).
@@ -128,23 +134,77 @@ def _table(doc, header, widths=None):
     return table
 
 
-def _add_row(table, widths=None):
+def _add_row(table):
     """A new row's cells (each as wide as its column: python-docx copies the grid's widths)."""
     from docx.table import _Cell
 
     return [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
 
 
-def _simple_table(doc, header, rows, widths, bold_last=False, brag_col=None) -> None:
+#: What stands in word/document.xml for a table's body rows until they are written.
+_MARK = "cap-rows-"
+_MARKS = re.compile(rb"<!--" + _MARK.encode() + rb"(\d+)-->")
+#: The namespace declarations lxml gives a part's element serialised alone (its
+#: ancestors'); within the part they are declared once, on the root.
+_DECLARATIONS = re.compile(rb"\s+xmlns(?::[\w.-]+)?=\"[^\"]*\"")
+
+
+class _Body:
+    """Where the tables' body rows go: into each table as it is made (a document held
+    whole), or, `streamed`, later, one row at a time, as word/document.xml is written."""
+
+    def __init__(self, streamed: bool):
+        self.streamed = streamed
+        #: The tables whose rows are still to make: (table, items, fill).
+        self.deferred: list[tuple] = []
+
+    def rows(self, table, items, fill) -> None:
+        """The table's rows: `fill(cells, item)` fills a new row's cells for each item."""
+        if not self.streamed:
+            for item in items:
+                fill(_add_row(table), item)
+            return
+        from lxml import etree
+
+        table._tbl.append(etree.Comment(f"{_MARK}{len(self.deferred)}"))
+        self.deferred.append((table, items, fill))
+
+    def write(self, xml: bytes, out) -> None:
+        """Write word/document.xml, made with the marks `rows` left, to `out`, the rows in
+        place of each mark: each row made, serialised as it is within the part, dropped."""
+        from lxml import etree
+
+        pieces = _MARKS.split(xml)
+        if pieces[1::2] != [str(n).encode() for n in range(len(self.deferred))]:
+            raise AssertionError("word/document.xml does not hold each table's mark once, in order")
+        out.write(pieces[0])
+        for n, text in zip(pieces[1::2], pieces[2::2]):
+            table, items, fill = self.deferred[int(n)]
+            for item in items:
+                cells = _add_row(table)
+                fill(cells, item)
+                tr = cells[0]._tc.getparent()
+                data = etree.tostring(tr, encoding="UTF-8", xml_declaration=False, with_tail=False)
+                head, close, rest = data.partition(b">")
+                out.write(_DECLARATIONS.sub(b"", head) + close + rest)
+                tr.getparent().remove(tr)
+            out.write(text)
+
+
+def _simple_table(doc, body: _Body, header, rows, widths, bold_last=False, brag_col=None) -> None:
     table = _table(doc, header, widths)
-    for i, values in enumerate(rows):
-        cells = _add_row(table, widths)
-        bold = bold_last and i == len(rows) - 1
+    last = len(rows) - 1
+
+    def fill(cells, item):
+        i, values = item
+        bold = bold_last and i == last
         for col, (cell, value) in enumerate(zip(cells, values)):
             if col == brag_col and value in BRAG_COLOURS:
                 _brag_cell(cell, value)
             else:
                 _set(cell, str(value), bold=bold)
+
+    body.rows(table, enumerate(rows), fill)
 
 
 def _progress_cell(cell, row: Row) -> None:
@@ -167,7 +227,7 @@ def _status_cell(cell, row: Row) -> None:
         _write(cell.add_paragraph(), note, italic=True, size=7.5)
 
 
-def _summary(doc, report: Report) -> None:
+def _summary(doc, body: _Body, report: Report) -> None:
     s = report.summary
     doc.add_heading("Summary", level=1)
     if not s.total:
@@ -176,20 +236,20 @@ def _summary(doc, report: Report) -> None:
         doc.add_heading("Status by theme", level=2)
         rows = [[t.theme.heading, *t.counts, t.total, t.overdue] for t in s.by_theme]
         rows.append(["Total", *s.status_totals, s.total, len(s.overdue)])
-        _simple_table(doc, ["Theme", *STATUSES, "total", "overdue"], rows,
+        _simple_table(doc, body, ["Theme", *STATUSES, "total", "overdue"], rows,
                       [9.0] + [2.4] * (len(STATUSES) + 2), bold_last=True)
         if s.slipped:
             doc.add_paragraph("Target date put back: " + ", ".join(r.ref for r in s.slipped) + ".")
     doc.add_heading("BRAG", level=2)
     counts = dict(s.brag_counts)
-    _simple_table(doc, ["BRAG", "Meaning", "Actions"],
+    _simple_table(doc, body, ["BRAG", "Meaning", "Actions"],
                   [[b, meaning, counts.get(b, 0)] for b, meaning in report.key]
                   + [["withdrawn", WITHDRAWN_NOTE, s.withdrawn]], [2.4, 12.0, 2.0], brag_col=0)
     if not s.total:
         return
     doc.add_heading("Overdue by lead agency", level=2)
     if s.overdue_by_lead:
-        _simple_table(doc, ["Lead agency", "Overdue", "Refs"],
+        _simple_table(doc, body, ["Lead agency", "Overdue", "Refs"],
                       [[c.lead, c.count, ", ".join(c.refs)] for c in s.overdue_by_lead], LEAD_WIDTHS)
         doc.add_paragraph("An action with more than one lead agency counts for each.")
     else:
@@ -198,47 +258,49 @@ def _summary(doc, report: Report) -> None:
     if s.stale:
         noun = "action has" if len(s.stale) == 1 else "actions have"
         doc.add_paragraph(f"{len(s.stale)} open or in-progress {noun} no progress entry since then.")
-        _simple_table(doc, ["Lead agency", "Actions", "Refs"],
+        _simple_table(doc, body, ["Lead agency", "Actions", "Refs"],
                       [[c.lead, c.count, ", ".join(c.refs)] for c in s.stale_by_lead], LEAD_WIDTHS)
     else:
         doc.add_paragraph("None.")
     doc.add_heading(f"Due in the next {report.amber_days} days (to {report.due_until_text})", level=2)
     if s.due_soon:
-        _simple_table(doc, ["Ref", "Target date", "Lead agency", "Action"],
+        _simple_table(doc, body, ["Ref", "Target date", "Lead agency", "Action"],
                       [[r.ref, target_text(r), r.lead_label, r.action] for r in s.due_soon],
                       [1.4, 2.2, 5.0, 18.0])
     else:
         doc.add_paragraph("None.")
 
 
-def _sections(doc, report: Report) -> None:
-    widths = [w for _n, w in COLUMNS]
+def _action_row(cells, row: Row) -> None:
+    _set(cells[0], row.ref)
+    if row.source_ref:
+        _write(cells[0].add_paragraph(), f"was {row.source_ref}", italic=True, size=7.5)
+    _set(cells[1], row.scr_ref)
+    _set(cells[2], row.action)
+    _set(cells[3], row.lead_label)
+    _set(cells[4], target_text(row))
+    _progress_cell(cells[5], row)
+    _status_cell(cells[6], row)
+    _brag_cell(cells[7], row.brag)
+    if row.rating:
+        _write(cells[7].add_paragraph(), f"board: {row.rating}", italic=True, size=7.5)
+
+
+def _withdrawn_row(cells, row: Row) -> None:
+    for cell, text in zip(cells, [row.ref, row.scr_ref, row.action, row.lead_label, target_text(row),
+                                  row.withdrawn_reason or ""]):
+        _set(cell, text)
+
+
+def _sections(doc, body: _Body, report: Report) -> None:
     for section in report.sections:
         doc.add_heading(inert(section.theme.heading), level=1)
-        table = _table(doc, [n for n, _w in COLUMNS], widths)
-        for row in section.rows:
-            cells = _add_row(table, widths)
-            _set(cells[0], row.ref)
-            if row.source_ref:
-                _write(cells[0].add_paragraph(), f"was {row.source_ref}", italic=True, size=7.5)
-            _set(cells[1], row.scr_ref)
-            _set(cells[2], row.action)
-            _set(cells[3], row.lead_label)
-            _set(cells[4], target_text(row))
-            _progress_cell(cells[5], row)
-            _status_cell(cells[6], row)
-            _brag_cell(cells[7], row.brag)
-            if row.rating:
-                _write(cells[7].add_paragraph(), f"board: {row.rating}", italic=True, size=7.5)
-    if report.withdrawn:
+        body.rows(_table(doc, [n for n, _w in COLUMNS], [w for _n, w in COLUMNS]), section.rows, _action_row)
+    withdrawn = report.withdrawn
+    if withdrawn:
         doc.add_heading("Withdrawn actions", level=1)
-        widths = [w for _n, w in WITHDRAWN_COLUMNS]
-        table = _table(doc, [n for n, _w in WITHDRAWN_COLUMNS], widths)
-        for row in report.withdrawn:
-            cells = _add_row(table, widths)
-            for cell, text in zip(cells, [row.ref, row.scr_ref, row.action, row.lead_label, target_text(row),
-                                          row.withdrawn_reason or ""]):
-                _set(cell, text)
+        body.rows(_table(doc, [n for n, _w in WITHDRAWN_COLUMNS], [w for _n, w in WITHDRAWN_COLUMNS]), withdrawn,
+                  _withdrawn_row)
         doc.add_paragraph(WITHDRAWN_NOTE)
     if not report.rows:
         doc.add_paragraph("No exceptions." if report.kind == "exceptions" else "No actions to list.")
@@ -284,7 +346,7 @@ def _page_setup(doc, report: Report) -> None:
     normal.paragraph_format.space_after = Pt(2)
 
 
-def _paper(doc, report: Report) -> None:
+def _paper(doc, body: _Body, report: Report) -> None:
     """A paper (sign-off pack, annual statistics, reviews): its blocks as headings,
     paragraphs and tables (a chart as its table of values)."""
     from cap.reports.paper import Table
@@ -312,7 +374,7 @@ def _paper(doc, report: Report) -> None:
                 continue
             first = 6.0 if len(table.columns) > 2 else 4.5
             rest = (27.3 - first) / max(1, len(table.columns) - 1)
-            _simple_table(doc, list(table.columns), [list(r) for r in table.rows],
+            _simple_table(doc, body, list(table.columns), [list(r) for r in table.rows],
                           [first, *([rest] * (len(table.columns) - 1))])
         for paragraph in block.closing:
             _write(doc.add_paragraph(), paragraph, bold=True)
@@ -320,14 +382,16 @@ def _paper(doc, report: Report) -> None:
         _write(doc.add_paragraph(), note, italic=True)
 
 
-def build_document(report: Report):
-    """The python-docx Document of the report (not yet saved)."""
+def build_document(report: Report, body: _Body | None = None):
+    """The python-docx Document of the report (not yet saved), whole; with a streamed
+    `body`, its tables hold their header rows only, the rest left to `body.write`."""
     from docx import Document
 
+    body = body or _Body(streamed=False)
     doc = Document()
     _page_setup(doc, report)
     if report.paper is not None:
-        _paper(doc, report)
+        _paper(doc, body, report)
         props = doc.core_properties
         stamp = as_of_stamp(report)
         props.title = inert(report.paper.title)
@@ -347,8 +411,8 @@ def build_document(report: Report):
     if report.stamp:
         _write(meta, f" Produced on {format_uk(report.stamp, full_year=True)}.")
     _write(doc.add_paragraph(), report.summary.headline + ".", bold=True, size=13)
-    _summary(doc, report)
-    _sections(doc, report)
+    _summary(doc, body, report)
+    _sections(doc, body, report)
     props = doc.core_properties
     stamp = as_of_stamp(report)
     props.title = inert(report.title)
@@ -360,8 +424,22 @@ def build_document(report: Report):
     return doc
 
 
+#: The part that holds the document's text and tables.
+DOCUMENT_PART = "word/document.xml"
+
+
 def render(report: Report) -> bytes:
-    """The document's bytes: the same report gives the same bytes."""
+    """The document's bytes: the same report gives the same bytes. The tables' rows are
+    made as they are written (`_Body`): a 10,000-action paper is never held as XML."""
+    body = _Body(streamed=True)
+    saved = io.BytesIO()
+    build_document(report, body).save(saved)  # every part but the tables' rows
     out = io.BytesIO()
-    build_document(report).save(out)
-    return stable_zip(out.getvalue())
+    with zipfile.ZipFile(saved) as source, StableZip(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            with target.open(entry(info), "w") as part:
+                if info.filename == DOCUMENT_PART:
+                    body.write(source.read(info), part)
+                else:
+                    part.write(source.read(info))
+    return out.getvalue()

@@ -18,6 +18,12 @@ text. Every text is a text cell, never a formula, whatever it begins with. A BRA
 filled with its colour and carries its word. Header rows are frozen and filtered, text
 is wrapped, columns are sized to fit, pages are A4 landscape. The workbook's timestamps
 are the report's day, so the same data and `--as-of` give the same bytes.
+
+`render` writes the workbook as it is made (openpyxl's write-only mode): each row is
+appended and streamed to a temporary file, so a 10,000-action workbook is never held as
+cells. `build_workbook` without `write_only` makes the same document held whole; the two
+differ only in the empty `<row>` a write-only sheet writes for a blank line
+(tests/test_report_office.py holds them to that).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from copy import copy
 
 from cap.models import STATUSES
 from cap.reports.model import WITHDRAWN_NOTE, Report, Row
-from cap.reports.package import as_of_stamp, inert, stable_zip
+from cap.reports.package import StableZip, as_of_stamp, inert
 
 #: The fill and the ink of each BRAG rating (the HTML report's colours).
 BRAG_COLOURS = {
@@ -42,6 +48,8 @@ BRAG_COLOURS = {
 HEAD_FILL = "EEF1F4"
 LINE = "C8CCD1"
 DATE_FORMAT = "dd/mm/yyyy"
+#: openpyxl's code for A4 paper.
+PAPERSIZE_A4 = "9"
 
 #: A theme sheet's columns and their widths (in characters; text wraps inside).
 THEME_COLUMNS = (
@@ -81,14 +89,28 @@ def sheet_name(heading: str, taken: set[str]) -> str:
 
 
 class _Sheet:
-    """Writes cells down a worksheet: text always as text, dates as dates, numbers as numbers."""
+    """Writes rows down a worksheet, one after another: text always as text, dates as
+    dates, numbers as numbers. A row is appended whole (`ws.append`), so the same code
+    fills a write-only worksheet, which streams each row to disk as it comes.
 
-    def __init__(self, ws, widths, wrapped=None):
+    A sheet whose `size` (last row, last column) is known up front is written as it is
+    made; any other is held until `close`, when its size is known (a write-only sheet
+    writes its size before its first row)."""
+
+    def __init__(self, ws, widths, wrapped=None, size: tuple[int, int] | None = None):
+        from openpyxl.cell import Cell
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
         from openpyxl.utils import get_column_letter
 
         self.ws = ws
+        #: The row the next line goes on.
         self.row = 1
+        #: A write-only sheet has written a row once it is appended: its height can go.
+        self.streamed = bool(ws.parent.write_only)
+        #: The rows made and not yet appended: (cells, height).
+        self.held: list | None = None if size else []
+        if size:
+            self._size(*size)
         self.col_widths = list(widths)
         #: The columns whose text wraps (all, unless given); the others run on to the right.
         self.wrapped = set(wrapped) if wrapped is not None else set(range(1, len(widths) + 1))
@@ -99,13 +121,12 @@ class _Sheet:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.styles: dict[tuple, object] = {}
-        self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
+        self.Cell, self.Font, self.PatternFill, self.Alignment = Cell, Font, PatternFill, Alignment
 
-    def cell(self, row: int, col: int, value, *, bold=False, boxed=False, wrap=None, size=None, fill=None,
-             brag=None):
-        """Write one cell. Each distinct look is styled once, then copied (openpyxl's style
-        look-up is slow enough to matter on a 10,000-action plan)."""
-        c = self.ws.cell(row=row, column=col)
+    def cell(self, col: int, value, *, bold=False, boxed=False, wrap=None, size=None, fill=None, brag=None):
+        """One cell of the row being made. Each distinct look is styled once, then copied
+        (openpyxl's style look-up is slow enough to matter on a 10,000-action plan)."""
+        c = self.Cell(self.ws, row=self.row, column=col)
         is_date = isinstance(value, dt.date)
         if is_date:
             c.value = value
@@ -138,6 +159,45 @@ class _Sheet:
         self.styles[key] = copy(c._style)
         return c
 
+    def _size(self, last_row: int, last_col: int) -> None:
+        """The sheet's extent, as openpyxl writes it for a sheet held whole (its
+        `<dimension>`): a write-only sheet has no cells to measure."""
+        if self.streamed:
+            from openpyxl.utils import get_column_letter
+
+            ref = f"A1:{get_column_letter(last_col)}{last_row}"
+            self.ws.calculate_dimension = lambda: ref
+
+    def append(self, cells: list, height: float | None = None) -> None:
+        """Add the row of `cells` (none: an empty row), `height` points tall if given."""
+        if self.held is not None:
+            self.held.append((cells, height))
+        else:
+            self._put(cells, height)
+        self.row += 1
+
+    def _put(self, cells: list, height: float | None) -> None:
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(cells)
+        if height and self.streamed:
+            del self.ws.row_dimensions[self.row]  # written with its row
+
+    def close(self) -> None:
+        """Write the rows held, now that the sheet's size is known."""
+        if self.held is None:
+            return
+        held, self.held = self.held, None
+        filled = [n for n, (cells, _h) in enumerate(held, start=1) if cells]
+        self._size(max(filled, default=1), max((len(cells) for cells, _h in held), default=1))
+        self.row = 1
+        for cells, height in held:
+            self._put(cells, height)
+            self.row += 1
+
+    def blank(self) -> None:
+        self.append([])
+
     def lines(self, col: int, value) -> int:
         """About how many lines a wrapped text takes in its column (Excel sizes no row itself)."""
         if not isinstance(value, str) or col not in self.wrapped or col > len(self.col_widths):
@@ -145,38 +205,32 @@ class _Sheet:
         per_line = max(1, int(self.col_widths[col - 1] * 1.1))
         return sum(max(1, -(-len(line) // per_line)) for line in value.split("\n"))
 
-    def fit_height(self, row: int, values) -> None:
+    def fit_height(self, values) -> float | None:
         most = max((self.lines(col, v) for col, v in enumerate(values, start=1)), default=1)
-        if most > 1:
-            self.ws.row_dimensions[row].height = min(409, 15 * most)
+        return min(409, 15 * most) if most > 1 else None
 
     def line(self, *values, bold=False, size=None) -> None:
         """A line of text outside any table."""
-        for col, value in enumerate(values, start=1):
-            self.cell(self.row, col, value, bold=bold, size=size, wrap=False)
-        if size:
-            self.ws.row_dimensions[self.row].height = round(size * 1.6)
-        self.row += 1
+        cells = [self.cell(col, value, bold=bold, size=size, wrap=False) for col, value in enumerate(values, start=1)]
+        self.append(cells, round(size * 1.6) if size else None)
 
     def header(self, names) -> int:
-        for col, name in enumerate(names, start=1):
-            self.cell(self.row, col, name, bold=True, boxed=True, fill=HEAD_FILL)
-        self.fit_height(self.row, names)
-        self.row += 1
+        cells = [self.cell(col, name, bold=True, boxed=True, fill=HEAD_FILL) for col, name in enumerate(names, start=1)]
+        self.append(cells, self.fit_height(names))
         return self.row - 1
 
     def values(self, values, brag_col: int | None = None, bold=False) -> None:
-        for col, value in enumerate(values, start=1):
-            rating = value if col == brag_col and value in BRAG_COLOURS else None
-            self.cell(self.row, col, value, boxed=True, bold=bold, brag=rating)
-        self.fit_height(self.row, values)
-        self.row += 1
+        cells = [self.cell(col, value, boxed=True, bold=bold,
+                           brag=value if col == brag_col and value in BRAG_COLOURS else None)
+                 for col, value in enumerate(values, start=1)]
+        self.append(cells, self.fit_height(values))
 
     def page(self, title_rows: str | None = None, area: str | None = None) -> None:
-        """A4 landscape, one page wide, with `title_rows` repeated on every page."""
+        """A4 landscape, one page wide, with `title_rows` repeated on every page. Called
+        before the first row: a write-only sheet writes its properties with it."""
         ws = self.ws
         ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -275,22 +329,32 @@ def _table(sheet: _Sheet, columns, rows, brag_col=None) -> tuple[int, int]:
     return first, sheet.row - 1
 
 
-def _actions_sheet(wb, name: str, heading: str, columns, rows, brag_col=None, printed=None) -> None:
+def _actions_sheet(wb, name: str, heading: str, columns, rows, count: int, brag_col=None, printed=None) -> None:
+    """A sheet of `count` actions (or entries): `rows` gives each one's values as it is
+    written, so a write-only workbook never holds more than a row."""
     from openpyxl.utils import get_column_letter
 
-    sheet = _Sheet(wb.create_sheet(name), [w for _n, w in columns])
-    sheet.line(heading, bold=True, size=13)
-    first, last = _table(sheet, columns, rows, brag_col)
+    first = 2  # the heading's line, then the header
+    last = first + count
+    sheet = _Sheet(wb.create_sheet(name), [w for _n, w in columns], size=(last, len(columns)))
     sheet.ws.freeze_panes = f"B{first + 1}"
-    sheet.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(columns))}{max(last, first)}"
-    area = f"A1:{get_column_letter(printed)}{max(last, first)}" if printed else None
+    sheet.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(columns))}{last}"
+    area = f"A1:{get_column_letter(printed)}{last}" if printed else None
     sheet.page(f"{first}:{first}", area)
+    sheet.line(heading, bold=True, size=13)
+    if _table(sheet, columns, rows, brag_col) != (first, last):
+        raise AssertionError(f"sheet {name!r}: {count} rows were announced, {sheet.row - first - 1} written")
 
 
 def _summary(wb, report: Report) -> None:
+    sheet = _Sheet(wb.create_sheet(SUMMARY_SHEET), [56, 12, 12, 12, 12, 12, 10, 10], wrapped={1})
+    sheet.page()
+    _summary_rows(sheet, report)
+    sheet.close()
+
+
+def _summary_rows(sheet: _Sheet, report: Report) -> None:
     s = report.summary
-    sheet = _Sheet(wb.active, [56, 12, 12, 12, 12, 12, 10, 10], wrapped={1})
-    sheet.ws.title = SUMMARY_SHEET
     sheet.line(report.title, bold=True, size=16)
     meta = f"{report.kind_label}, as of {report.as_of_text}."
     if report.selection:
@@ -301,14 +365,14 @@ def _summary(wb, report: Report) -> None:
         meta += f" Produced on {format_uk(report.stamp, full_year=True)}."
     sheet.line(meta)
     sheet.line(s.headline + ".", bold=True, size=13)
-    sheet.row += 1
+    sheet.blank()
 
     def heading(text: str) -> None:
         sheet.line(text, bold=True, size=12)
 
     if not s.total:
         sheet.line("No actions are selected.")
-        sheet.row += 1
+        sheet.blank()
     else:
         heading("Status by theme")
         _table(sheet, [("Theme", 0), *((st, 0) for st in STATUSES), ("total", 0), ("overdue", 0)],
@@ -316,14 +380,14 @@ def _summary(wb, report: Report) -> None:
         sheet.values(["Total", *s.status_totals, s.total, len(s.overdue)], bold=True)
         if s.slipped:
             sheet.line("Target date put back: " + ", ".join(r.ref for r in s.slipped) + ".")
-        sheet.row += 1
+        sheet.blank()
 
     heading("BRAG")
     counts = dict(s.brag_counts)
     _table(sheet, [("BRAG", 0), ("Actions", 0), ("Meaning", 0)],
            [[b, counts.get(b, 0), meaning] for b, meaning in report.key], brag_col=1)
     sheet.values(["withdrawn", s.withdrawn, WITHDRAWN_NOTE])
-    sheet.row += 1
+    sheet.blank()
     if not s.total:
         return
 
@@ -334,7 +398,7 @@ def _summary(wb, report: Report) -> None:
         sheet.line("An action with more than one lead agency counts for each.")
     else:
         sheet.line("None.")
-    sheet.row += 1
+    sheet.blank()
 
     heading(f"No progress since {report.stale_since_text}")
     if s.stale:
@@ -342,7 +406,7 @@ def _summary(wb, report: Report) -> None:
                [[c.lead, c.count, ", ".join(c.refs)] for c in s.stale_by_lead])
     else:
         sheet.line("None.")
-    sheet.row += 1
+    sheet.blank()
 
     heading(f"Due in the next {report.amber_days} days (to {report.due_until_text})")
     if s.due_soon:
@@ -350,10 +414,9 @@ def _summary(wb, report: Report) -> None:
                [[r.action, r.ref, r.target_date, r.lead_label] for r in s.due_soon])
     else:
         sheet.line("None.")
-    sheet.row += 1
+    sheet.blank()
     if not report.rows:
         sheet.line("No exceptions." if report.kind == "exceptions" else "No actions to list.")
-    sheet.page()
 
 
 def _number(text: str, numeric: bool):
@@ -366,12 +429,12 @@ def _paper_sheet(wb, report: Report) -> None:
     heading, its paragraphs, its tables (counts as numbers), its chart as a table."""
     paper = report.paper
     widest = max([2, *(len(t.columns) for _b, t in paper.tables())])
-    sheet = _Sheet(wb.active, [34, *([16] * (widest - 1))])
-    sheet.ws.title = sheet_name(paper.kind.capitalize(), set())
+    sheet = _Sheet(wb.create_sheet(sheet_name(paper.kind.capitalize(), set())), [34, *([16] * (widest - 1))])
+    sheet.page()
     sheet.line(paper.title, bold=True, size=16)
     sheet.line(paper.description)
     for block in paper.blocks:
-        sheet.row += 1
+        sheet.blank()
         sheet.line(block.heading, bold=True, size=13 if block.level <= 2 else 11)
         for paragraph in block.paragraphs:
             sheet.line(paragraph)
@@ -393,17 +456,21 @@ def _paper_sheet(wb, report: Report) -> None:
                    [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
         for paragraph in block.closing:
             sheet.line(paragraph, bold=True)
-    sheet.row += 1
+    sheet.blank()
     for note in paper.notes:
         sheet.line(note)
-    sheet.page()
+    sheet.close()
 
 
-def build_workbook(report: Report):
-    """The openpyxl Workbook of the report (not yet saved)."""
+def build_workbook(report: Report, write_only: bool = False):
+    """The openpyxl Workbook of the report (not yet saved). `write_only`: each row is
+    written to a temporary file as it is made (what `render` does); without, the workbook
+    is held whole (the same document: tests/test_report_office.py compares the two)."""
     from openpyxl import Workbook
 
-    wb = Workbook()
+    wb = Workbook(write_only=write_only)
+    if not write_only:
+        wb.remove(wb.active)  # every sheet is made by name
     if report.paper is not None:
         _paper_sheet(wb, report)
         props = wb.properties
@@ -417,13 +484,16 @@ def build_workbook(report: Report):
     columns, printed = theme_columns(report)
     for section in report.sections:
         _actions_sheet(wb, sheet_name(section.theme.heading, taken), section.theme.heading, columns,
-                       [theme_values(report, r) for r in section.rows], brag_col=BRAG_COLUMN, printed=printed)
-    if report.withdrawn:
+                       (theme_values(report, r) for r in section.rows), len(section.rows),
+                       brag_col=BRAG_COLUMN, printed=printed)
+    withdrawn = report.withdrawn
+    if withdrawn:
         _actions_sheet(wb, WITHDRAWN_SHEET, "Withdrawn actions", withdrawn_columns(report),
-                       [withdrawn_values(report, r) for r in report.withdrawn], printed=7)
+                       (withdrawn_values(report, r) for r in withdrawn), len(withdrawn), printed=7)
     if report.full and report.rows:
         _actions_sheet(wb, LOG_SHEET, "Progress log: every entry, oldest first", LOG_COLUMNS,
-                       [[r.ref, e.date, e.text, e.author] for r in report.rows for e in r.progress])
+                       ([r.ref, e.date, e.text, e.author] for r in report.rows for e in r.progress),
+                       sum(len(r.progress) for r in report.rows))
     stamp = as_of_stamp(report)
     props = wb.properties
     props.title = inert(report.title)
@@ -434,11 +504,16 @@ def build_workbook(report: Report):
 
 
 def render(report: Report) -> bytes:
-    """The workbook's bytes: the same report gives the same bytes."""
+    """The workbook's bytes: the same report gives the same bytes. Written as it is made
+    (openpyxl's write-only mode): a 10,000-action workbook is never held as cells."""
+    return save(build_workbook(report, write_only=True))
+
+
+def save(wb) -> bytes:
+    """A workbook's bytes, every entry dated ZIP_EPOCH, its properties as they were set."""
     from openpyxl.writer.excel import ExcelWriter
 
-    wb = build_workbook(report)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with StableZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()  # not save_workbook: that stamps "modified" with now
-    return stable_zip(out.getvalue())
+    return out.getvalue()

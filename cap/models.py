@@ -10,8 +10,6 @@ One `Action` per file in `data/actions/`; `Theme` and `Scr` are the reference da
     True
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -39,7 +37,13 @@ def natural_key(ref: str) -> tuple:
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+    # defer_build (pydantic's documented setting): a model's validator is built the first
+    # time it validates, not when cap.models is imported. `cap show` validates one action
+    # and the two reference files, whose schemas hold the nested records; the records it
+    # never validates on their own (a progress entry, a theme...) are never built alone.
+    # (No `from __future__ import annotations` in this module either: pydantic then reads
+    # each annotation as an object rather than evaluating it from a string.)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, defer_build=True)
 
     #: Keys written even when empty, so every file shows the same skeleton.
     _always: ClassVar[frozenset[str]] = frozenset()

@@ -31,6 +31,12 @@ Rating = Literal["Blue", "Red", "Amber", "Green"]
 RATINGS: tuple[str, ...] = ("Blue", "Red", "Amber", "Green")
 
 
+def _no_items() -> list:
+    """The default of a list field (as `default_factory=list`, which pydantic inspects
+    more slowly: the signature of a builtin is parsed from its text)."""
+    return []
+
+
 def natural_key(ref: str) -> tuple:
     """The sort key of refs and ids: `4.9` before `4.10`; theme 1 before theme 4."""
     return tuple(int(p) if p.isdigit() else p for p in ref.split("."))
@@ -139,9 +145,9 @@ class Action(_Record):
 
     ref: Ref
     theme: Id
-    scrs: list[Id] = Field(default_factory=list)
+    scrs: list[Id] = Field(default_factory=_no_items)
     all_scrs: bool = False
-    recommendations: list[Id] = Field(default_factory=list)  # the review recommendations it answers
+    recommendations: list[Id] = Field(default_factory=_no_items)  # the review recommendations it answers
     action: Text
     lead: list[Text] = Field(min_length=1)
     target_date: Target
@@ -153,7 +159,7 @@ class Action(_Record):
     owner: Text | None = None
     outcome: Text | None = None
     review_date: dt.date | None = None
-    evidence: list[Text] = Field(default_factory=list)
+    evidence: list[Text] = Field(default_factory=_no_items)
     # From another board's tracker (cap import): its own ref for the action, when cap
     # numbered the action itself, and the rating the board gave it (optional, issue 13).
     source_ref: Text | None = None
@@ -163,9 +169,9 @@ class Action(_Record):
     # Impact after closure (issue 14): when to review it, or why not.
     impact_review: dt.date | None = None
     no_impact_review: Text | None = None
-    target_history: list[TargetRevision] = Field(default_factory=list)
-    progress: list[ProgressEntry] = Field(default_factory=list)
-    impact: list[ImpactEntry] = Field(default_factory=list)
+    target_history: list[TargetRevision] = Field(default_factory=_no_items)
+    progress: list[ProgressEntry] = Field(default_factory=_no_items)
+    impact: list[ImpactEntry] = Field(default_factory=_no_items)
 
     @property
     def is_open(self) -> bool:
@@ -195,7 +201,7 @@ class Theme(_Record):
     id: Id
     number: Annotated[int, Field(ge=1, strict=True)]
     title: Text
-    aliases: list[Id] = Field(default_factory=list)
+    aliases: list[Id] = Field(default_factory=_no_items)
 
 
 class Scr(_Record):
@@ -208,7 +214,7 @@ class Scr(_Record):
     published: dt.date | None = None
     url: Text | None = None
     note: Text | None = None
-    recommendations: list[Recommendation] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=_no_items)
 
 
 class ThemesFile(_Record):

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
@@ -115,4 +114,6 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def render_json(problems: Iterable[Problem]) -> str:
+    import json
+
     return json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -78,6 +77,8 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def to_json(data: Any) -> str:
+    import json
+
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -134,6 +135,8 @@ def shorten(text: str, width: int, collapse: bool = True) -> str:
 
 def json_list(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON list written piece by piece, one record a line (fast, and little memory)."""
+    import json
+
     yield "["
     first = True
     for rec in records:

@@ -21,6 +21,10 @@ the ratio of the median to its baseline, against the targets of issue 16 (bench/
     baseline `import-typer`   `python -c "import typer"`: the floor for start-up
     baseline `import-stack`   `python -c "import typer, pydantic, yaml"`: the floor for a
                               command that reads one action (show, progress)
+    `baseline-pydantic-model` the same, then one two-field pydantic model defined and one dict
+                              validated (no plugin lookup, as cap runs): what validating
+                              anything through pydantic adds to import-stack (reported as a
+                              ratio to it, no target)
 
 Commands that do not exist yet (validate, report, progress on an early branch) are reported as
 skipped. Only the standard library and cap's own dependencies are used.
@@ -331,6 +335,17 @@ for p in paths:
         yaml.load(f.read().decode('utf-8'), Loader=yaml.CSafeLoader)
 """
 
+#: The pydantic-model baseline: the stack imported, one small model built and used. `import
+#: pydantic` alone leaves pydantic's model machinery unloaded; a command that validates a record
+#: loads it (and pydantic's plugin loader, with importlib.metadata) whatever else it does.
+PYDANTIC_MODEL_BASELINE = """\
+import typer, pydantic, yaml
+class Record(pydantic.BaseModel):
+    ref: str
+    lead: list[str]
+Record.model_validate({"ref": "4.4", "lead": ["NSCB"]})
+"""
+
 
 @dataclass
 class Command:
@@ -469,6 +484,8 @@ def commands(cap: str, plan: GeneratedPlan, work: Path) -> list[Command]:
     return [
         Command("baseline-import-typer", [py, "-c", "import typer"], None, None),
         Command("baseline-import-stack", [py, "-c", "import typer, pydantic, yaml"], None, None),
+        Command("baseline-pydantic-model", [py, "-c", PYDANTIC_MODEL_BASELINE], "baseline-import-stack", None,
+                env={"PYDANTIC_DISABLE_PLUGINS": "__all__"}),  # as cap's console script sets it
         Command("baseline-parse", [py, "-c", PARSE_BASELINE, data], None, None),
         Command("help", [cap, "--help"], "baseline-import-typer", 1.5),
         Command("version", [cap, "--version"], "baseline-import-typer", 1.5),

@@ -85,6 +85,7 @@ class LoadCache:
         self._used: set[bytes] = set()
         self._failed = False
         self._empty = False  # (an empty cache has nothing to look up: a miss, each time)
+        self._ahead: dict[bytes, bytes | None] = {}  # entries fetched by `look_ahead`
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, env: Mapping[str, str]) -> "LoadCache | None":
@@ -148,24 +149,47 @@ class LoadCache:
         digest.update(b"\0" + name.encode("utf-8", "surrogateescape"))
         return digest.digest()
 
-    def entry(self, name: str, raw: bytes) -> "Entry":
-        """The entry for a file's name and bytes (empty when the cache has none)."""
+    def entry(self, name: str, raw: bytes, key: bytes | None = None) -> "Entry":
+        """The entry for a file's name and bytes (empty when the cache has none); `key`
+        is `key(name, raw)` when the caller has it (from `look_ahead`)."""
         if len(self._pending) >= _BATCH:  # the files before this one are done with
             self._flush()
-        key = self.key(name, raw)
+        if key is None:
+            key = self.key(name, raw)
         found = self._lookup(key)
         if found is not None:
             self._used.add(key)  # the entries this run has (pruning keeps only these)
         return Entry(self, key, found)
 
+    def look_ahead(self, files: list[tuple[str, bytes]]) -> list[bytes]:
+        """The keys of a batch of files (at most `_BATCH`), their entries fetched in one
+        query: `entry` then finds them without asking the database a file at a time."""
+        keys = [self.key(name, raw) for name, raw in files]
+        self._ahead = {}
+        if keys and self._connection() is not None and not self._empty:
+            marks = ",".join("?" * len(keys))
+            try:
+                rows = self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", keys).fetchall()
+            except Exception:  # noqa: BLE001 - then each file is asked on its own
+                return keys
+            self._ahead = dict.fromkeys(keys)  # None: known not to be there
+            self._ahead.update(rows)
+        return keys
+
     def _lookup(self, key: bytes) -> dict[str, Any] | None:
         if self._connection() is None or self._empty:
             return None
         try:
-            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            values = marshal.loads(row[0])
+            if key in self._ahead:
+                value = self._ahead.pop(key)
+                if value is None:
+                    return None
+            else:
+                row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    return None
+                value = row[0]
+            values = marshal.loads(value)
         except Exception:  # noqa: BLE001 - a damaged row is a miss
             return None
         return values if isinstance(values, dict) else None

@@ -277,20 +277,27 @@ def load_action_file(path: Path, data_dir: Path) -> tuple[Action | None, list[Pr
     return source.record, problems
 
 
-def load_action_source(path: Path, data_dir: Path, cache: LoadCache | None = None) -> tuple[SourceFile, list[Problem]]:
+def load_action_source(
+    path: Path, data_dir: Path, cache: LoadCache | None = None, ahead: tuple[bytes, bytes] | None = None
+) -> tuple[SourceFile, list[Problem]]:
     """`load_action_file`, keeping the bytes and the document for checks.
 
     With a `cache`, a file whose exact bytes loaded cleanly before is not parsed again:
     its record comes from the cache and its document is parsed only if asked for.
+    `ahead`: the file's bytes and cache key, read and looked up with its batch (`load_sources`).
     """
     shown = _shown_action(path, data_dir)
-    raw = _read_plain_file(path, data_dir) if cache is not None else None
+    key = None
+    if ahead is not None:
+        raw, key = ahead
+    else:
+        raw = _read_plain_file(path, data_dir) if cache is not None else None
     if raw is not None:  # the common case, in two system calls
         source, problems = SourceFile(path, shown, raw), []
     else:
         source, problems = read_source(path, data_dir, parse=cache is None, shown=shown)
     if cache is not None and source.raw is not None:
-        source.entry = cache.entry(path.name, source.raw)
+        source.entry = cache.entry(path.name, source.raw, key)
         known = source.entry.get("record")
         if known is not None:
             source.record = Action.model_validate_json(known)
@@ -432,8 +439,8 @@ def load_sources(
                     problems += visit(source)
         sources = Sources(themes=themes, scrs=scrs, cache=load_cache)
         records = []
-        for path in action_files(data_dir):
-            source, found = load_action_source(path, data_dir, load_cache)
+        for path, ahead in _read_ahead(action_files(data_dir), data_dir, load_cache):
+            source, found = load_action_source(path, data_dir, load_cache, ahead)
             if visit is not None and source.doc is not None:
                 found = found + visit(source)
             if found:
@@ -458,6 +465,27 @@ def load_sources(
         load_cache.save(prune=True)
     return plan, problems, sources
 
+
+def _read_ahead(
+    paths: list[Path], data_dir: Path, cache: LoadCache | None
+) -> Iterator[tuple[Path, tuple[bytes, bytes] | None]]:
+    """Each action file with its bytes and cache key, read and looked up a batch at a time
+    (one query for the batch's entries, not one a file); None for a file to read on its
+    own (no cache, or not a plain file)."""
+    if cache is None:
+        for path in paths:
+            yield path, None
+        return
+    for start in range(0, len(paths), _AHEAD):
+        batch = paths[start : start + _AHEAD]
+        raws = [_read_plain_file(path, data_dir) for path in batch]
+        keys = iter(cache.look_ahead([(path.name, raw) for path, raw in zip(batch, raws) if raw is not None]))
+        for path, raw in zip(batch, raws):
+            yield path, (None if raw is None else (raw, next(keys)))
+
+
+#: How many files are read and looked up together (their bytes are held meanwhile).
+_AHEAD = 256
 
 #: One set of field names per distinct combination, shared by the records of a plan.
 _FIELD_SETS: dict[frozenset, set] = {}

@@ -177,3 +177,30 @@ def test_the_salt_covers_every_module_loading_and_checking_import():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     ours = {name.split(".", 1)[1] + ".py" for name in loaded if name.startswith("cap.") and name.count(".") == 1}
     assert ours - set(_SEMANTIC_MODULES) <= {"problems.py", "text.py"}
+
+
+def test_a_warm_load_asks_the_database_a_batch_at_a_time(plan_dir, monkeypatch):
+    """One query for each batch of files' entries (cap/loader.py: `_read_ahead`), none a
+    file; an empty cache (a CI runner's first run) is not asked at all."""
+    import sqlite3
+
+    from cap import loader
+
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    monkeypatch.setattr(loader, "_AHEAD", 5)  # the real plan's 22 files: five batches
+    cold, _ = load_plan(plan_dir)
+    assert not [s for s in statements if s.startswith("SELECT key, value") or s.startswith("SELECT value")]
+    statements.clear()
+    warm, _ = load_plan(plan_dir)
+    looks = [s for s in statements if s.startswith("SELECT")]
+    assert len([s for s in looks if "WHERE key IN" in s]) == 5
+    assert not [s for s in looks if "WHERE key = " in s]
+    assert warm.actions == cold.actions and len(warm.actions) == 22

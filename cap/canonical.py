@@ -242,18 +242,8 @@ def same(a: Any, b: Any) -> bool:
     kind = type(a)
     if kind is not type(b):
         return False
-    if kind is dict:
-        if len(a) != len(b):
-            return False
-        for (key_a, x), (key_b, y) in zip(a.items(), b.items()):
-            if key_a != key_b or type(x) is not type(y):
-                return False
-            if type(x) is dict or type(x) is list:
-                if not same(x, y):
-                    return False
-            elif x != y:
-                return False
-        return True
+    if kind is dict:  # the keys in order, then the values as a list
+        return len(a) == len(b) and list(a) == list(b) and same(list(a.values()), list(b.values()))
     if kind is list:
         if len(a) != len(b):
             return False

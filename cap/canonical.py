@@ -336,9 +336,10 @@ def _read_scalar(shown: str, text: str, at: int, indent: int) -> tuple[Any, int]
     if value is not None:
         return value, at
     if shown == ">-":
-        end = _block_end(indent).search(text, at).start()  # the last newline ends every text
-        if end <= at:
-            raise _Declined
+        found = _block_end(indent).search(text, at)  # None: the text ends at the `>-` line
+        if found is None or found.start() <= at:
+            raise _Declined  # an empty block
+        end = found.start()
         return text[at + indent : end].replace("\n" + " " * indent, " "), end + 1
     first = shown[:1]
     if first == "'":

@@ -93,8 +93,14 @@ def _texts(draw) -> str:
     return _mutated(draw, text)
 
 
+#: Texts made of the lines the reader knows (and near misses), in any order and nesting.
+_LINES = st.sampled_from(["a: >-", "b:", "- >-", "- a: b", "- c:", "  x", "    y x", "  - d", "b: 'c''d'", "a: x",
+                          "- x", "", " ", "a: 2017-02-30", "a: [1]", "a:b", "  a: >-", "-", "a: ''"])
+_YAMLISH = st.lists(_LINES, max_size=12).map(lambda lines: "".join(line + "\n" for line in lines))
+
+
 @_SETTINGS
-@given(_texts())
+@given(st.one_of(_texts(), _YAMLISH))
 @example("ref: '4.4'\nref: '4.5'\n")  # a duplicate key
 @example("a:\n  b: 1\n c: 2\n")
 @example("a: >-\n  x\n\n  y\n")
@@ -102,6 +108,8 @@ def _texts(draw) -> str:
 @example("a: b # c\n")
 @example("a: 'it''s'\n")
 @example("a:\n- - b\n")
+@example("a: >-\n")  # a block with no lines, the text's last line
+@example("a:\n- >-\n")
 def test_read_is_what_libyaml_reads_or_nothing(text):
     data = canonical.read(text)
     if data is None:
@@ -167,3 +175,11 @@ def test_same_is_equality_with_order_and_types(a, b):
     assert canonical.same(a, b) == (repr(a) == repr(b))
     swapped = dict(reversed(list(a.items())))
     assert canonical.same(a, swapped) == (list(a) == list(swapped) and repr(a) == repr(swapped))
+
+
+@_SETTINGS
+@given(st.one_of(_YAMLISH, _texts()))
+@example("a: >-\n")
+def test_read_never_raises(text):
+    """Whatever the text, `read` answers (data or None): it runs on every file cap loads."""
+    canonical.read(text)

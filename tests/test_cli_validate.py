@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,15 @@ def test_ci_runs_the_readmes_test_line_word_for_word_then_validates_strictly():
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert install_and_test in lines
     assert lines.index(install_and_test) < lines.index("cap validate --strict")
+
+
+@pytest.mark.parametrize("ending", ["action: >-\n", "lead:\n- >-\n"])
+def test_a_file_ending_in_an_empty_block_is_a_located_error(clean, ending):
+    # The quick reader (cap/canonical.py) met the end of the text where a block's lines
+    # were due and raised: an internal error (exit 70) before; now libyaml reads it.
+    write_files(clean.parent, {"data/actions/1.1.yaml": "ref: '1.1'\ntheme: curiosity\n" + ending})
+    for command in (["validate"], ["list"]):
+        result = Cap(clean)(*command)
+        shown = result.stdout + (result.stderr or "")
+        assert result.exit_code == 1 and "internal error" not in shown, shown
+        assert re.search(r"^data/actions/1\.1\.yaml:\d+:\d+: error: CAP1\d\d ", shown, re.M), shown

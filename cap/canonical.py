@@ -44,11 +44,13 @@ try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
-#: PyYAML's implicit resolvers for a plain scalar, by its first character: the same table
-#: the loader and the emitter ask (cap.yamlio._Composer), so a text that would read as
+#: PyYAML's implicit resolvers for a plain scalar, by its first character ("" for an empty
+#: one): the table cap.yamlio's loader and emitter ask too, so a text that would read as
 #: anything but a text (`4.4`, `yes`, `2017-01-01`, an empty one) is known to need quotes.
-_IMPLICIT = {first: tuple(pairs) for first, pairs in _Loader.yaml_implicit_resolvers.items() if first is not None}
-_HAS_WILDCARD = None in _Loader.yaml_implicit_resolvers
+IMPLICIT = {first: tuple(pairs) for first, pairs in _Loader.yaml_implicit_resolvers.items() if first is not None}
+#: A resolver for any first character (the safe loader has none): then this module
+#: declines everything, and cap.yamlio keeps PyYAML's own resolving.
+HAS_WILDCARD = None in _Loader.yaml_implicit_resolvers
 
 #: Texts this writer takes: printable, on one line, no tab; ASCII or the BMP's characters
 #: up to the surrogates, less the two Unicode line breaks (what libyaml writes as it is).
@@ -59,7 +61,8 @@ _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
 _CANONICAL_INT = re.compile("-?(?:0|[1-9][0-9]*)")
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-_INTERN_UP_TO = 40
+#: Texts up to this long are interned: a plan holds each lead, status, case once.
+INTERN_UP_TO = 40
 #: The deepest indentation taken (a record's is 4): mappings and sequences nested about
 #: 16 deep, far below what cap.yamlio refuses (64).
 _DEEPEST = 16
@@ -74,7 +77,7 @@ class _Declined(Exception):
 
 def write(data: Any) -> str | None:
     """The canonical text of a mapping, or None where it holds what libyaml must write."""
-    if type(data) is not dict or not data or _HAS_WILDCARD:
+    if type(data) is not dict or not data or HAS_WILDCARD:
         return None
     out: list[str] = []
     try:
@@ -86,7 +89,7 @@ def write(data: Any) -> str | None:
 
 
 def _resolves_to_text(text: str) -> bool:
-    for _tag, pattern in _IMPLICIT.get(text[:1], ()):
+    for _tag, pattern in IMPLICIT.get(text[:1], ()):
         if pattern.match(text):
             return False
     return True
@@ -264,7 +267,7 @@ def same(a: Any, b: Any) -> bool:
 
 def read(text: str) -> dict | None:
     """The data of a text in the canonical format, proven by writing it back; else None."""
-    if not text.endswith("\n") or _HAS_WILDCARD:
+    if not text.endswith("\n") or HAS_WILDCARD:
         return None
     try:
         data, end = _read_mapping(text, 0, 0)
@@ -346,7 +349,7 @@ def _read_scalar(shown: str, text: str, at: int, indent: int) -> tuple[Any, int]
         if len(shown) < 2 or shown[-1] != "'":
             raise _Declined
         value = shown[1:-1].replace("''", "'")
-        return (sys.intern(value) if len(value) <= _INTERN_UP_TO else value), at
+        return (sys.intern(value) if len(value) <= INTERN_UP_TO else value), at
     if shown == "[]":
         return [], at
     if shown == "{}":
@@ -354,7 +357,7 @@ def _read_scalar(shown: str, text: str, at: int, indent: int) -> tuple[Any, int]
     value = _plain(shown)
     if len(_PLAIN) >= _MEMO_SIZE:
         _PLAIN.clear()
-    if type(value) is str and len(value) <= _INTERN_UP_TO:
+    if type(value) is str and len(value) <= INTERN_UP_TO:
         value = sys.intern(value)
     _PLAIN[shown] = value
     return value, at
@@ -373,7 +376,7 @@ def _block_end(indent: int) -> re.Pattern[str]:
 
 def _plain(shown: str) -> Any:
     """A plain scalar's value, as the resolver reads it; forms `write` never writes are declined."""
-    for tag, pattern in _IMPLICIT.get(shown[:1], ()):
+    for tag, pattern in IMPLICIT.get(shown[:1], ()):
         if pattern.match(shown):
             if tag == _TIMESTAMP and _ISO_DATE.fullmatch(shown):
                 return dt.date.fromisoformat(shown)  # an impossible date raises: declined

@@ -85,10 +85,10 @@ class _Composer(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _STR, _MAP, _SEQ = _CORE + "str", _CORE + "map", _CORE + "seq"
-# PyYAML keys implicit resolvers by a scalar's first character ("" for an empty one).
+# PyYAML keys implicit resolvers by a scalar's first character (cap.canonical.IMPLICIT).
 # The safe loader has no wildcard (None) resolvers; if a PyYAML ever adds one, keep its way.
-_Composer._implicit = {first: tuple(pairs) for first, pairs in _BaseLoader.yaml_implicit_resolvers.items()}
-if None in _Composer._implicit:  # pragma: no cover
+_Composer._implicit = canonical.IMPLICIT
+if canonical.HAS_WILDCARD:  # pragma: no cover
     del _Composer.resolve, _Composer.descend_resolver, _Composer.ascend_resolver
 _TIMESTAMP, _MERGE = _CORE + "timestamp", _CORE + "merge"
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -124,7 +124,7 @@ def _value_fault(seen: set[int], fault: YamlFault) -> None:
 
 
 _intern = sys.intern
-_INTERN_UP_TO = 40
+_INTERN_UP_TO = canonical.INTERN_UP_TO
 
 
 def _build(node: Node, seen: set[int]) -> Any:

@@ -284,15 +284,12 @@ def load_action_source(
 
     With a `cache`, a file whose exact bytes loaded cleanly before is not parsed again:
     its record comes from the cache and its document is parsed only if asked for.
-    `ahead`: the file's bytes and cache key, read and looked up with its batch (`load_sources`).
+    `ahead`: the file's bytes and cache key, read and looked up with its batch
+    (`load_sources`: `_read_ahead`); without it the file is read here.
     """
     shown = _shown_action(path, data_dir)
-    key = None
-    if ahead is not None:
-        raw, key = ahead
-    else:
-        raw = _read_plain_file(path, data_dir) if cache is not None else None
-    if raw is not None:  # the common case, in two system calls
+    raw, key = ahead if ahead is not None else (None, None)
+    if raw is not None:  # the common case, read with its batch
         source, problems = SourceFile(path, shown, raw), []
     else:
         source, problems = read_source(path, data_dir, parse=cache is None, shown=shown)

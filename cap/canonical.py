@@ -210,7 +210,8 @@ _KEYS_SEEN: set[str] = set()
 
 
 def _check_key(key: Any) -> None:
-    # (A key over FOLD_OVER characters is one the emitter would quote.)
+    # A record's keys are short words; the emitter quotes a key over FOLD_OVER characters,
+    # and anything over 40 is left to it.
     if type(key) is not str or len(key) > 40 or _KEY.fullmatch(key) is None or not _resolves_to_text(key):
         raise _Declined
     if len(_KEYS_SEEN) < _MEMO_SIZE:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from cap.loader import MAX_FILE_BYTES, find_data_dir, load_plan, DataDirNotFound
+from cap.loader import MAX_FILE_BYTES, find_data_dir, load_plan, DataDirNotFound, read_limited
 from tests.conftest import action_yaml, write_files
 
 
@@ -37,6 +39,32 @@ def test_bad_files_are_located_problems(small_data, content, expected):
 def test_oversized_file_is_refused_before_parsing(small_data):
     found = problems_for(small_data, b"a: " + b"x" * (MAX_FILE_BYTES + 1))
     assert found[0].startswith("data/actions/1.2.yaml:1:1: error: CAP001 file is")
+
+
+@pytest.mark.parametrize("size,told", [(0, 0), (10, 10), (10, 4), (10, 0), (MAX_FILE_BYTES, MAX_FILE_BYTES)])
+def test_read_limited_reads_the_whole_file_even_when_it_grew(size, told):
+    assert read_limited(io.BytesIO(b"x" * size), told) == b"x" * size
+
+
+@pytest.mark.parametrize("told", [0, 100, MAX_FILE_BYTES])
+def test_read_limited_stops_one_byte_past_the_limit(told):
+    # A file that grew past the limit after `stat` looked at it reads as one byte too long
+    # (so it is refused as too large), never as the whole of what is there.
+    assert len(read_limited(io.BytesIO(b"x" * (MAX_FILE_BYTES + 5000)), told)) == MAX_FILE_BYTES + 1
+
+
+def test_read_limited_asks_for_the_size_not_the_limit():
+    # Asking for the limit at once sets aside a megabyte for every file (a tenth of a
+    # large plan's load): the first read asks for the size `stat` gave, and one byte more.
+    asked = []
+
+    class Recording(io.BytesIO):
+        def read(self, n=-1):
+            asked.append(n)
+            return super().read(n)
+
+    assert read_limited(Recording(b"abc"), 3) == b"abc"
+    assert asked == [4]
 
 
 def test_non_yaml_files_are_not_loaded(small_data):

@@ -47,24 +47,49 @@ _PHONE = re.compile(
 #: tests/test_perf_checks.py holds `suspect` to never hiding a find, over generated texts.
 _DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){5,}")  # six digits or more: one pattern, one pass
 _PAIRS = re.compile(r"\d\d ?\d\d ?\d\d")
-_INWARD = re.compile(r" [0-9][ABD-HJLNP-UW-Z]{2}")
+_INWARD_LETTER = "[ABD-HJLNP-UW-Z]"
+_INWARD = re.compile(f" [0-9]{_INWARD_LETTER}{{2}}")
 #: The birth words in lower case; `_BIRTH` ignores case, where `i` also matches these two.
 _BIRTH_WORDS = ("d.o.b", "date of birth", "born on")
 _DOTTED_I = ("\u0130", "\u0131")
 
+#: An ASCII text's shape, byte for byte: a digit is `0`, a letter a postcode's inward half
+#: may end with is `A`, a space and a dash stay, anything else is `x`. In the shape, the
+#: two searches below are the digit runs and inward halves above, found at the speed of a
+#: plain search (the regular expressions above look at every character in turn: on a
+#: large plan's texts five times as slow).
+_SHAPES = bytes(
+    0x30 if 0x30 <= i <= 0x39 else
+    0x41 if re.fullmatch(_INWARD_LETTER, chr(i)) else
+    i if i in (0x20, 0x2D) else
+    0x78
+    for i in range(256)
+)
+_SHAPED_RUN = re.compile(rb"0(?:[ -]?0){6,}|00 ?00 ?00")  # seven digits, or three pairs
+_SHAPED_INWARD = b" 0AA"
+
 
 def suspect(text: str) -> bool:
     """Whether `text` could hold a find of `personal_data` (one cheap look: most texts cannot)."""
-    if "@" in text or "DOB" in text or "(0" in text or _INWARD.search(text) is not None:
+    if "@" in text or "DOB" in text or "(0" in text:
         return True
+    if text.isascii():
+        shape = text.encode("ascii").translate(_SHAPES)
+        if _SHAPED_INWARD in shape or _SHAPED_RUN.search(shape) is not None:
+            return True
+    elif _INWARD.search(text) is not None or _digit_run(text) or any(i in text for i in _DOTTED_I):
+        return True
+    low = text.lower()
+    return any(word in low for word in _BIRTH_WORDS)
+
+
+def _digit_run(text: str) -> bool:
+    """What `_SHAPED_RUN` finds in an ASCII text's shape, in any text (a digit of any script)."""
     for run in _DIGIT_RUN.finditer(text):
         digits = run.group()
         if len(digits) - digits.count(" ") - digits.count("-") >= 7 or _PAIRS.search(digits) is not None:
             return True
-    if any(i in text for i in _DOTTED_I):
-        return True
-    low = text.lower()
-    return any(word in low for word in _BIRTH_WORDS)
+    return False
 
 
 def personal_data(text: str) -> Iterator[tuple[str, str, str]]:

@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cap.checks import CHECKS, validate
-from cap.personaldata import _BIRTH, _EMAIL, _NI_NUMBER, _PHONE, _POSTCODE, _TEN_DIGITS, suspect
+from cap.personaldata import (
+    _BIRTH, _BIRTH_WORDS, _EMAIL, _INWARD, _NI_NUMBER, _PHONE, _POSTCODE, _TEN_DIGITS, _digit_run, suspect,
+)
 from tests.conftest import AS_OF, DATA, MINIMAL_SCRS, MINIMAL_THEMES, action_yaml, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +48,23 @@ def _any_find(text: str) -> bool:
 def test_the_pre_filter_never_hides_a_find(text):
     if _any_find(text):
         assert suspect(text), text
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECE.filter(str.isascii), max_size=30).map("".join))
+@example("1 2 3 4 5 6 7")
+@example("12 34 56")
+@example("12-34-56")  # six digits, dashed: not a pair's shape, and only six
+@example("x 1AB")
+@example("x 1AC")  # C never ends a postcode
+def test_an_ascii_text_s_shape_finds_what_the_patterns_find(text):
+    # suspect looks at an ASCII text's shape (cap/personaldata.py: _SHAPES); the patterns
+    # it stands for, as any other text is looked at, must give the same answer.
+    by_patterns = (
+        "@" in text or "DOB" in text or "(0" in text or _INWARD.search(text) is not None
+        or _digit_run(text) or any(word in text.lower() for word in _BIRTH_WORDS)
+    )
+    assert suspect(text) == by_patterns, text
 
 
 def test_no_pattern_reaches_across_a_line_break_so_a_file_is_settled_in_one_search():

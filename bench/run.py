@@ -25,6 +25,9 @@ the ratio of the median to its baseline, against the targets of issue 16 (bench/
                               validated (no plugin lookup, as cap runs): what validating
                               anything through pydantic adds to import-stack (reported as a
                               ratio to it, no target)
+    `baseline-typer-app`      the smallest Typer app that takes a ref, run as `show REF`: what
+                              any Typer command that takes an argument costs (Typer checks
+                              parameters through pydantic); a ratio to import-stack, no target
 
 Commands that do not exist yet (validate, report, progress on an early branch) are reported as
 skipped. Only the standard library and cap's own dependencies are used.
@@ -347,6 +350,24 @@ Record.model_validate({"ref": "4.4", "lead": ["NSCB"]})
 """
 
 
+#: The typer-app baseline: the smallest Typer app that takes a ref, as `cap show` does (two
+#: commands, one argument, one option), run as `show 4.4`. Typer 0.29 and later check every
+#: parameter through a pydantic TypeAdapter, so running any command that takes an argument
+#: loads pydantic's model machinery: this is the floor for any command of a Typer app.
+TYPER_APP_BASELINE = """\
+from typing import Annotated
+import typer, pydantic, yaml
+app = typer.Typer()
+@app.command()
+def show(ref: Annotated[str, typer.Argument()], format: Annotated[str, typer.Option("--format")] = "text") -> None:
+    print(ref, format)
+@app.command()
+def other() -> None:
+    pass
+app()
+"""
+
+
 @dataclass
 class Command:
     name: str
@@ -486,6 +507,7 @@ def commands(cap: str, plan: GeneratedPlan, work: Path) -> list[Command]:
         Command("baseline-import-stack", [py, "-c", "import typer, pydantic, yaml"], None, None),
         Command("baseline-pydantic-model", [py, "-c", PYDANTIC_MODEL_BASELINE], "baseline-import-stack", None,
                 env={"PYDANTIC_DISABLE_PLUGINS": "__all__"}),  # as cap's console script sets it
+        Command("baseline-typer-app", [py, "-c", TYPER_APP_BASELINE, "show", ref], "baseline-import-stack", None),
         Command("baseline-parse", [py, "-c", PARSE_BASELINE, data], None, None),
         Command("help", [cap, "--help"], "baseline-import-typer", 1.5),
         Command("version", [cap, "--version"], "baseline-import-typer", 1.5),
@@ -594,6 +616,10 @@ def _shown_argv(argv: list[str], work: Path) -> list[str]:
             arg = "python" if arg == sys.executable else "cap"
         elif arg == PARSE_BASELINE:
             arg = "<read and CSafeLoader-parse every file>"
+        elif arg == PYDANTIC_MODEL_BASELINE:
+            arg = "<one pydantic model validated>"
+        elif arg == TYPER_APP_BASELINE:
+            arg = "<a two-command Typer app>"
         elif arg.startswith(str(work)):
             arg = "$WORK" + arg[len(str(work)):]
         shown.append(arg)

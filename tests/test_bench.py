@@ -17,7 +17,8 @@ SCRIPT = ROOT / "bench" / "run.py"
 WHOLE_PLAN = ["list-json", "list-overdue", "list-table", "list-theme-overdue", "validate", "report-html",
               "report-xlsx", "report-docx"]
 COMMANDS = [
-    "baseline-import-typer", "baseline-import-stack", "baseline-pydantic-model", "baseline-parse", "help", "version",
+    "baseline-import-typer", "baseline-import-stack", "baseline-pydantic-model", "baseline-typer-app", "baseline-parse",
+    "help", "version",
     *WHOLE_PLAN, *(f"{name}-cold" for name in WHOLE_PLAN), "show", "progress",
 ]
 #: The commands the benchmark may skip, and the cap subcommand each needs.

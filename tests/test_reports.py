@@ -298,9 +298,16 @@ def test_html_escape_round_trips(text):
     from cap.text import visible
 
     escaped = html_escape(text)
-    assert escaped == html.escape(visible(text), quote=True)  # the report's escaping, control characters shown
-    assert "<" not in escaped and ">" not in escaped and '"' not in escaped
+    assert not set("<>\"'") & set(escaped)  # inert in text and in any attribute
+    assert not re.search(r"&(?!amp;|lt;|gt;|#39;|#34;)", escaped)  # every & starts one of the five escapes
     assert html.unescape(escaped) == visible(text)  # control characters shown as escapes (issue 11)
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)), st.booleans())
+def test_format_uk_is_strftime_spelt_out(day, full_year):
+    from cap.dates import format_uk
+
+    assert format_uk(day, full_year=full_year) == day.strftime("%d/%m/%Y" if full_year else "%d/%m/%y")
 
 
 @given(st.text(max_size=60))

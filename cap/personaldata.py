@@ -49,9 +49,9 @@ _DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){5,}")  # six digits or more: one pattern
 _PAIRS = re.compile(r"\d\d ?\d\d ?\d\d")
 _INWARD_LETTER = "[ABD-HJLNP-UW-Z]"
 _INWARD = re.compile(f" [0-9]{_INWARD_LETTER}{{2}}")
-#: The birth words in lower case; `_BIRTH` ignores case, where `i` also matches these two.
+#: The birth words in lower case (`suspect` spells them out); `_BIRTH` ignores case, where
+#: `i` also matches `\u0130` and `\u0131`, which `suspect` looks for too.
 _BIRTH_WORDS = ("d.o.b", "date of birth", "born on")
-_DOTTED_I = ("\u0130", "\u0131")
 
 #: An ASCII text's shape, byte for byte: a digit is `0`, a letter a postcode's inward half
 #: may end with is `A`, a space and a dash stay, anything else is `x`. In the shape, the
@@ -77,10 +77,10 @@ def suspect(text: str) -> bool:
         shape = text.encode("ascii").translate(_SHAPES)
         if _SHAPED_INWARD in shape or _SHAPED_RUN.search(shape) is not None:
             return True
-    elif _INWARD.search(text) is not None or _digit_run(text) or any(i in text for i in _DOTTED_I):
+    elif _INWARD.search(text) is not None or _digit_run(text) or "\u0130" in text or "\u0131" in text:
         return True
     low = text.lower()
-    return any(word in low for word in _BIRTH_WORDS)
+    return "d.o.b" in low or "date of birth" in low or "born on" in low  # _BIRTH_WORDS
 
 
 def _digit_run(text: str) -> bool:

@@ -460,7 +460,8 @@ def load_sources(
             if found:
                 problems += found
             if source.record is not None:
-                _share_field_sets(source.record)
+                # (the canonical reader shares dates already; the cache's JSON and libyaml do not)
+                _share_field_sets(source.record, dates=not isinstance(source.doc, CanonicalDocument))
             if keep is None:
                 if source.record is not None:
                     records.append(source.record)
@@ -503,42 +504,67 @@ _AHEAD = 256
 
 #: One set of field names per distinct combination, shared by the records of a plan.
 _FIELD_SETS: dict[frozenset, set] = {}
+#: One object per date, shared by the records that came from the load cache.
+_DATES: dict[dt.date, dt.date] = {}
 
 
-def _share_field_sets(record: BaseModel) -> None:
-    """Let a loaded record and the records inside it share their sets of set-field names.
+def _share_field_sets(record: BaseModel, dates: bool = False) -> None:
+    """Let a loaded record and the records inside it share their sets of set-field names
+    (and, with `dates`, their dates).
 
     pydantic gives every model instance its own `model_fields_set`, about a fifth of a
     loaded plan's memory (728 bytes for an action's, 216 for each progress entry's); a
     plan has only a few distinct ones. Nothing in cap reads them (no `exclude_unset`),
-    and pydantic copies them before changing a copy (`model_copy`).
+    and pydantic copies them before changing a copy (`model_copy`). A record read from
+    the cache's JSON has a date object of its own for each date, where the canonical
+    reader shares them (cap/canonical.py): `dates` shares them too, so that the cache
+    never costs more memory than reading the files.
     """
     names = record.__pydantic_fields_set__
     shared = _FIELD_SETS.setdefault(frozenset(names), names)
     if shared is not names:
         object.__setattr__(record, "__pydantic_fields_set__", shared)
     values = record.__dict__
-    for name in _record_fields(type(record)):
+    model = type(record)
+    if dates:
+        for name in _date_fields(model):
+            value = values[name]
+            if type(value) is dt.date:
+                values[name] = _DATES.setdefault(value, value)
+    for name in _record_fields(model):
         value = values.get(name)
         if isinstance(value, BaseModel):
-            _share_field_sets(value)
+            _share_field_sets(value, dates)
         elif isinstance(value, list):
             for item in value:
                 if isinstance(item, BaseModel):
-                    _share_field_sets(item)
+                    _share_field_sets(item, dates)
+
+
+def _holds(annotation: Any, kind: type) -> bool:
+    """Whether a field's annotation is `kind` or a union, list or alias holding it."""
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, kind):
+        return True
+    return any(_holds(arg, kind) for arg in get_args(annotation))
 
 
 @functools.cache
 def _record_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of a model that can hold models (a record, a list of them, or None)."""
-    from typing import get_args
+    return tuple(name for name, info in model.model_fields.items() if _holds(info.annotation, BaseModel))
 
-    def holds_model(annotation: Any) -> bool:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return True
-        return any(holds_model(arg) for arg in get_args(annotation))
 
-    return tuple(name for name, info in model.model_fields.items() if holds_model(info.annotation))
+@functools.cache
+def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that can hold a date itself (not a list of them)."""
+    from typing import get_origin
+
+    return tuple(
+        name for name, info in model.model_fields.items()
+        if get_origin(info.annotation) is not list and _holds(info.annotation, dt.date)
+    )
 
 
 class _RereadDocument(LazyDocument):

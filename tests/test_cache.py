@@ -204,3 +204,30 @@ def test_a_warm_load_asks_the_database_a_batch_at_a_time(plan_dir, monkeypatch):
     assert len([s for s in looks if "WHERE key IN" in s]) == 5
     assert not [s for s in looks if "WHERE key = " in s]
     assert warm.actions == cold.actions and len(warm.actions) == 22
+
+
+def _dates_in(record) -> list:
+    """Every date a record holds, itself or in the records inside it."""
+    import datetime as dt
+
+    from pydantic import BaseModel
+
+    found = []
+    for value in record.__dict__.values():
+        for item in value if isinstance(value, list) else [value]:
+            if type(item) is dt.date:
+                found.append(item)
+            elif isinstance(item, BaseModel):
+                found += _dates_in(item)
+    return found
+
+
+@pytest.mark.parametrize("run", ["cold", "warm"])
+def test_a_loaded_plan_holds_each_date_once_from_the_cache_too(plan_dir, run):
+    # The canonical reader shares one object per date; records from the cache's JSON had
+    # one of their own for each date (at 50,000 actions 7 MB more than reading the files).
+    if run == "warm":
+        load_plan(plan_dir)  # fills the cache
+    dates = [d for action in load_plan(plan_dir)[0].actions for d in _dates_in(action)]
+    assert len(dates) > 2 * len(set(dates))  # the real plan repeats its dates
+    assert len({id(d) for d in dates}) == len(set(dates))

@@ -525,20 +525,20 @@ def _share_field_sets(record: BaseModel, dates: bool = False) -> None:
     if shared is not names:
         object.__setattr__(record, "__pydantic_fields_set__", shared)
     values = record.__dict__
-    model = type(record)
+    date_fields, record_fields = _fields_of(type(record))
     if dates:
-        for name in _date_fields(model):
+        for name in date_fields:
             value = values[name]
             if type(value) is dt.date:
                 values[name] = _DATES.setdefault(value, value)
-    for name in _record_fields(model):
-        value = values.get(name)
-        if isinstance(value, BaseModel):
-            _share_field_sets(value, dates)
-        elif isinstance(value, list):
+    for name in record_fields:
+        value = values[name]
+        if type(value) is list:
             for item in value:
                 if isinstance(item, BaseModel):
                     _share_field_sets(item, dates)
+        elif isinstance(value, BaseModel):
+            _share_field_sets(value, dates)
 
 
 def _holds(annotation: Any, kind: type) -> bool:
@@ -551,20 +551,15 @@ def _holds(annotation: Any, kind: type) -> bool:
 
 
 @functools.cache
-def _record_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model that can hold models (a record, a list of them, or None)."""
-    return tuple(name for name, info in model.model_fields.items() if _holds(info.annotation, BaseModel))
-
-
-@functools.cache
-def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model that can hold a date itself (not a list of them)."""
+def _fields_of(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a model that can hold a date itself (not a list of them), and those
+    that can hold records (a record, a list of them, or None)."""
     from typing import get_origin
 
-    return tuple(
-        name for name, info in model.model_fields.items()
-        if get_origin(info.annotation) is not list and _holds(info.annotation, dt.date)
-    )
+    fields = model.model_fields.items()
+    dates = tuple(n for n, i in fields if get_origin(i.annotation) is not list and _holds(i.annotation, dt.date))
+    records = tuple(n for n, i in fields if _holds(i.annotation, BaseModel))
+    return dates, records
 
 
 class _RereadDocument(LazyDocument):

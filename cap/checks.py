@@ -28,6 +28,7 @@ from cap.loader import ACTIONS_DIR, SCRS_FILE, SourceFile, Sources, display_path
 from cap.models import Action, Id, Plan
 from cap.personaldata import mask, personal_data, strings, suspect, texts
 from cap.problems import Problem
+from cap.yamlio import CanonicalDocument
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
@@ -514,13 +515,12 @@ def _read_as_written(source: SourceFile, data: dict | None) -> bool:
     its header comment): it is canonical if its record's data is that data, exactly. No
     emit needed: most files of a plan are settled here."""
     from cap import canonical
-    from cap.yamlio import CanonicalDocument
 
     return (
         data is not None
         and isinstance(source.doc, CanonicalDocument)
         and not source.raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark is not canonical
-        and canonical.same(data, source.doc.data)
+        and (data is source.doc.data or canonical.same(data, source.doc.data))  # (is: `file_checks` asked)
     )
 
 
@@ -562,7 +562,12 @@ def file_checks(source: SourceFile) -> list[Problem]:
     if isinstance(source.record, Action) and not (
         source.entry is not None and "canonical" in source.entry.values and "personal-data" in source.entry.values
     ):
-        data = source.record.to_data()  # once for both checks (none needed when both are cached)
+        # The record's data, for both checks (none needed when both are cached): when it is
+        # exactly the data the canonical reader read (most files), that data itself.
+        if isinstance(source.doc, CanonicalDocument) and source.record.written_as(source.doc.data):
+            data = source.doc.data
+        else:
+            data = source.record.to_data()
     return canonical_format_of(source, data) + personal_data_of(source, data)
 
 

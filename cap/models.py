@@ -17,6 +17,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from cap.canonical import same
+
 Status = Literal["open", "in-progress", "complete", "closed", "withdrawn"]
 STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withdrawn")
 #: Statuses of an action still being worked on: only these can be overdue.
@@ -73,6 +75,36 @@ class _Record(BaseModel):
             else:
                 out[key] = value
         return out
+
+
+    def written_as(self, data: Any) -> bool:
+        """Whether `data` is exactly this record's `to_data()` (`canonical.same`: the same
+        keys in the same order, values of the same types), asked without making it.
+
+        `cap validate` asks it of every file the canonical reader read: a yes settles the
+        format check, and the data read stands in for the record's in the other checks.
+        """
+        if type(data) is not dict:
+            return False
+        items = iter(data.items())
+        values = self.__dict__
+        for name, key, always in _written_fields(type(self)):
+            value = values[name]
+            if value is None or (type(value) is list and not value and not always):
+                continue  # not written
+            pair = next(items, None)
+            if pair is None or pair[0] != key:
+                return False
+            got = pair[1]
+            if type(value) is list:
+                if type(got) is not list or len(got) != len(value):
+                    return False
+                for item, seen in zip(value, got):
+                    if not (item.written_as(seen) if isinstance(item, _Record) else same(item, seen)):
+                        return False
+            elif not (value.written_as(got) if isinstance(value, _Record) else same(value, got)):
+                return False
+        return next(items, None) is None
 
 
 @functools.cache

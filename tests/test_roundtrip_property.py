@@ -140,3 +140,38 @@ def test_one_date_object_used_twice_is_written_twice_not_aliased():
     text = dump({"signed_off": {"date": day}, "progress": [{"date": day}]})
     assert "&" not in text and "*" not in text
     assert parse(text).data == {"signed_off": {"date": day}, "progress": [{"date": day}]}
+
+
+def _mutations(data: dict) -> list[dict]:
+    """Near misses of a record's data: each differs from it in one way `same` notices."""
+    import copy
+
+    found = [dict(reversed(list(data.items()))), {k: v for k, v in list(data.items())[1:]}, {**data, "extra": 1}]
+    for key, value in data.items():
+        changed = copy.deepcopy(data)
+        if isinstance(value, str):
+            changed[key] = value + "x"
+        elif isinstance(value, dt.date):
+            changed[key] = value.isoformat()  # the same day as a text
+        elif isinstance(value, bool):
+            changed[key] = int(value)  # True == 1, but not the same data
+        elif isinstance(value, list) and value:
+            changed[key] = value[:-1]
+            if isinstance(value[-1], dict):
+                inner = copy.deepcopy(value)
+                inner[-1] = dict(reversed(list(inner[-1].items())))
+                found.append({**data, key: inner})
+        found.append(changed)
+    return found
+
+
+@settings(SETTINGS, max_examples=min(SETTINGS.max_examples, 100))
+@given(actions, actions)
+def test_written_as_is_the_same_data_as_to_data_without_making_it(action, other):
+    # `cap validate` settles the format check with written_as (cap/checks.py: file_checks).
+    from cap.canonical import same
+
+    data = action.to_data()
+    assert action.written_as(data)
+    for candidate in [other.to_data(), *_mutations(data)]:
+        assert action.written_as(candidate) == same(data, candidate), candidate

@@ -23,7 +23,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -185,17 +185,17 @@ def _kind_of(mode: int) -> str | None:
     return "not a regular file"  # pragma: no cover - no other kinds on POSIX
 
 
-def read_limited(handle: BinaryIO, size: int) -> bytes:
+def read_limited(read: Callable[[int], bytes], size: int) -> bytes:
     """An open file's bytes, at most `MAX_FILE_BYTES + 1` of them (one more than the limit
-    says it is too large); `size` is what `stat` said the file holds.
+    says it is too large), through its `read`; `size` is what `stat` said it holds.
 
     Asking for the limit at once would have Python set aside a megabyte for every file
     read (a tenth of loading a large plan): the file's own size and one byte more are
     asked for, and the rest only if it grew since it was looked at.
     """
-    raw = handle.read(min(size, MAX_FILE_BYTES) + 1)
+    raw = read(min(size, MAX_FILE_BYTES) + 1)
     while 0 < len(raw) <= MAX_FILE_BYTES and len(raw) > size:  # it grew: read on, to the limit
-        more = handle.read(MAX_FILE_BYTES + 1 - len(raw))
+        more = read(MAX_FILE_BYTES + 1 - len(raw))
         if not more:
             break
         raw += more
@@ -211,7 +211,7 @@ def _read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
         if info.st_size > MAX_FILE_BYTES:
             return None, [_problem(shown, "CAP001", f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
         with path.open("rb", buffering=0) as handle:
-            return read_limited(handle, info.st_size), []
+            return read_limited(handle.read, info.st_size), []
     except OSError as exc:
         return None, [_problem(shown, "CAP009", f"cannot read file: {exc.strerror or exc}")]
 
@@ -338,11 +338,18 @@ def _read_plain_file(path: Path, data_dir: Path) -> bytes | None:
             return None
         if not _folder_inside(os.path.dirname(path), str(data_dir)):
             return None
-        with open(path, "rb", buffering=0) as handle:
-            raw = read_limited(handle, info.st_size)
+        descriptor = os.open(path, _READ_ONLY)  # (no file object: a fifth of the time a file)
+        try:
+            raw = read_limited(functools.partial(os.read, descriptor), info.st_size)
+        finally:
+            os.close(descriptor)
     except OSError:
         return None
     return raw if len(raw) <= MAX_FILE_BYTES else None
+
+
+#: How `_read_plain_file` opens a file: for reading, in binary on Windows, not inherited.
+_READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class _LazyRawDocument(LazyDocument):

@@ -137,10 +137,11 @@ def json_list(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON list written piece by piece, one record a line (fast, and little memory)."""
     import json
 
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps's, made once
     yield "["
     first = True
     for rec in records:
-        yield ("\n" if first else ",\n") + json.dumps(rec, ensure_ascii=False)
+        yield ("\n" if first else ",\n") + encode(rec)
         first = False
     yield "\n]\n" if not first else "]\n"
 

@@ -366,13 +366,15 @@ class _LazyRawDocument(LazyDocument):
 
 
 def _shown_action(path: Path, data_dir: Path) -> str:
-    """`display_path` of an action file, its folder's part worked out once."""
-    return _shown_folder(path.parent, data_dir) + "/" + path.name
+    """`display_path` of an action file, its folder's part worked out once (and asked by
+    the folder's text: a `Path` for each file and its hash cost more than the rest)."""
+    folder, name = os.path.split(path)
+    return _shown_folder(folder, os.fspath(data_dir)) + "/" + name
 
 
 @functools.lru_cache(maxsize=16)
-def _shown_folder(folder: Path, data_dir: Path) -> str:
-    return display_path(folder, data_dir)
+def _shown_folder(folder: str, data_dir: str) -> str:
+    return display_path(Path(folder), Path(data_dir))
 
 
 def action_from_document(doc: Document, stem: str, shown: str) -> tuple[Action | None, list[Problem]]:

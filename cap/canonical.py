@@ -236,33 +236,6 @@ def _sequence(items: list, indent: int, out: list[str]) -> None:
                 out.append(lead + shown)
 
 
-def same(a: Any, b: Any) -> bool:
-    """Whether two values are the same data, key order and types included (`True` is not
-    `1`): then `write` gives them the same text.
-
-        >>> same({"a": 1, "b": 2}, {"b": 2, "a": 1}), same([True], [1]), same({"a": [1]}, {"a": [1]})
-        (False, False, True)
-    """
-    kind = type(a)
-    if kind is not type(b):
-        return False
-    if kind is dict:  # the keys in order, then the values as a list
-        return len(a) == len(b) and list(a) == list(b) and same(list(a.values()), list(b.values()))
-    if kind is list:
-        if len(a) != len(b):
-            return False
-        for x, y in zip(a, b):
-            if type(x) is not type(y):
-                return False
-            if type(x) is dict or type(x) is list:
-                if not same(x, y):
-                    return False
-            elif x != y:
-                return False
-        return True
-    return a == b
-
-
 # ------------------------------------------------------------------------- reading
 
 

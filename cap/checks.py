@@ -514,13 +514,13 @@ def _read_as_written(source: SourceFile, data: dict | None) -> bool:
     """A file read by cap.canonical is the canonical text of the data it read as (after
     its header comment): it is canonical if its record's data is that data, exactly. No
     emit needed: most files of a plan are settled here."""
-    from cap import canonical
+    from cap.plaindata import same
 
     return (
         data is not None
         and isinstance(source.doc, CanonicalDocument)
         and not source.raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark is not canonical
-        and (data is source.doc.data or canonical.same(data, source.doc.data))  # (is: `file_checks` asked)
+        and (data is source.doc.data or same(data, source.doc.data))  # (is: `file_checks` asked)
     )
 
 

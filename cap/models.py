@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from cap.canonical import same
+from cap.plaindata import same
 
 Status = Literal["open", "in-progress", "complete", "closed", "withdrawn"]
 STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withdrawn")
@@ -78,7 +78,7 @@ class _Record(BaseModel):
 
 
     def written_as(self, data: Any) -> bool:
-        """Whether `data` is exactly this record's `to_data()` (`canonical.same`: the same
+        """Whether `data` is exactly this record's `to_data()` (`plaindata.same`: the same
         keys in the same order, values of the same types), asked without making it.
 
         `cap validate` asks it of every file the canonical reader read: a yes settles the

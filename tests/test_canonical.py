@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cap import canonical
+from cap.plaindata import same
 from cap.yamlio import YamlFault, _emit_libyaml, dump, parse, parse_nodes
 from tests.test_emit_fast import _RECORDS
 
@@ -171,10 +172,10 @@ def test_a_text_not_in_the_canonical_format_goes_to_libyaml():
 def test_same_is_equality_with_order_and_types(a, b):
     import copy
 
-    assert canonical.same(a, copy.deepcopy(a))
-    assert canonical.same(a, b) == (repr(a) == repr(b))
+    assert same(a, copy.deepcopy(a))
+    assert same(a, b) == (repr(a) == repr(b))
     swapped = dict(reversed(list(a.items())))
-    assert canonical.same(a, swapped) == (list(a) == list(swapped) and repr(a) == repr(swapped))
+    assert same(a, swapped) == (list(a) == list(swapped) and repr(a) == repr(swapped))
 
 
 @_SETTINGS

@@ -15,7 +15,6 @@ changes itself is cap.changes).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +34,8 @@ from cap.loader import (
 )
 from cap.models import Action, Theme, ThemesFile, natural_key
 from cap.problems import Problem
+from cap.refs import REF_PATTERN
 
-#: An action's ref: two numbers, like 4.10.
-_REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
 
 # ====================================================================== snapshots
 
@@ -174,7 +172,7 @@ def action_history(data_dir: Path, ref: str, *, include_working_tree: bool = Tru
     the next readable version is compared with the last readable one.
     """
     repo = Repo.of(data_dir)
-    if not _REF.match(ref):
+    if not REF_PATTERN.match(ref):
         raise UnknownRef(f"unknown ref {ref!r}: a ref is two numbers, like 4.10")
     path = repo.path(ACTIONS_DIR, f"{ref}.yaml")
     commits: list[Commit] = []

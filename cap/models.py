@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from cap.plaindata import same
+from cap.refs import REF_PATTERN
 
 Status = Literal["open", "in-progress", "complete", "closed", "withdrawn"]
 STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withdrawn")
@@ -25,7 +26,7 @@ STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withd
 ACTIVE_STATUSES: tuple[str, ...] = ("open", "in-progress")
 
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S")]
-Ref = Annotated[str, StringConstraints(strict=True, pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
+Ref = Annotated[str, StringConstraints(strict=True, pattern=REF_PATTERN.pattern)]
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Target = dt.date | Literal["ongoing"]
 #: A board's own rating of an action, as its tracker gave it (cap's BRAG is computed, never stored).

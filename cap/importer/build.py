@@ -19,8 +19,8 @@ from cap.importer.columns import COLUMNS, JOINED, header_columns, is_header, nor
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
 from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
+from cap.refs import REF_PATTERN
 
-_REF = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
 _REF_LIKE = re.compile(r"^\d+(\.\d+)+$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _AND_ALL = re.compile(r"\(\s*and\s+all\s*\)", re.IGNORECASE)
@@ -376,7 +376,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         loc.add(row, code, message)
 
     ref = cells["ref"]
-    if not _REF.match(ref):
+    if not REF_PATTERN.match(ref):
         bad(f"Ref {ref!r} is not a ref like 4.10 (theme number, a dot, action number)")
     elif isinstance(rec.theme, Theme) and _theme_number(ref) != rec.theme.number:
         bad(f"Ref {ref} is under theme {rec.theme.number} ({rec.theme.title}): its refs start with {rec.theme.number}.")

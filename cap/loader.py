@@ -513,7 +513,7 @@ _AHEAD = 256
 
 #: One set of field names per distinct combination, shared by the records of a plan.
 _FIELD_SETS: dict[frozenset, set] = {}
-#: One object per date, shared by the records that came from the load cache.
+#: One object per date, shared by the records that came from the load cache or libyaml.
 _DATES: dict[dt.date, dt.date] = {}
 
 

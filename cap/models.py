@@ -77,7 +77,6 @@ class _Record(BaseModel):
                 out[key] = value
         return out
 
-
     def written_as(self, data: Any) -> bool:
         """Whether `data` is exactly this record's `to_data()` (`plaindata.same`: the same
         keys in the same order, values of the same types), asked without making it.

@@ -242,13 +242,13 @@ def test_agency_pack_options_refused(tmp_path):
     assert cap("report", "--kind", "agency", "--each", "--lead", "NSCB", "-o", str(tmp_path / "x")).exit_code == 2
 
 
-def test_safe_stems():
-    from cap.reports.packs import safe_stem
-    taken: set[str] = set()
-    assert safe_stem("Children's Services", taken) == "childrens-services"
-    assert safe_stem("NUL", taken) == "nul-agency"
-    assert safe_stem("children's services!", taken) == "childrens-services-2"
-    assert safe_stem("***", taken) == "agency"
+def test_pack_names_are_the_one_slug():
+    from cap.reports.packs import agency_packs
+    from cap.slugs import unique_slugs
+    plan, _ = load_plan(DATA)
+    packs = agency_packs(plan, dt.date(2017, 7, 1))
+    assert {p.agency: p.file_stem for p in packs} == unique_slugs(p.agency for p in packs)
+    assert "childrens-services" in {p.file_stem for p in packs}
 
 
 def test_norfolk_packs_as_a_real_process(tmp_path):

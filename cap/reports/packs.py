@@ -2,8 +2,8 @@
 
 Each pack holds the agency's overdue, due-soon and stale actions and those completed or
 signed off recently (since the stale date); an agency with none of these gets no pack.
-File names come from the agency's name, made safe on Windows (no reserved characters or
-names, no trailing dot or space) and unique within the folder.
+File names come from the agency's name through `cap.slugs` (the one rule for an agency's
+file name: safe on Windows, unique within the folder).
 
     >>> packs = agency_packs(plan, dt.date(2017, 7, 1))          # doctest: +SKIP
     >>> [(p.agency, p.file_stem, len(p.report.rows)) for p in packs if p.report]
@@ -14,29 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from cap.dates import shift
 from cap.models import Plan
 from cap.query import AMBER_DAYS, Filters
 from cap.reports.model import STALE_DAYS, Report, Row, build_report
-
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-
-
-def safe_stem(name: str, taken: set[str]) -> str:
-    """A file name (without extension) from an agency's name: lower-case letters, digits
-    and hyphens, never a Windows reserved name, unique among `taken` (case-insensitive)."""
-    stem = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")[:60].strip("-") or "agency"
-    if stem in _RESERVED:
-        stem += "-agency"
-    unique, n = stem, 2
-    while unique in taken:
-        unique, n = f"{stem}-{n}", n + 1
-    taken.add(unique)
-    return unique
-
+from cap.slugs import unique_slugs
 
 @dataclass(frozen=True)
 class Pack:
@@ -58,7 +42,7 @@ def agency_packs(plan: Plan, as_of: dt.date, *, amber_days: int = AMBER_DAYS, st
     """A pack per lead agency, in name order; `filters` narrow every pack (a theme, say)."""
     since = stale_since or shift(as_of, -STALE_DAYS)
     agencies = sorted({lead for a in plan.actions for lead in a.lead}, key=lambda s: (s.casefold(), s))
-    taken: set[str] = set()
+    stems = unique_slugs(agencies)
     packs = []
     for agency in agencies:
         chosen = dataclasses.replace(filters or Filters(), lead=None, lead_is=agency)
@@ -66,8 +50,8 @@ def agency_packs(plan: Plan, as_of: dt.date, *, amber_days: int = AMBER_DAYS, st
                               kind="agency", full=full, title=title, stamp=stamp)
         rows = tuple(r for r in report.rows if _wanted(r, since))
         report = dataclasses.replace(report, rows=rows, lead=agency) if rows else None
-        packs.append(Pack(agency, safe_stem(agency, taken), report))
+        packs.append(Pack(agency, stems[agency], report))
     return packs
 
 
-__all__ = ["Pack", "agency_packs", "safe_stem"]
+__all__ = ["Pack", "agency_packs"]

@@ -15,7 +15,6 @@ as-of date give the same bytes (the build date appears only with `stamp`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from cap.reports import html as report_html
 from cap.reports.model import DEFAULT_TITLE, Report, Row, build_report
 from cap.site import charts
 from cap.site.walk import Timeline, read_timeline
+from cap.slugs import file_slug as slug, unique_slugs  # noqa: F401  (slug: the one agency file name)
 
 #: Nothing from elsewhere: the one stylesheet and the one script, from this folder.
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
@@ -53,11 +53,6 @@ class SiteResult:
     pages: int
     timeline: Timeline
     problems: list[Problem] = field(default_factory=list)
-
-
-def slug(name: str) -> str:
-    """A file name for an agency: `Children's Services` -> `children-s-services`."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "agency"
 
 
 class Links:
@@ -110,18 +105,7 @@ class Group:
 
 
 def _agency_slugs(plan: Plan) -> dict[str, str]:
-    names = sorted({lead for a in plan.actions for lead in a.lead}, key=lambda n: (n.casefold(), n))
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        base = candidate = slug(name)
-        n = 2
-        while candidate in used:
-            candidate = f"{base}-{n}"
-            n += 1
-        used.add(candidate)
-        out[name] = candidate
-    return out
+    return unique_slugs(lead for a in plan.actions for lead in a.lead)
 
 
 def _change_view(change) -> dict[str, Any]:

@@ -144,7 +144,6 @@ def report_command(
     from cap.dates import today
     from cap.text import plural
     from cap.reports import BINARY, ReportError, format_for_path, normalise_format, render, stream
-    from cap.store import write_output
 
     if each:
         if kind != "agency":
@@ -167,6 +166,8 @@ def report_command(
         fail(f"a {fmt} report is a file, not text for the terminal: give -o FILE "
              f"(for example -o plan.{fmt}) or redirect standard output to a file", 2)
     day = parse_as_of(as_of)
+    if output is not None:
+        refuse_output(output)
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
     if each:
@@ -192,23 +193,39 @@ def report_command(
         else:
             write_out(body)
         return
-    try:
-        write_output(output, body)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+    write_paper_or_fail(output, body)
     say(f"wrote {output}: {plural(len(report.rows), 'action')}, as of {report.as_of_text}", err=True)
 
 
-def _emit(text, output, said):
-    from cap.store import write_output
+def refuse_output(output, folder=False):
+    """A usage error (2) for an -o cap will not write: in the data folder, or through a
+    link into it (cap.outputs, the one rule)."""
+    from cap.cli.common import data_dir
+    from cap.outputs import refusal
 
+    reason = refusal(output, data_dir(), folder=folder)
+    if reason is not None:
+        fail(reason, 2)
+
+
+def write_paper_or_fail(output, content):
+    """Write a paper to -o (cap.outputs.write_paper); one line and exit 2/1 if it cannot be."""
+    from cap.cli.common import data_dir
+    from cap.outputs import OutputRefused, write_paper
+
+    try:
+        write_paper(output, content, data_dir())
+    except OutputRefused as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _emit(text, output, said):
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        write_output(output, text)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+    write_paper_or_fail(output, text)
     typer.echo(f"wrote {output}: {said}", err=True)
 
 
@@ -216,7 +233,6 @@ def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, s
     """One agency pack per lead agency into `folder`; the agencies with nothing listed as skipped."""
     from cap.reports import render
     from cap.reports.packs import agency_packs
-    from cap.store import write_output
 
     since = date_option(stale_since, "--stale-since")
     packs = agency_packs(plan, day, amber_days=amber_days, stale_since=since, full=full, title=title, stamp=stamp,
@@ -233,10 +249,7 @@ def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, s
             typer.echo(f"skipped {pack.agency}: nothing overdue, due soon, stale or recently completed", err=True)
             continue
         path = folder / f"{pack.file_stem}.{fmt}"
-        try:
-            write_output(path, render(pack.report, fmt))
-        except OSError as exc:
-            fail(f"cannot write {path}: {exc.strerror or exc}")
+        write_paper_or_fail(path, render(pack.report, fmt))
         written += 1
         n = len(pack.report.rows)
         typer.echo(f"wrote {path}: {pack.agency}, {n} action{'' if n == 1 else 's'}")

@@ -35,8 +35,8 @@ from typing import Any, Callable, Mapping
 #: Bump when the meaning of an entry changes.
 FORMAT = 2
 #: The modules whose code decides what a file loads as, or what a check says of it.
-_SEMANTIC_MODULES = ("models.py", "yamlio.py", "canonical.py", "loader.py", "checks.py", "store.py", "cache.py",
-                     "safetext.py", "personaldata.py", "plaindata.py", "refs.py")
+_SEMANTIC_MODULES = ("models.py", "yamlio.py", "canonical.py", "loader.py", "modelproblems.py", "checks.py",
+                     "filechecks.py", "store.py", "cache.py", "safetext.py", "personaldata.py", "plaindata.py", "refs.py")
 
 
 def cache_folder(env: Mapping[str, str]) -> Path | None:

@@ -1,6 +1,6 @@
 """What looks like personal data in a text: NHS and National Insurance numbers, postcodes,
 dates of birth, email addresses, phone numbers. The plan is about cases, never children;
-`cap validate` warns on each find (cap/checks.py: `check_personal_data`).
+`cap validate` warns on each find (cap/filechecks.py: `check_personal_data`).
 
     >>> [code for code, _what, _found in personal_data("Contact 01603 222333")]
     ['CAP306']

@@ -57,7 +57,7 @@ CODES: dict[str, str] = {
     "CAP219": "recommendation-unanswered",
     "CAP220": "life-dates-out-of-order",
     "CAP221": "closed-without-outcome",
-    # personal data: the plan is about cases, never children (cap/checks.py)
+    # personal data: the plan is about cases, never children (cap/filechecks.py)
     "CAP301": "nhs-number",
     "CAP302": "ni-number",
     "CAP303": "postcode",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cap.agencies import AgenciesFile
 from cap.models import Action, ScrsFile, ThemesFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -21,6 +22,7 @@ KINDS: dict[str, tuple[type, str]] = {
     "action": (Action, "A cap action file: data/actions/<ref>.yaml"),
     "themes": (ThemesFile, "The cap themes file: data/themes.yaml"),
     "scrs": (ScrsFile, "The cap SCRs file: data/scrs.yaml"),
+    "agencies": (AgenciesFile, "The cap agencies file (optional): data/agencies.yaml"),
 }
 
 #: Hover help for an action's keys (the README's table of keys).
@@ -47,7 +49,7 @@ ACTION_HELP: dict[str, str] = {
 
 
 def json_schema(kind: str = "action") -> dict[str, Any]:
-    """The JSON Schema of one kind of data file: `action`, `themes` or `scrs`."""
+    """The JSON Schema of one kind of data file: `action`, `themes`, `scrs` or `agencies`."""
     model, title = KINDS[kind]
     schema = model.model_json_schema(by_alias=True)
     schema["title"] = title

@@ -57,13 +57,14 @@ def validate_command(
     raise typer.Exit(0 if report.ok else 1)
 
 
-SCHEMA_KINDS = ("action", "themes", "scrs")
+SCHEMA_KINDS = ("action", "themes", "scrs", "agencies")
 
 
 @app.command("schema")
 def schema_command(
     kind: Annotated[
-        str, typer.Argument(metavar="[action|themes|scrs]", help="Which file: an action file (default), themes.yaml or scrs.yaml.")
+        str, typer.Argument(metavar="[action|themes|scrs|agencies]",
+                      help="Which file: an action file (default), themes.yaml, scrs.yaml or agencies.yaml.")
     ] = "action",
 ) -> None:
     """Print the JSON Schema of a data file, for editors (completion, red squiggles).
@@ -73,6 +74,7 @@ def schema_command(
       cap schema > schemas/action.json
       cap schema themes > schemas/themes.json
       cap schema scrs > schemas/scrs.json
+      cap schema agencies > schemas/agencies.json
     """
     import json
 

@@ -159,7 +159,12 @@ class ActionHistory:
 
 
 class UnknownRef(LookupError):
-    """No commit ever touched the action's file, and it is not in the working tree."""
+    """No commit ever touched the action's file, and it is not in the working tree: a
+    mistake in the command (`exit_code` 2), unless something not a file is in its place (1)."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def action_history(data_dir: Path, ref: str, *, include_working_tree: bool = True) -> ActionHistory:
@@ -224,6 +229,10 @@ def action_history(data_dir: Path, ref: str, *, include_working_tree: bool = Tru
     if not steps and not on_disk.is_file():
         kind = not_a_file(on_disk)
         if kind:
-            raise UnknownRef(f"{path} is {kind}, not a file, and no commit touched it")
-        raise UnknownRef(f"unknown ref {ref!r}: no commit touched {path} and there is no such file")
+            raise UnknownRef(f"{path} is {kind}, not a file, and no commit touched it", 1)
+        from cap.loader import action_files
+        from cap.nearest import unknown
+
+        refs = [p.stem for p in action_files(data_dir)]
+        raise UnknownRef(unknown("ref", ref, refs, detail=f"no commit touched {path} and there is no such file"))
     return ActionHistory(ref, path, steps)

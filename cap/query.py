@@ -15,24 +15,38 @@ from cap.models import ACTIVE_STATUSES, Action, Theme, natural_key
 
 
 class UnknownTheme(LookupError):
-    """A theme that matches no id, alias or prefix (or more than one)."""
+    """A theme that matches no id, alias, title or prefix (or more than one): a mistake
+    in the command (`exit_code` 2); the message names the nearest themes."""
+
+    exit_code = 2
+
+
+def _folded(text: str) -> str:
+    """Any case, any run of spaces: how a theme's name or title is compared."""
+    return " ".join(text.split()).casefold()
 
 
 def resolve_theme(themes: Iterable[Theme], text: str) -> Theme:
-    """A theme by id, alias, or an unambiguous prefix of one, any case."""
+    """A theme by id, alias or title, or an unambiguous prefix of one, any case.
+
+        >>> resolve_theme(plan.themes, "Professional curiosity").id      # doctest: +SKIP
+        'curiosity'
+    """
+    from cap.nearest import unknown
+
     themes = list(themes)
-    wanted = text.strip().lower()
-    names = [(t, n.lower()) for t in themes for n in (t.id, *t.aliases)]
+    wanted = _folded(text)
+    names = [(t, _folded(n)) for t in themes for n in (t.id, *t.aliases, t.title)]
     exact = {t.id: t for t, n in names if n == wanted}
     if len(exact) == 1:
         return next(iter(exact.values()))
     prefixed = {t.id: t for t, n in names if wanted and n.startswith(wanted)}
     if len(prefixed) == 1:
         return next(iter(prefixed.values()))
-    valid = ", ".join(t.id for t in themes)
     if prefixed:
         raise UnknownTheme(f"theme {text!r} is ambiguous: it could be {', '.join(prefixed)}")
-    raise UnknownTheme(f"unknown theme {text!r}; valid themes: {valid}")
+    known = [n for t in themes for n in (t.id, *t.aliases, t.title)]
+    raise UnknownTheme(unknown("theme", text, known, listed=[t.id for t in themes]))
 
 
 def days_overdue(action: Action, as_of: dt.date) -> int | None:

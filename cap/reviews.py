@@ -100,13 +100,17 @@ def review_lines(plan: Plan, lives: Lives, as_of: dt.date) -> list[ReviewLine]:
 
 
 class UnknownReview(LookupError):
-    pass
+    """A case the plan does not have: a mistake in the command (exit 2)."""
+
+    exit_code = 2
 
 
 def find_review(plan: Plan, case_id: str) -> Scr:
     found = next((s for s in plan.scrs if s.id.lower() == case_id.lower()), None)
     if found is None:
-        raise UnknownReview(f"unknown review {case_id!r}; the cases are: {', '.join(s.id for s in plan.scrs) or 'none'}")
+        from cap.nearest import unknown
+
+        raise UnknownReview(unknown("review", case_id, [s.id for s in plan.scrs], plural="cases"))
     return found
 
 

@@ -407,7 +407,7 @@ def new_action(
     try:
         found = resolve_theme(themes, theme)
     except UnknownTheme as exc:
-        return Refusal(str(exc), 1)
+        return Refusal(str(exc), exc.exit_code)
     refusal = _first_refusal(
         _text(action, "action text", "--action"),
         Refusal("who leads it? give --lead AGENCY (repeat for more than one)", 2) if not lead else None,
@@ -420,13 +420,15 @@ def new_action(
     if refusal:
         return refusal
     ids = {s.id.lower(): s.id for s in scrs}
-    unknown = [c for c in cited if c.lower() not in ids]
-    if unknown:
-        return Refusal(f"unknown SCR {unknown[0]!r}; valid: {', '.join(s.id for s in scrs)}", 1)
+    from cap.nearest import unknown
+
+    strange = [c for c in cited if c.lower() not in ids]
+    if strange:
+        return Refusal(unknown("SCR", strange[0], [s.id for s in scrs], plural="cases"), 2)
     owners = {r.id: s.id for s in scrs for r in s.recommendations}
     for rec in recommendations:
         if rec not in owners:
-            return Refusal(f"unknown recommendation {rec!r}; declared: {', '.join(owners) or 'none'}", 1)
+            return Refusal(unknown("recommendation", rec, list(owners)), 2)
         if not all_scrs and owners[rec].lower() not in (c.lower() for c in cited):
             return Refusal(f"recommendation {rec} is of case {owners[rec]}: give --scr {owners[rec]} too", 1)
     taken = set(taken)
@@ -495,7 +497,7 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
             kind = not_a_file(path)
             if kind:
                 return Refusal(f"{shown} is {kind}, not a file: an action is a file; remove or rename it (nothing was changed)")
-            return Refusal(f"unknown ref {ref!r}: there is no {shown}")
+            return unknown_ref(data_dir, ref, shown)
         # The loader's own reading: a link leading out of the data folder, a file too
         # large or not UTF-8 are refused here as everywhere else.
         source, problems = load_action_source(path, data_dir)
@@ -517,6 +519,15 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
         header = header_comment(text)
         save_action(path, after, header)
     return Written(before, after, path, shown, reformatted=raw != canonical_text(before, header).encode("utf-8"))
+
+
+def unknown_ref(data_dir: Path, ref: str, shown: str) -> Refusal:
+    """A ref the plan has no file for: a mistake in the command (2), with the nearest refs."""
+    from cap.loader import action_files
+    from cap.nearest import unknown
+
+    refs = [p.stem for p in action_files(data_dir)]
+    return Refusal(unknown("ref", ref, refs, detail=f"there is no {shown}"), 2)
 
 
 def _new_errors(before: Action | None, after: Action) -> Refusal | None:

@@ -36,9 +36,10 @@ Conventions every command shares:
   working directory upward.
 - Dates are ISO (`2017-06-01`) or UK day-first (`01/06/17`, `1/6/2017`), never US
   month-first. `--as-of DATE` (default: today) moves the clock, not the data.
-- Exit status: 0 success; 1 bad data, an unknown ref, theme or case, or a fault of the
-  machine (a full disk); 2 a usage mistake. Every error is one line on standard error,
-  beginning `cap: error:`. Output is UTF-8 on every platform.
+- Exit status: 0 success; 1 bad data, or a fault of the machine (a full disk); 2 a usage
+  mistake, among them a ref, theme or case the plan does not have (the message names the
+  nearest ones). Every error is one line on standard error, beginning `cap: error:`.
+  Output is UTF-8 on every platform.
 
 Environment variables:
 

@@ -93,9 +93,11 @@ def test_dates_at_the_ends_of_the_calendar(cap, args):
 
 def test_unknown_scr_filter_names_the_cases(cap):
     result = cap("list", "--scr", "ZZ")
-    assert result.exit_code == 1
-    assert result.stderr == "cap: error: unknown SCR 'ZZ'; the plan cites D, I, J, K, L, M, N, O, P, Q, R, S\n"
-    assert cap("report", "--scr", "ZZ").exit_code == 1
+    assert result.exit_code == 2
+    assert result.stderr == "cap: error: unknown SCR 'ZZ' (cases: D, I, J, K, L, M, N, O, P, Q, R, S)\n"
+    assert cap("report", "--scr", "ZZ").exit_code == 2
+    near = cap("list", "--scr", "QQ")
+    assert near.exit_code == 2 and "unknown SCR 'QQ'; did you mean Q?" in near.stderr
 
 
 def test_import_of_a_folder(cap, tmp_path):

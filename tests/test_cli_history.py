@@ -113,8 +113,9 @@ def test_a_commit_where_the_file_does_not_load(history):
 def test_unknown_ref(history):
     repo, _ = history
     result = Cap(repo.data)("history", "4.99")
-    assert result.exit_code == 1
-    assert result.stderr == "cap: error: unknown ref '4.99': no commit touched data/actions/4.99.yaml and there is no such file\n"
+    assert result.exit_code == 2
+    assert result.stderr == ("cap: error: unknown ref '4.99': no commit touched data/actions/4.99.yaml and there is "
+                             "no such file; did you mean 4.9?\n")
     assert Cap(repo.data)("history", "../themes").exit_code == 2  # not a ref at all: usage, as in every command
 
 

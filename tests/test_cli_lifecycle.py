@@ -81,7 +81,7 @@ def test_git_diff_of_a_retarget(repo, fixed_today):  # noqa: F811
         (["4.4", "2017-09-01", "--reason", "x", "--date", "2017-07-02"], 1, "is after today"),
         (["2.4", "2017-09-01", "--reason", "x"], 1,
          "cannot retarget 2.4: it is complete; only an open or in-progress action has a target to revise"),
-        (["9.9", "2017-09-01", "--reason", "x"], 1, "unknown ref '9.9'"),
+        (["9.9", "2017-09-01", "--reason", "x"], 2, "unknown ref '9.9'"),
     ],
 )
 def test_retarget_refusals(data_copy, fixed_today, args, code, message):

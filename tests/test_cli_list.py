@@ -49,9 +49,25 @@ def test_theme_aliases(cap, theme, first):
 
 def test_unknown_theme_lists_valid_ones(cap):
     result = cap("list", "--theme", "nope")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown theme 'nope'" in result.stderr
     assert "curiosity, information-sharing, collaboration, accountability" in result.stderr
+
+
+def test_misspelt_theme_names_the_nearest_in_one_line(cap):
+    result = cap("list", "--theme", "acountability")
+    assert result.exit_code == 2
+    assert result.stderr == ("cap: error: unknown theme 'acountability'; did you mean accountability? "
+                             "(themes: curiosity, information-sharing, collaboration, accountability)\n")
+    assert cap("report", "--theme", "acountability").exit_code == 2
+    assert cap("stats", "--theme", "acountability").exit_code == 2
+
+
+@pytest.mark.parametrize("title", ["Professional curiosity", "professional  CURIOSITY", "Professional cur",
+                                   "Ownership and accountability: management grip"])
+def test_theme_by_title_as_import_takes_it(cap, title):
+    expected = ["4.1"] if title.startswith("Own") else ["1.1", "1.2", "1.3", "1.4"]
+    assert refs(cap("list", "--theme", title, "--format", "json"))[:len(expected)] == expected
 
 
 def test_ambiguous_theme_prefix_is_an_error(small_data):
@@ -66,7 +82,7 @@ themes:
   title: D
 """})
     result = Cap(small_data)("list", "--theme", "cu")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "ambiguous" in result.stderr
 
 

@@ -72,7 +72,7 @@ def test_same_status_is_no_change(data_copy, fixed_today):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["4.99", "x"], 1, "cap: error: unknown ref '4.99': there is no data/actions/4.99.yaml\n"),
+        (["4.99", "x"], 2, "cap: error: unknown ref '4.99': there is no data/actions/4.99.yaml; did you mean 4.9?\n"),
         (["../4.4", "x"], 2, "cap: error: '../4.4' is not a ref (refs look like 4.10)\n"),
         (["4.4", ""], 2, "cap: error: the progress text is empty\n"),
         (["4.4", "   "], 2, "cap: error: the progress text is empty\n"),

@@ -40,8 +40,8 @@ def test_show_scr_label_as_the_source_writes_it(cap):
 
 def test_unknown_ref(cap):
     result = cap("show", "4.99")
-    assert result.exit_code == 1
-    assert result.stderr == "cap: error: unknown ref '4.99': there is no data/actions/4.99.yaml\n"
+    assert result.exit_code == 2
+    assert result.stderr == "cap: error: unknown ref '4.99': there is no data/actions/4.99.yaml; did you mean 4.9?\n"
 
 
 def test_show_a_broken_file_names_file_and_line(small_data):

@@ -47,7 +47,7 @@ def test_add_with_recommendations(tmp_path, fixed_today):
     assert wrong.exit_code == 1 and "give --scr A too" in wrong.output
     unknown = cap("add", "-t", "curiosity", "-a", "X.", "--lead", "NSCB", "--target-date", "2017-09-01",
                   "--recommendation", "Z-1", "--date", "2017-06-01")
-    assert unknown.exit_code == 1 and "unknown recommendation 'Z-1'" in unknown.output
+    assert unknown.exit_code == 2 and "unknown recommendation 'Z-1'" in unknown.output
 
 
 def test_progress_complete_records_completed_and_reopen_clears_it(data_copy, fixed_today):

@@ -155,7 +155,7 @@ def test_one_review_in_full(data):
 
 def test_unknown_review_and_format(data):
     result = Cap(data)("reviews", "Z")
-    assert result.exit_code == 1 and "unknown review 'Z'; the cases are: A, B, C" in result.output
+    assert result.exit_code == 2 and "unknown review 'Z' (cases: A, B, C)" in result.output
     assert Cap(data)("reviews", "-f", "xml").exit_code == 2
 
 

@@ -237,12 +237,12 @@ def test_new_action_is_open_with_the_next_ref():
 
 def test_new_action_refusals():
     assert new(theme=None).exit_code == 2
-    assert "unknown theme 'nope'" in new(theme="nope").message
+    assert "unknown theme 'nope'" in new(theme="nope").message and new(theme="nope").exit_code == 2
     assert new(action=" ").exit_code == 2
     assert new(lead=[]).exit_code == 2
     assert new(lead=["NSCB", ""]).exit_code == 2
     assert new(target_date=None).exit_code == 2
-    assert new(cited=["Z"]).message == "unknown SCR 'Z'; valid: Q, D"
+    assert new(cited=["Z"]).message == "unknown SCR 'Z' (cases: Q, D)" and new(cited=["Z"]).exit_code == 2
     assert new(ref="1.4").message == "ref 1.4 is taken already: leave out --ref for the next free one"
     assert "refs start with 1." in new(ref="2.9").message
     assert new(ref="1.x").exit_code == 2

@@ -1,7 +1,8 @@
 """The plumbing every command shares: the Typer app, the top-level options, finding the
 data folder, loading the plan, one-line failures, the shared options, output helpers.
 
-Exit status: 0 success, 1 bad data (or an unknown ref/theme), 2 usage mistakes.
+Exit status: 0 success, 1 bad data, 2 usage mistakes (among them a ref, theme or case the
+plan does not have: cap.nearest names the nearest ones).
 Heavy modules (pydantic models, rich tables) are imported inside the commands that use
 them, so `cap --help` and `cap --version` start fast.
 """
@@ -218,7 +219,7 @@ def resolve_theme_id(plan, text: Optional[str]) -> Optional[str]:
     try:
         return resolve_theme(plan.themes, text).id
     except UnknownTheme as exc:
-        fail(str(exc))
+        fail(str(exc), exc.exit_code)
 
 
 def version_callback(value: bool) -> None:
@@ -340,7 +341,7 @@ AsOf = Annotated[
 ]
 ThemeOpt = Annotated[
     Optional[str],
-    typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.", autocompletion=complete_theme),
+    typer.Option("--theme", "-t", metavar="T", help="Theme id, alias, title or unambiguous prefix.", autocompletion=complete_theme),
 ]
 ScrOpt = Annotated[
     Optional[str],
@@ -382,8 +383,11 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
             fail(f"unknown status {s!r}; valid: {', '.join(STATUSES)}", 2)
     if scr is not None:
         known = {s.id.lower(): s.id for s in plan.scrs} | {c.lower(): c for a in plan.actions for c in a.scrs}
-        if scr.lower() not in known:
-            fail(f"unknown SCR {scr!r}; the plan cites {', '.join(sorted(set(known.values()))) or 'none'}")
+        if scr.strip().lower() not in known:
+            from cap.nearest import unknown
+
+            fail(unknown("SCR", scr, sorted(set(known.values())), plural="cases"), 2)
+        scr = scr.strip()
     return Filters(
         theme=resolve_theme_id(plan, theme),
         scr=scr,

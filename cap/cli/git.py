@@ -93,7 +93,7 @@ def history_command(
     except GitError as exc:
         git_fail(exc)
     except UnknownRef as exc:
-        fail(str(exc))
+        fail(str(exc), exc.exit_code)
     if format == "json":
         typer.echo(to_json(view.history_record(history)), nl=False)
     elif format == "md":

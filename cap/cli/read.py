@@ -97,7 +97,9 @@ def show_command(
         kind = not_a_file(path)
         if kind:
             fail(f"{shown} is {kind}, not a file: an action is a file; remove or rename it")
-        fail(f"unknown ref {ref!r}: there is no {shown}")
+        from cap.updates import unknown_ref
+
+        fail(unknown_ref(folder, ref, shown).message, 2)
     action, found = load_action_file(path, folder)
     report_problems(problems + found)
     if format == "json":

@@ -43,7 +43,7 @@ def reviews_command(
     try:
         paper = reviews_paper(plan, lives, day, title) if case is None else review_paper(plan, case, lives, day, title)
     except UnknownReview as exc:
-        fail(str(exc))
+        fail(str(exc), exc.exit_code)
     if format == "text":
         print_view(paper_view(paper))
         return

@@ -91,7 +91,7 @@ def progress_command(
 def add_command(
     theme: Annotated[
         Optional[str],
-        typer.Option("--theme", "-t", metavar="T", help="Theme id, alias or unambiguous prefix.  [required]",
+        typer.Option("--theme", "-t", metavar="T", help="Theme id, alias, title or unambiguous prefix.  [required]",
                      autocompletion=complete_theme),
     ] = None,
     action: Annotated[

@@ -286,8 +286,8 @@ def test_run_examples_checks_and_updates_a_pages_outputs(tmp_path, capsys):
     run_examples = _run_examples()
     page = tmp_path / "page.md"
     page.write_text(
-        "# A page\n\n```console\n$ cap validate --as-of 2017-07-01\nall wrong\n$ cap show 9.9   # exit 1\n"
-        "cap: error: unknown ref '9.9': there is no data/actions/9.9.yaml\n```\n",
+        "# A page\n\n```console\n$ cap validate --as-of 2017-07-01\nall wrong\n$ cap show 9.9   # exit 2\n"
+        "cap: error: unknown ref '9.9': there is no data/actions/9.9.yaml; did you mean 4.9?\n```\n",
         encoding="utf-8",
     )
     assert run_examples.run_page(page, update=False) == 1  # only the first output differs

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from cap.outputs import OutputRefused, check_output, refusal, stale_temps, write_paper
-from tests.conftest import Cap
+from tests.conftest import Cap, action_yaml, write_files
 
 
 @pytest.fixture
@@ -119,3 +119,133 @@ def test_a_device_is_still_written_in_place(tmp_path, data_copy):
     if not os.path.exists("/dev/null"):
         pytest.skip("no /dev/null")
     write_paper(tmp_path.__class__("/dev/null"), "text", data_copy)
+
+
+# ------------------------------------------------------------------ cap site
+
+
+@pytest.fixture
+def site_data(small_data, monkeypatch):
+    """The small plan, outside any git repository (no trends: quick)."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(small_data.parent.parent))
+    return small_data
+
+
+def site(data, out, *args):
+    return Cap(data)("site", "-o", str(out), "--as-of", "2017-03-01", *args)
+
+
+def test_site_keeps_a_file_of_the_users_in_its_folders(site_data, tmp_path):
+    out = tmp_path / "public"
+    (out / "themes").mkdir(parents=True)
+    (out / "themes" / "notes.html").write_text("my notes", encoding="utf-8")
+    assert site(site_data, out).exit_code == 0
+    assert site(site_data, out).exit_code == 0
+    assert (out / "themes" / "notes.html").read_text(encoding="utf-8") == "my notes"
+    assert "actions/1.1.html" in (out / ".cap-site-files").read_text(encoding="utf-8").splitlines()
+
+
+def test_site_removes_only_the_pages_its_manifest_names(site_data, tmp_path):
+    out = tmp_path / "public"
+    assert site(site_data, out).exit_code == 0
+    write_files(site_data, {"actions/1.2.yaml": action_yaml("1.2")})
+    assert site(site_data, out).exit_code == 0
+    assert (out / "actions" / "1.2.html").is_file()
+    (site_data / "actions" / "1.2.yaml").unlink()
+    assert site(site_data, out).exit_code == 0
+    assert not (out / "actions" / "1.2.html").exists()
+    assert (out / "actions" / "1.1.html").is_file()
+
+
+def test_an_edited_manifest_cannot_point_the_site_at_other_files(site_data, tmp_path):
+    out = tmp_path / "public"
+    assert site(site_data, out).exit_code == 0
+    victim = tmp_path / "victim.html"
+    victim.write_text("mine", encoding="utf-8")
+    (out / "CNAME").write_text("x", encoding="utf-8")
+    with open(out / ".cap-site-files", "a", encoding="utf-8") as manifest:
+        manifest.write("../victim.html\nCNAME\n/etc/passwd\nactions/../../victim.html\n")
+    assert site(site_data, out).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "mine" and (out / "CNAME").exists()
+
+
+def test_site_does_not_write_through_a_linked_subfolder(site_data, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("a.html", "b.html", "A.html"):
+        (elsewhere / name).write_text("theirs", encoding="utf-8")
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "cases").symlink_to(elsewhere, target_is_directory=True)
+    result = site(site_data, out)
+    assert result.exit_code == 1
+    assert "is a link" in result.output and len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["A.html", "a.html", "b.html"]
+    assert all(p.read_text(encoding="utf-8") == "theirs" for p in elsewhere.iterdir())
+
+
+def test_site_does_not_follow_a_link_at_a_temporary_name(site_data, tmp_path):
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "public"
+    out.mkdir()
+    for name in (".index.html.tmp", ".index.html.0a1b2c3d.tmp"):
+        (out / name).symlink_to(outside)
+    assert site(site_data, out).exit_code == 0
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    assert (out / "index.html").read_text(encoding="utf-8").startswith("<!")
+
+
+def test_site_refuses_a_link_where_a_page_goes(site_data, tmp_path):
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").symlink_to(outside)
+    result = site(site_data, out)
+    assert result.exit_code == 1 and "link" in result.output
+    assert outside.read_text(encoding="utf-8") == "keep me" and (out / "index.html").is_symlink()
+
+
+@pytest.mark.parametrize("where", ["data", "data/actions", "data/new", "root", "above"])
+def test_site_refuses_the_data_folder_and_the_repository_root(site_data, where):
+    root = site_data.parent
+    out = {"data": site_data, "data/actions": site_data / "actions", "data/new": site_data / "new",
+           "root": root, "above": root.parent}[where]
+    before = sorted(str(p) for p in root.rglob("*"))
+    result = site(site_data, out)
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(str(p) for p in root.rglob("*")) == before
+
+
+def test_site_refuses_a_git_repository_root(site_data, tmp_path):
+    out = tmp_path / "other-repo"
+    (out / ".git").mkdir(parents=True)
+    result = site(site_data, out)
+    assert result.exit_code == 2 and "git repository" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [".git"]
+
+
+def test_site_on_a_full_disk_leaves_no_temporary_file(site_data, tmp_path, monkeypatch):
+    import errno
+
+    import cap.store
+
+    out = tmp_path / "public"
+    assert site(site_data, out).exit_code == 0
+    write_files(site_data, {"actions/1.2.yaml": action_yaml("1.2")})  # every page changes
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(cap.store.os, "fsync", fsync)
+    result = site(site_data, out)
+    assert result.exit_code == 1 and "No space left" in result.output
+    assert calls["n"] > 3
+    assert [p for p in out.rglob("*") if p.name.endswith(".tmp")] == []

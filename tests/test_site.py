@@ -282,10 +282,14 @@ def test_same_state_gives_the_same_bytes_and_the_date_only_with_stamp(repo, tmp_
 def test_pages_of_removed_things_are_removed_and_other_files_kept(repo, tmp_path):
     out = tmp_path / "site"
     (out / "actions").mkdir(parents=True)
-    (out / "actions" / "9.9.html").write_text("old")
+    (out / "actions" / "9.9.html").write_text("old")  # not written by cap: kept
     (out / "CNAME").write_text("plan.example.org")
     build(repo.data, out)
-    assert not (out / "actions" / "9.9.html").exists() and (out / "CNAME").read_text() == "plan.example.org"
+    assert (out / "actions" / "1.2.html").is_file()
+    (repo.data / "actions" / "1.2.yaml").unlink()
+    build(repo.data, out)
+    assert not (out / "actions" / "1.2.html").exists()  # cap's page of a thing now gone
+    assert (out / "actions" / "9.9.html").read_text() == "old" and (out / "CNAME").read_text() == "plan.example.org"
 
 
 def test_agency_names_become_distinct_file_names():
@@ -350,7 +354,7 @@ def test_installed_cap_builds_the_same_site_whatever_the_hash_seed(repo, tmp_pat
         assert done.returncode == 0, done.stderr
         assert "wrote 15 pages" in done.stderr and (tmp_path / seed / "index.html").is_file()
     files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*") if p.is_file())
-    assert len(files) == 17
+    assert len(files) == 18  # 15 pages, the stylesheet, the script and the manifest
     assert all((tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes() for f in files)
 
 

@@ -33,12 +33,15 @@ def site_command(
       cap site -o public --as-of 2017-07-01 --title "Norfolk SCR action plan"
     """
     from cap.dates import today
+    from cap.outputs import OutputRefused
     from cap.site import SiteError, build_site
 
     day = parse_as_of(as_of)
     plan = load_plan()
     try:
         result = build_site(data_dir(), output, day, plan, title=title, stamp=today() if stamp else None)
+    except OutputRefused as exc:
+        fail(str(exc), 2)
     except SiteError as exc:
         fail(str(exc))
     trends = "with trends from git" if result.timeline.available else f"without trends ({result.timeline.reason})"

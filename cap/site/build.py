@@ -30,15 +30,15 @@ from cap.problems import Problem
 from cap.query import Filters, days_overdue
 from cap.reports import html as report_html
 from cap.reports.model import DEFAULT_TITLE, Report, Row, build_report
+from cap.outputs import check_output
 from cap.site import charts
+from cap.site.files import SiteFolderError, write_site_files
 from cap.site.walk import Timeline, read_timeline
 from cap.slugs import file_slug as slug, unique_slugs  # noqa: F401  (slug: the one agency file name)
 
 #: Nothing from elsewhere: the one stylesheet and the one script, from this folder.
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
        "base-uri 'none'; form-action 'none'")
-#: The folders of the pages of one thing each.
-FOLDERS = ("actions", "themes", "cases", "agencies")
 STATUS_WORDS = {"open": "Open", "in-progress": "In progress", "complete": "Complete", "closed": "Closed",
                 "withdrawn": "Withdrawn"}
 
@@ -156,6 +156,7 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
                stamp: dt.date | None = None, timeline: Timeline | None = None) -> SiteResult:
     """Write the site for `plan` (loaded from `data_dir`) into `out`, as of `as_of`."""
     out = Path(out)
+    check_output(out, data_dir, folder=True)  # OutputRefused: in, or holding, the data folder
     if out.exists() and not out.is_dir():
         raise SiteError(f"cannot write the site to {out}: it is a file, not a folder")
     if timeline is None:
@@ -216,25 +217,10 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files["site.css"] = (report_html.CSS + templating.text("site.css")).encode("utf-8")
     files["find.js"] = templating.text("find.js").encode("utf-8")
-    _write(out, files)
-    return SiteResult(out, len(pages), timeline)
-
-
-def _write(out: Path, files: dict[str, bytes]) -> None:
-    """Write every file, leaving unchanged ones alone, and remove pages of things now gone."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        for folder in FOLDERS:
-            (out / folder).mkdir(exist_ok=True)
-            for old in (out / folder).glob("*.html"):
-                if f"{folder}/{old.name}" not in files:
-                    old.unlink()
-        for rel, data in files.items():
-            path = out / rel
-            if path.is_file() and path.read_bytes() == data:
-                continue
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+        write_site_files(out, files, data_dir)
+    except SiteFolderError as exc:
+        raise SiteError(str(exc)) from None
     except OSError as exc:
         raise SiteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    return SiteResult(out, len(pages), timeline)

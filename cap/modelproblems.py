@@ -88,6 +88,10 @@ def _describe(err: dict, loc: tuple, doc: Document, model: type) -> tuple[str, s
             f"quote it: ref: '{written}'",
             False,
         )
+    if kind == "list_type" and isinstance(err["input"], (str, int, float, dt.date)):
+        written = _clip(doc.source_text(loc) or str(err["input"]))
+        return "CAP103", (f"`{where}` is a list: write `- {written}` on a line of its own under `{name}:` "
+                          "(one `- ` line per item)"), False
     if isinstance(err["input"], dt.datetime):
         written = _clip(doc.source_text(loc) or err["input"].isoformat())
         also = " or `ongoing`" if name in _TARGET_FIELDS else ""

@@ -158,9 +158,12 @@ def add_progress(
     date: dt.date | None = None,
     author: str | None = None,
     status: str | None = None,
+    again: bool = False,
 ) -> Action | Refusal:
     """One dated entry in the log (default date: today; never after it), in date order;
-    with `status`, a change to open, in-progress or complete recorded with it."""
+    with `status`, a change to open, in-progress or complete recorded with it. An entry
+    the log has already (same day, text and author: a command run twice) is refused
+    unless `again`."""
     refusal = _first_refusal(_text(text, "progress text"), _author(author))
     if refusal:
         return refusal
@@ -169,6 +172,9 @@ def add_progress(
     day = _day(date, today, "date")
     if isinstance(day, Refusal):
         return day
+    if not again and any(e.date == day and e.text == text and e.author == author for e in action.progress):
+        return Refusal(f"{action.ref} has this entry already on {day.isoformat()} (nothing was written); "
+                       "to record it a second time, give --again", 1)
     changes: dict[str, object] = {}
     if status is not None and status != action.status:
         refusal = allowed("status", action)
@@ -351,6 +357,28 @@ def add_impact(
         index -= 1
     entries.insert(index, ImpactEntry(date=day, text=text, author=author))
     return Action.model_validate({**dict(action), "impact": entries})
+
+
+def add_evidence(action: Action, text: str) -> Action | Refusal:
+    """One more item of evidence that the action was done, for an action of any status
+    (a closed one included: evidence often arrives after the sign-off)."""
+    refusal = _text(text, "evidence")
+    if refusal:
+        return refusal
+    if text in action.evidence:
+        return Refusal(f"{action.ref} has this evidence already (nothing was written)", 1)
+    return Action.model_validate({**dict(action), "evidence": [*action.evidence, text]})
+
+
+def set_outcome(action: Action, text: str) -> Action | Refusal:
+    """The action's outcome (what success looks like, or looked like), replacing any
+    it had, for an action of any status."""
+    refusal = _text(text, "outcome")
+    if refusal:
+        return refusal
+    if text == action.outcome:
+        return Refusal(f"{action.ref}'s outcome is this already (nothing was written)", 1)
+    return Action.model_validate({**dict(action), "outcome": text})
 
 
 def missing_outcome(action: Action) -> bool:
@@ -568,5 +596,5 @@ def create_action(data_dir: Path, make: Callable[[list[Theme], list[Scr], list[s
 
 __all__ = [
     "LIFECYCLE", "SETTABLE_STATUSES", "Refusal", "Written", "add_progress", "allowed", "check_ref",
-    "add_impact", "close", "create_action", "missing_outcome", "shift_months", "new_action", "next_ref", "reopen", "retarget", "update_action", "withdraw",
+    "add_evidence", "add_impact", "close", "set_outcome", "create_action", "missing_outcome", "shift_months", "new_action", "next_ref", "reopen", "retarget", "update_action", "withdraw",
 ]

@@ -269,3 +269,20 @@ def test_a_link_leading_outside_the_data_is_not_written_through(small_data, fixe
     assert result.exit_code == 1
     assert "data/actions/1.2.yaml:1:1: error: CAP010 is a link leading outside the data folder" in result.stderr
     assert outside.read_text() == action_yaml("1.2")
+
+
+def test_the_same_entry_twice_on_one_day_is_refused_unless_again(data_copy, fixed_today):
+    cap = Cap(data_copy)
+    args = ("progress", "4.4", "Audit presented.", "--date", "28/06/17", "--author", "MASH")
+    assert cap(*args).exit_code == 0
+    before = (data_copy / "actions" / "4.4.yaml").read_bytes()
+    twice = cap(*args)
+    assert twice.exit_code == 1
+    assert twice.stderr == ("cap: error: 4.4 has this entry already on 2017-06-28 (nothing was written); "
+                            "to record it a second time, give --again\n")
+    assert (data_copy / "actions" / "4.4.yaml").read_bytes() == before
+    # another day, another text or another author is another entry
+    assert cap("progress", "4.4", "Audit presented.", "--date", "29/06/17", "--author", "MASH").exit_code == 0
+    assert cap("progress", "4.4", "Audit presented.", "--date", "28/06/17").exit_code == 0
+    assert cap(*args, "--again").exit_code == 0
+    assert [e.text for e in entries(data_copy)].count("Audit presented.") == 4

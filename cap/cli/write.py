@@ -60,10 +60,14 @@ def progress_command(
         typer.Option("--status", "-s", metavar="S", help="Also change the status: open, in-progress or complete.",
                      autocompletion=complete_progress_status),
     ] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Add the entry even if the action has the same one on the same day.")
+    ] = False,
 ) -> None:
     """Add a dated entry to an action's progress log (and optionally change its status).
 
-    A back-dated entry takes its place in date order. Closing, withdrawing and
+    A back-dated entry takes its place in date order. The same entry twice on one day
+    (a command run twice) is refused unless --again. Closing, withdrawing and
     reopening have their own commands. A text starting with - goes after --.
 
     \b
@@ -84,7 +88,8 @@ def progress_command(
         entry_day = (day or today).isoformat()
         return f"{after.ref}: progress entry of {entry_day} added{change}"
 
-    _update(ref, lambda a: add_progress(a, text, today=today, date=day, author=author, status=status), done)
+    _update(ref, lambda a: add_progress(a, text, today=today, date=day, author=author, status=status, again=again),
+            done)
 
 
 @app.command("add")

@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,21 @@ def located(shown: str, line: int, col: int, code: str, message: str) -> Problem
 
 
 # ------------------------------------------------------------------ files
+
+
+def check_actions_folder(ctx: Context) -> Iterator[Problem]:
+    """No `data/actions/` folder, or a file in its place: the plan's actions cannot be
+    read, which is an error, not a plan of no actions."""
+    folder = ctx.data_dir / ACTIONS_DIR
+    shown = display_path(folder, ctx.data_dir)
+    if folder.is_dir():
+        return
+    if os.path.lexists(folder):
+        yield located(shown, 1, 1, "CAP015", f"{ACTIONS_DIR} is not a folder: the action files go in the folder "
+                      f"{ACTIONS_DIR}/ (move this out of the way)")
+    else:
+        yield located(shown, 1, 1, "CAP015", f"no {ACTIONS_DIR}/ folder: the plan's action files go in it "
+                      f"(make it: mkdir {shown}; cap add and cap import make it too)")
 
 
 def check_stray_files(ctx: Context) -> Iterator[Problem]:
@@ -459,6 +475,7 @@ Check = Callable[[Context], Iterable[Problem]]
 
 #: Every check `cap validate` runs, in this order (the report is then sorted by place).
 CHECKS: tuple[Check, ...] = (
+    check_actions_folder,
     check_stray_files,
     check_leftover_temp_files,
     check_theme_names_unique,

@@ -17,8 +17,8 @@ import re
 
 ONGOING = "ongoing"
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+_UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\Z")
 
 
 #: The earliest date a plan may hold. Serious Case Reviews began as the "Part 8" reviews

@@ -162,7 +162,7 @@ def _from_git(data_dir: Path, refs: list[str]) -> tuple[dict, str | None]:
     except GitError as exc:
         return {}, str(exc)
     wanted = set(refs)
-    name = re.compile(rf"^{re.escape(folder)}/([1-9][0-9]*\.[1-9][0-9]*)\.yaml$")
+    name = re.compile(rf"^{re.escape(folder)}/([1-9][0-9]*\.[1-9][0-9]*)\.yaml\Z")
     touched: dict[str, list[tuple[str, dt.date]]] = {}
     sha, day = "", None
     for line in log.splitlines():

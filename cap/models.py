@@ -18,7 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from cap.plaindata import same
-from cap.refs import REF_PATTERN
+from cap.refs import REF_PATTERN_PYDANTIC
 
 Status = Literal["open", "in-progress", "complete", "closed", "withdrawn"]
 STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withdrawn")
@@ -26,7 +26,7 @@ STATUSES: tuple[str, ...] = ("open", "in-progress", "complete", "closed", "withd
 ACTIVE_STATUSES: tuple[str, ...] = ("open", "in-progress")
 
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S")]
-Ref = Annotated[str, StringConstraints(strict=True, pattern=REF_PATTERN.pattern)]
+Ref = Annotated[str, StringConstraints(strict=True, pattern=REF_PATTERN_PYDANTIC)]
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Target = dt.date | Literal["ongoing"]
 #: A board's own rating of an action, as its tracker gave it (cap's BRAG is computed, never stored).
@@ -42,7 +42,9 @@ def _no_items() -> list:
 
 def natural_key(ref: str) -> tuple:
     """The sort key of refs and ids: `4.9` before `4.10`; theme 1 before theme 4."""
-    return tuple(int(p) if p.isdigit() else p for p in ref.split("."))
+    # Each part a (kind, value) pair, so that any two keys compare (numbers first): a file
+    # named `1.1 copy.yaml` sorts among the refs instead of breaking the sort.
+    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in ref.split("."))
 
 
 class _Record(BaseModel):

@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "CAP012": "control-character",
     "CAP013": "line-break-in-one-line-field",
     "CAP014": "leftover-temp-file",
+    "CAP015": "no-actions-folder",
     "CAP101": "unknown-key",
     "CAP102": "missing-key",
     "CAP103": "invalid-value",

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import re
 
-REF_PATTERN = re.compile(r"^[1-9][0-9]*\.[1-9][0-9]*$")
+#: The shape of a ref, unanchored.
+REF_SHAPE = r"[1-9][0-9]*\.[1-9][0-9]*"
+#: The one rule, for Python's re: the whole text, to its very end (`\Z`: Python's `$`
+#: would also match before a final newline, and `'1.9\n'` is not a ref).
+REF_PATTERN = re.compile(rf"^{REF_SHAPE}\Z")
+#: The same rule for pydantic (models.Ref), whose Rust regex has no `\Z` and whose `$`
+#: is the end of the text.
+REF_PATTERN_PYDANTIC = rf"^{REF_SHAPE}$"
 
 
 def not_a_ref(ref: str) -> str | None:
     """None for a ref; else the one line that says why it is not one."""
-    if REF_PATTERN.match(ref):
+    if isinstance(ref, str) and REF_PATTERN.match(ref):
         return None
     return f"{ref!r} is not a ref (refs look like 4.10)"

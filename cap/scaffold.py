@@ -334,6 +334,9 @@ def create_repository(root: Path, blank: bool = False) -> Created:
         if data.exists():  # made by someone else while we waited for the lock
             raise InitRefused(f"{data} already exists: cap init never overwrites a data folder")
         (data / ACTIONS_DIR).mkdir(parents=True)
+        # git keeps no empty folder: without a file in it, a clone of a plan with no actions
+        # yet would have no actions/ folder, which `cap validate` reports (CAP015).
+        atomic_write(data / ACTIONS_DIR / ".gitkeep", "")
         for rel, text in files.items():
             path = root / rel
             if path.exists():

@@ -80,7 +80,7 @@ def plan_lock(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
 
 
 #: cap's own temporary files (`_create_temp`): `.4.4.yaml.1a2b3c4d.tmp`.
-TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
+TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp\Z")
 
 
 def leftover_temps(data_dir: Path) -> list[Path]:

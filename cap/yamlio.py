@@ -91,7 +91,7 @@ _Composer._implicit = canonical.IMPLICIT
 if canonical.HAS_WILDCARD:  # pragma: no cover
     del _Composer.resolve, _Composer.descend_resolver, _Composer.ascend_resolver
 _TIMESTAMP, _MERGE = _CORE + "timestamp", _CORE + "merge"
-_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d\Z")
 #: Scalars other than text are built by PyYAML's own safe constructor methods.
 _SCALARS = yaml.constructor.SafeConstructor()
 _SCALAR_BUILDERS = {

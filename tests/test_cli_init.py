@@ -20,6 +20,7 @@ FILES = [
     ".gitignore",
     ".pre-commit-config.yaml",
     "README.md",
+    "data/actions/.gitkeep",  # so a clone has the actions folder before the first action
     "data/scrs.yaml",
     "data/themes.yaml",
 ]
@@ -34,7 +35,7 @@ def test_init_makes_a_repository_that_loads_and_lists(tmp_path):
     assert result.exit_code == 0, result.output
     root = tmp_path / "plan"
     assert sorted(tree(root)) == FILES
-    assert (root / "data" / "actions").is_dir() and not list((root / "data" / "actions").iterdir())
+    assert [p.name for p in (root / "data" / "actions").iterdir()] == [".gitkeep"]
     assert (root / "data" / "themes.yaml").read_bytes() == (DATA / "themes.yaml").read_bytes()
     assert (root / "data" / "scrs.yaml").read_text() == "scrs: []\n"
     plan, problems = load_plan(root / "data")

@@ -35,12 +35,13 @@ def site_command(
     from cap.dates import today
     from cap.outputs import OutputRefused
     from cap.site import SiteError, build_site
+    from cap.site.walk import TrendsTooLong
 
     day = parse_as_of(as_of)
     plan = load_plan()
     try:
         result = build_site(data_dir(), output, day, plan, title=title, stamp=today() if stamp else None)
-    except OutputRefused as exc:
+    except (OutputRefused, TrendsTooLong) as exc:
         fail(str(exc), 2)
     except SiteError as exc:
         fail(str(exc))

@@ -21,15 +21,15 @@ from cap.importer.rows import Located, SourceRow
 from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
 from cap.refs import REF_PATTERN
 
-_REF_LIKE = re.compile(r"^\d+(\.\d+)+$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_REF_LIKE = re.compile(r"^\d+(\.\d+)+\Z")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _AND_ALL = re.compile(r"\(\s*and\s+all\s*\)", re.IGNORECASE)
 _CASE_PREFIX = re.compile(r"^case\s+", re.IGNORECASE)
-_COMPLETE = re.compile(r"^complete(?:d)?\s*(?:[.:!]|$)", re.IGNORECASE)
-_LOG_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): (.*\S.*)$")
-_AUTHOR_LINE = re.compile(r"^(\d+): (.*)$")
-_REVISION_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): (\S+) -> (\S+): (.*)$")
-_SIGNED_OFF = re.compile(r"^(\S+) by (.*\S.*)$", re.DOTALL)
+_COMPLETE = re.compile(r"^complete(?:d)?\s*(?:[.:!]|\Z)", re.IGNORECASE)
+_LOG_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): (.*\S.*)\Z")
+_AUTHOR_LINE = re.compile(r"^(\d+): (.*)\Z")
+_REVISION_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}): (\S+) -> (\S+): (.*)\Z")
+_SIGNED_OFF = re.compile(r"^(\S+) by (.*\S.*)\Z", re.DOTALL)
 #: A line that starts with this continues the value on the line before (cap/reports/csv.py).
 _CONTINUATION = "  "
 

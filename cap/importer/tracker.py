@@ -57,8 +57,8 @@ _DAY_MONTH_YEAR = re.compile(r"(?<!\w)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r
 _MONTH_YEAR = re.compile(r"(?<![\w])" + _MONTH + r"[\s\-/',]*(\d{4}|\d{2})(?!\w)", re.IGNORECASE)
 _NUMERIC_MONTH_YEAR = re.compile(r"(?<![\d/.\-])(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/.\-])")
 #: A cell that is nothing but digits and date separators: a date, or a mistake.
-_DATE_SHAPED = re.compile(r"^[\d\s/.\-]+$")
-_CAP_REF = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)$")
+_DATE_SHAPED = re.compile(r"^[\d\s/.\-]+\Z")
+_CAP_REF = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)\Z")
 _LEADS = re.compile(r"\s*[/,;\n]\s*")
 #: What a PDF-to-Excel conversion puts in empty cells.
 _EMPTY = {"", "0"}

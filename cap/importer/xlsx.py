@@ -22,8 +22,8 @@ from cap.importer.rows import LINE_BREAK, Located, SourceRow
 
 #: How far down a sheet a header row is looked for (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 30
-_DECIMALS = re.compile(r"^#?,?#*0(?:\.(0+))?$")
-_HEADING = re.compile(r"^\s*\d+\.\s+(.*\S)\s*$")
+_DECIMALS = re.compile(r"^#?,?#*0(?:\.(0+))?\Z")
+_HEADING = re.compile(r"^\s*\d+\.\s+(.*\S)\s*\Z")
 #: The columns of `cap report --format csv`, which the rest of the import reads.
 CSV_COLUMNS = ["Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Status", "Progress date",
                "Progress", "Signed off", "Withdrawn reason", "Target history", "Progress authors", "Board rating",

@@ -68,6 +68,8 @@ def financial_year(text: str) -> tuple[dt.date, dt.date]:
         second, wanted = int(m.group(2)), first + 1
         if second != (wanted if len(m.group(2)) == 4 else wanted % 100):
             raise PeriodError(f"{text!r}: a financial year runs from one year into the next, like 2017-18")
+    if not dt.MINYEAR <= first < dt.MAXYEAR:
+        raise PeriodError(f"{text!r}: a financial year must lie within the calendar's years 1 to 9999")
     return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
 
 

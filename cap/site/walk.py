@@ -127,6 +127,15 @@ class Timeline:
     shallow: bool = False  # a shallow clone: the history starts at its cut, not at the first commit
 
 
+#: The most month ends the trends show (100 years): an as-of date far past the plan's
+#: history (`--as-of 9999-12-31`) would otherwise make a page of 95,000 months.
+MAX_TREND_MONTHS = 1200
+
+
+class TrendsTooLong(ValueError):
+    """The as-of date is too far past the plan's first commit for the trends; one line."""
+
+
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     """The last day of each month from `first`'s month to `last`'s, the final one being `last`."""
     days = []
@@ -227,6 +236,11 @@ def _replay(timeline: Timeline, line: list[Changed], blobs: _Blobs, folder: str,
         timeline.reason = (f"The plan's first commit is dated {first_day.isoformat()}, after the as-of date "
                            f"{as_of.isoformat()}, so there is no history to show yet.")
         return
+    months = (as_of.year - first_day.year) * 12 + as_of.month - first_day.month + 1
+    if months > MAX_TREND_MONTHS:
+        raise TrendsTooLong(f"--as-of {as_of.isoformat()} is {months:,} months after the plan's first commit "
+                            f"({first_day.isoformat()}): the trends cover at most {MAX_TREND_MONTHS:,} months "
+                            "(give an as-of date nearer the plan's history)")
     days = month_ends(first_day, as_of)
     # The commit standing at the end of a day is the newest on the line committed before the
     # next day began (as `git rev-list --first-parent --before` picks it).
@@ -238,7 +252,8 @@ def _replay(timeline: Timeline, line: list[Changed], blobs: _Blobs, folder: str,
     themes_seen: dict[str, None] = {}
     revisions: set[tuple[str, dt.date, str, str]] = set()
     for day in days:
-        cutoff = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, dt.timezone.utc)
+        cutoff = (dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, dt.timezone.utc)
+                  if day < dt.date.max else dt.datetime.max.replace(tzinfo=dt.timezone.utc))  # the calendar's end
         while pointer < len(order) and line[order[pointer]].commit.committed < cutoff:
             newest = max(newest, order[pointer])
             pointer += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
 from cap.dates import format_iso
@@ -343,6 +343,8 @@ class Changes:
     actions: list[ActionChanges]
     themes: list[Theme]
     problems: list[Problem]
+    #: What changed in the update rounds' records (cap/rounds/changes.py), one line each.
+    rounds: list[str] = field(default_factory=list)
 
     def by_theme(self) -> list[ThemeGroup]:
         """Groups in theme-number order (themes no longer defined come last, by id)."""

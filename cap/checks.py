@@ -34,7 +34,7 @@ from cap.problems import Problem
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
-    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP219", "CAP221", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306"}
+    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP219", "CAP221", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306", "CAP502"}
 )
 
 
@@ -473,6 +473,13 @@ def check_closed_outcome(ctx: Context) -> Iterator[Problem]:
 
 Check = Callable[[Context], Iterable[Problem]]
 
+
+def check_round_files(ctx: Context) -> Iterator[Problem]:
+    """The update rounds' records, data/rounds/*.yaml (cap/rounds/record.py)."""
+    from cap.rounds.record import check_rounds
+
+    yield from check_rounds(ctx.data_dir, {a.ref for a in ctx.plan.actions})
+
 #: Every check `cap validate` runs, in this order (the report is then sorted by place).
 CHECKS: tuple[Check, ...] = (
     check_actions_folder,
@@ -499,6 +506,7 @@ CHECKS: tuple[Check, ...] = (
     check_closed_outcome,
     check_canonical_format,
     check_personal_data,
+    check_round_files,
 )
 
 

@@ -136,7 +136,12 @@ def plan_changes(data_dir: Path, since: str, until: str | None = None, *, tz: dt
         end_snapshot = working_tree(data_dir)
     else:
         end_snapshot = snapshot(repo, repo.resolve(until, end_of_day=True, tz=tz))
-    return compare(snapshot(repo, start), end_snapshot)
+    changes = compare(snapshot(repo, start), end_snapshot)
+    from cap.rounds.changes import changed_rounds
+
+    end_sha = None if until is None else end_snapshot.point.commit.sha
+    changes.rounds = changed_rounds(repo, start.commit.sha if start.commit else None, end_sha, data_dir)
+    return changes
 
 
 # ====================================================================== one action's history

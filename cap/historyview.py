@@ -279,8 +279,10 @@ def changes_table(changes: Changes):
     from rich.text import Text
 
     parts: list[Any] = [Text(visible(changes_title(changes)), style="bold")]
+    parts += [Text(visible(line)) for line in changes.rounds]
     if not changes.actions:
-        parts.append(Text("No changes to the plan."))
+        if not changes.rounds:
+            parts.append(Text("No changes to the plan."))
         return Group(*parts)
     parts.append(Text(_summary_line(changes)))
     for group in changes.by_theme():
@@ -307,8 +309,11 @@ def _md_point(point) -> str:
 def changes_markdown(changes: Changes) -> str:
     """Markdown for a pull-request comment or a board paper."""
     lines = [f"## Changes to the plan from {_md_point(changes.since)} to {_md_point(changes.until)}", ""]
+    if changes.rounds:
+        lines += [f"- {md(line)}" for line in changes.rounds] + [""]
     if not changes.actions:
-        lines.append("No changes to the plan.")
+        if not changes.rounds:
+            lines.append("No changes to the plan.")
     else:
         lines += [_summary_line(changes), ""]
         for group in changes.by_theme():
@@ -343,6 +348,7 @@ def changes_record(changes: Changes) -> dict[str, Any]:
             for g in changes.by_theme()
         ],
         "problems": [p.as_dict() for p in changes.problems],
+        "rounds": list(changes.rounds),
     }
 
 

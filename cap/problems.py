@@ -65,6 +65,11 @@ CODES: dict[str, str] = {
     "CAP304": "date-of-birth",
     "CAP305": "email-address",
     "CAP306": "phone-number",
+    # the update rounds' files, data/rounds/*.yaml (issue 23): cap/rounds/record.py
+    "CAP501": "round-id-not-file-name",
+    "CAP502": "round-asked-unknown-ref",
+    "CAP503": "round-agency-twice",
+    "CAP504": "round-due-before-start",
     # cap import (issue 8): problems in the file being imported
     "CAP801": "import-unreadable",
     "CAP802": "import-empty",

@@ -25,6 +25,12 @@ KINDS: dict[str, tuple[type, str]] = {
     "agencies": (AgenciesFile, "The cap agencies file (optional): data/agencies.yaml"),
 }
 
+
+def _round_kind() -> tuple[type, str]:
+    from cap.rounds.record import Round
+
+    return Round, "A cap update round's file: data/rounds/<round id>.yaml"
+
 #: Hover help for an action's keys (the README's table of keys).
 ACTION_HELP: dict[str, str] = {
     "ref": "Text equal to the file name, quoted: '4.10' (an unquoted 4.10 is the number 4.1).",
@@ -49,8 +55,8 @@ ACTION_HELP: dict[str, str] = {
 
 
 def json_schema(kind: str = "action") -> dict[str, Any]:
-    """The JSON Schema of one kind of data file: `action`, `themes`, `scrs` or `agencies`."""
-    model, title = KINDS[kind]
+    """The JSON Schema of one kind of data file: `action`, `themes`, `scrs`, `agencies` or `round`."""
+    model, title = _round_kind() if kind == "round" else KINDS[kind]
     schema = model.model_json_schema(by_alias=True)
     schema["title"] = title
     if model is Action:

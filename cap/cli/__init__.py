@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys  # noqa: F401 - tests patch cli.sys.stdout
 
-from cap.cli import read, write, amend, check, report, reviews, site, git, setup  # noqa: F401, I001 - registers the commands, in help order
+from cap.cli import read, write, amend, check, report, reviews, site, git, setup, rounds  # noqa: F401, I001 - registers the commands, in help order
 from cap.cli.common import app, print_list
 from cap.cli.main import main
 

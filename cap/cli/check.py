@@ -57,14 +57,15 @@ def validate_command(
     raise typer.Exit(0 if report.ok else 1)
 
 
-SCHEMA_KINDS = ("action", "themes", "scrs", "agencies")
+SCHEMA_KINDS = ("action", "themes", "scrs", "agencies", "round")
 
 
 @app.command("schema")
 def schema_command(
     kind: Annotated[
-        str, typer.Argument(metavar="[action|themes|scrs|agencies]",
-                      help="Which file: an action file (default), themes.yaml, scrs.yaml or agencies.yaml.")
+        str, typer.Argument(metavar="[action|themes|scrs|agencies|round]",
+                      help="Which file: an action file (default), themes.yaml, scrs.yaml, agencies.yaml "
+                           "or a round's file (data/rounds/).")
     ] = "action",
 ) -> None:
     """Print the JSON Schema of a data file, for editors (completion, red squiggles).
@@ -75,6 +76,7 @@ def schema_command(
       cap schema themes > schemas/themes.json
       cap schema scrs > schemas/scrs.json
       cap schema agencies > schemas/agencies.json
+      cap schema round > schemas/round.json
     """
     import json
 

@@ -1,0 +1,92 @@
+"""The update round: `cap round start | status | chase | collect` (core in cap/rounds/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cap.cli.common import AsOf, app, data_dir, date_option, fail, guarded_write, load_plan, parse_as_of, say
+
+round_app = typer.Typer(
+    name="round",
+    help="The update round: forms out to the lead agencies, their returns back in.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(round_app, name="round")
+
+
+def _today() -> dt.date:
+    from cap import dates
+
+    return dates.today()
+
+
+def _shown(path: Path, folder: Path) -> str:
+    """A path as a person would type it: from the data folder's parent (the repository's
+    top) where it is under it, else as it was given."""
+    try:
+        return Path(path).resolve().relative_to(Path(folder).resolve().parent).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+LeadsOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--lead", metavar="AGENCY", help="Only this agency (an id, name or alias; repeatable)."),
+]
+OutOpt = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="DIR", help="Where the forms go (default: returns/ROUND-ID/)."),
+]
+
+
+@round_app.command("start")
+def start_command(
+    due: Annotated[Optional[str], typer.Option("--due", metavar="DATE", help="The return-by date (14/07/17).")] = None,
+    lead: LeadsOpt = None,
+    as_of: AsOf = None,
+    output: OutOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="The form: xlsx (default) or docx.")] = "xlsx",
+    email: Annotated[bool, typer.Option("--email", help="Also write an email draft (.eml) per agency.")] = False,
+    reply_to: Annotated[
+        Optional[str], typer.Option("--reply-to", metavar="WHO", help="Whom the form says to send it back to.")
+    ] = None,
+    sender: Annotated[
+        Optional[str], typer.Option("--from", metavar="ADDRESS", help="The drafts' From address (yours).")
+    ] = None,
+) -> None:
+    """Write one return form per agency leading an open or in-progress action.
+
+    Each form lists the agency's actions with the columns it fills in (done since,
+    status now, a proposed new target date and its reason, evidence, who is
+    reporting). The round is recorded in data/rounds/ROUND-ID.yaml.
+
+    \b
+    Examples:
+      cap round start --due 14/07/17 --as-of 2017-07-01
+      cap round start --due 14/07/17 --lead Health --lead Education -o july-forms
+      cap round start --due 14/07/17 --email --from "Business Manager <nscb@example.org>"
+    """
+    from cap.rounds.start import StartRefused, start_round, summary_lines
+
+    if due is None:
+        fail("give --due DATE: the day the forms are to come back by (14/07/17)", 2)
+    day = date_option(due, "--due")
+    fmt = fmt.strip().lower()
+    if fmt not in ("xlsx", "docx"):
+        fail(f"unknown form format {fmt!r}; valid: xlsx, docx", 2)
+    when = parse_as_of(as_of)
+    folder = data_dir()
+    plan = load_plan()
+    try:
+        started = guarded_write(lambda: start_round(
+            folder, plan, due=day, as_of=when, today=_today() if as_of is None else when, leads=lead or [],
+            folder=output, fmt=fmt, reply_to=reply_to, email=email, sender=sender), "the round")
+    except StartRefused as exc:
+        fail(str(exc), exc.exit_code)
+    for line in summary_lines(started, _shown(started.folder, folder), _shown(started.record_path, folder)):
+        say(line)

@@ -18,24 +18,43 @@ def start(data, *args):
     return Cap(data)("round", "start", "--due", "14/07/17", "--as-of", "2017-07-01", *args)
 
 
+def with_contacts(data):
+    """The Norfolk plan's agencies, Health with a contact (the shipped file has none)."""
+    path = data / "agencies.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "- id: health\n  name: Health\n",
+        "- id: health\n  name: Health\n  contacts:\n  - role: Named nurse\n    email: health.lead@example.org\n"),
+        encoding="utf-8")
+    return data
+
+
 def test_start_writes_a_form_per_agency_and_the_record(data_copy):
-    result = start(data_copy)
+    result = start(with_contacts(data_copy))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "round 2017-07 recorded in data/rounds/2017-07.yaml; return by 14/07/2017"
-    assert lines[1] == "All partners: all-partners.xlsx, 1 action  (no contact: send it yourself)"
-    assert "Health: health.xlsx, 2 actions  (no contact: send it yourself)" in lines
-    assert lines[-1].startswith("9 forms written to ")
-    assert lines[-1].endswith("returns/2017-07, 21 actions asked about, 9 agencies without a contact")
+    assert lines[1:8] == [
+        "NSCB: nscb.xlsx, 13 actions  (no contact: send it yourself)",
+        "Health: health.xlsx, 2 actions",
+        "Education: education.xlsx, 3 actions  (no contact: send it yourself)",
+        "Children's Services: childrens-services.xlsx, 1 action  (no contact: send it yourself)",
+        "MASH: mash.xlsx, 1 action  (no contact: send it yourself)",
+        "DASVB partners: dasvb-partners.xlsx, 1 action  (no contact: send it yourself)",
+        "All partners: all-partners.xlsx, 1 action  (no contact: send it yourself)",
+    ]
+    assert lines[-1].startswith("7 forms written to ")
+    assert lines[-1].endswith("returns/2017-07, 21 actions asked about, 6 agencies without a contact")
     folder = data_copy.parent / "returns" / "2017-07"
     assert sorted(p.name for p in folder.iterdir())[:3] == ["all-partners.xlsx", "childrens-services.xlsx",
                                                             "dasvb-partners.xlsx"]
+    assert "health.lead@example.org" not in (data_copy / "rounds" / "2017-07.yaml").read_text()
     rounds, problems = load_rounds(data_copy)
     assert problems == []
     (record,) = rounds
     assert (record.id, record.started, record.as_of, record.due) == (
         "2017-07", dt.date(2017, 7, 1), dt.date(2017, 7, 1), dt.date(2017, 7, 14))
-    health = record.agency("Health")
+    health = record.agency("health")
+    assert (health.name, health.form) == ("Health", "health.xlsx")
     plan, _ = load_plan(data_copy)
     open_health = [a for a in plan.actions if a.is_open and "Health" in a.lead]
     assert [a.ref for a in health.asked] == [a.ref for a in open_health]
@@ -65,7 +84,7 @@ def test_the_form_is_fillable_and_safe(data_copy):
     assert row[13].value.startswith("2017-07|2.1|")
     assert ws.column_dimensions["N"].hidden
     assert ws.protection.sheet and not ws.protection.password and cover.protection.sheet
-    assert meta.sheet_state == "hidden" and meta["B1"].value == "2017-07" and meta["B2"].value == "Health"
+    assert meta.sheet_state == "hidden" and meta["B1"].value == "2017-07" and meta["B2"].value == "health"
     kinds = {dv.type: dv for dv in ws.data_validations.dataValidation}
     assert kinds["list"].formula1 == '"in progress,complete"' and str(kinds["list"].sqref) == "I3:I4"
     assert kinds["date"].formula1 == "32874" and str(kinds["date"].sqref) == "J3:J4"
@@ -103,14 +122,14 @@ def test_lead_filter_and_output_folder(data_copy, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["education.xlsx", "health.xlsx"]
     (record,), _ = load_rounds(data_copy)
-    assert [a.agency for a in record.agencies] == ["Education", "Health"]
+    assert [a.agency for a in record.agencies] == ["health", "education"]
 
 
 @pytest.mark.parametrize("args,code,message", [
     (("round", "start", "--as-of", "2017-07-01"), 2, "give --due DATE"),
     (("round", "start", "--due", "31/02/17"), 2, "--due:"),
     (("round", "start", "--due", "14/06/17", "--as-of", "2017-07-01"), 2, "is before the round's date"),
-    (("round", "start", "--due", "14/07/17", "--as-of", "2017-07-01", "--lead", "Helth"), 2, "nearest: Health"),
+    (("round", "start", "--due", "14/07/17", "--as-of", "2017-07-01", "--lead", "Helth"), 2, "did you mean Health?"),
     (("round", "start", "--due", "14/07/17", "--format", "pdf"), 2, "unknown form format"),
 ])
 def test_refusals(data_copy, args, code, message):
@@ -151,7 +170,7 @@ def test_round_lines_for_changes(data_copy):
 
     assert start(data_copy).exit_code == 0
     (record,), _ = load_rounds(data_copy)
-    assert round_lines(None, record) == ["round 2017-07 started: 9 agencies asked about 21 actions, "
+    assert round_lines(None, record) == ["round 2017-07 started: 7 agencies asked about 21 actions, "
                                          "return by 14/07/2017"]
     assert round_lines(record, record) == []
     assert round_lines(record, None) == ["round 2017-07 removed"]

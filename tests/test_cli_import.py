@@ -238,7 +238,7 @@ def test_csv_errors_name_the_spreadsheet_row(repo, tmp_path):
     result = run_import(repo, write(tmp_path, "plan.csv", excel_csv(rows)))
     assert result.exit_code == 1
     # row 3 of the sheet starts on line 4: row 2 holds a line break
-    assert "plan.csv:4:1: error: CAP804 row 3: Target date: '31/02/17' is not a real date" in result.stderr
+    assert "plan.csv:4:1: error: CAP804 row 3, column F: Target date: '31/02/17' is not a real date" in result.stderr
 
 
 def test_excel_unicode_text_is_utf16_tab_separated(repo, tmp_path):
@@ -473,7 +473,7 @@ BAD_FILES = {
                                     "CAP804 Ref 2.1 is under theme 1 (Professional curiosity)"),
     "an empty action": ("plan.txt", text_plan(row(action="")).encode(), "plan.txt:3:1: error: CAP804 Action is empty"),
     "an unknown status": ("plan.csv", b"Theme,Ref,SCR Ref,Action,Lead agency,Target date,Status,Progress\r\n"
-                          b"curiosity,1.1,D,Act.,NSCB,01/06/17,Done-ish,\r\n", "CAP804 row 2: Status 'Done-ish'"),
+                          b"curiosity,1.1,D,Act.,NSCB,01/06/17,Done-ish,\r\n", "CAP804 row 2, column G: Status 'Done-ish'"),
     "a bad case letter": ("plan.txt", text_plan(row(scr="K and O")).encode(), "'K and O' is not a case letter"),
     "no theme": ("plan.csv", b"Ref,SCR Ref,Action,Lead agency,Target date,Progress\r\n1.1,D,Act.,NSCB,01/06/17,\r\n",
                  "plan.csv:2:1: error: CAP805 row 2: no theme for this row"),

@@ -117,7 +117,7 @@ def test_target_history_out_of_order_is_refused(repo, tmp_path, fixed_today):
 def test_bad_cells_of_the_new_columns_are_located(repo, tmp_path, fixed_today, column, cell, message):
     lines = refused(repo, tmp_path, f"curiosity,1.1,D,Act.,NSCB,01/06/17,closed,,Begun.,{cell}",
                     header=f"{HEADER},{column}")
-    assert len(lines) == 1 and "plan.csv:2:1: error: CAP804 row 2: " in lines[0] and message in lines[0], lines
+    assert len(lines) == 1 and "plan.csv:2:1: error: CAP804 row 2, column J: " in lines[0] and message in lines[0], lines
 
 
 def test_update_of_an_existing_action_is_checked_too(repo, tmp_path, fixed_today):

@@ -208,7 +208,8 @@ def test_invalid_day_is_an_error_naming_the_row(repo, tmp_path):
     before = snapshot(repo)
     result = run(repo, source)
     assert result.exit_code == 1
-    assert "tracker.csv:3:1: error: CAP804 row 3: Target date: '31/02/17' is not a real date" in result.stderr
+    assert ("tracker.csv:3:1: error: CAP804 row 3, column D: Target date: '31/02/17' is not a real date; correct "
+            "the cell, or give --fix-date \"31/02/17=DD/MM/YYYY\"") in result.stderr
     assert snapshot(repo) == before
 
 
@@ -216,8 +217,8 @@ def test_unknown_status_word_names_the_row_and_the_words_known(repo, tmp_path):
     source = csv_file(tmp_path, "Ref,Action,Lead,Target date,Status", "1.1,A.,NSCB,01/06/17,Purple")
     result = run(repo, source)
     assert result.exit_code == 1
-    assert "row 2: Status 'Purple' is not a word cap knows; the words known: " in result.stderr
-    assert "amber, blue, closed, complete" in result.stderr
+    assert "row 2, column E: Status 'Purple' is not a word cap knows; the words known: " in result.stderr
+    assert "amber, amber/green, amber/red, blue, blue/green, closed, complete" in result.stderr
 
 
 def test_blank_status_is_in_progress_with_progress_else_open(repo, tmp_path):
@@ -242,7 +243,7 @@ def test_a_row_without_action_text(repo, tmp_path):
                       ",,Police,,Minutes")
     result = run(repo, source)
     assert result.exit_code == 1
-    assert "row 3: this row has no action text (only evidence, lead)" in result.stderr
+    assert "row 3, column B: this row has no action text (only evidence, lead)" in result.stderr
     skipped = run(repo, source, "--skip-incomplete")
     assert skipped.exit_code == 0, skipped.output
     assert "warning: row 3: no action text; skipped (--skip-incomplete)" in skipped.stdout

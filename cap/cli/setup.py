@@ -42,6 +42,13 @@ def init_command(
     say(f"new plan repository in {directory}: next, cap import your current plan (see README.md)")
 
 
+#: The fields --map accepts (cap.importer.columns.FIELDS, spelt out here so that cap's start-up does
+#: not import the importer; a test holds the two together).
+_MAP_FIELDS = ("ref, theme, action, recommendation, scope, lead, owner, target_date, progress, status, rating, "
+               "outcome, evidence, scrs, progress_date, completed, opened, review_date, impact_review, "
+               "withdrawn_reason, source_ref")
+
+
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="The plan: an Excel workbook (.xlsx), a CSV, or a Word table copied as text.")],
@@ -65,8 +72,8 @@ def import_command(
     ] = False,
     maps: Annotated[
         Optional[list[str]],
-        typer.Option("--map", metavar="'COLUMN=FIELD'", help="Read a tracker's column as a field (ref, theme, action, "
-                     "lead, owner, target_date, progress, status, outcome, evidence, scrs, rating, progress_date)."),
+        typer.Option("--map", metavar="'COLUMN=FIELD'", help="Read a tracker's column as a field: "
+                     + _MAP_FIELDS + "."),
     ] = None,
     ignore_columns: Annotated[
         Optional[list[str]], typer.Option("--ignore-column", metavar="COLUMN", help="Leave a tracker's column out.")
@@ -79,8 +86,19 @@ def import_command(
         typer.Option("--status-map", metavar="'1=complete,2=in-progress'", help="What a tracker's status numbers or words mean."),
     ] = None,
     skip_incomplete: Annotated[
-        bool, typer.Option("--skip-incomplete", help="Skip rows with no action text (with a warning) instead of refusing.")
+        bool, typer.Option("--skip-incomplete", help="Skip rows with no action text or no lead (with a warning each) "
+                           "instead of refusing.")
     ] = False,
+    skip_rows: Annotated[
+        Optional[list[str]],
+        typer.Option("--skip-row", metavar="N", help="Skip this row of the sheet or CSV (line of text; TABLE:ROW in "
+                     "a Word document). Repeatable."),
+    ] = None,
+    fix_dates: Annotated[
+        Optional[list[str]],
+        typer.Option("--fix-date", metavar="'CELL=DD/MM/YYYY'", help="Read a date cell that is no real day as the "
+                     "date meant: --fix-date \"31/4/15=30/04/2015\". Repeatable."),
+    ] = None,
 ) -> None:
     """Bring a plan kept in Excel or Word in: one action file per row, all or nothing.
 
@@ -123,12 +141,14 @@ def import_command(
              "record what has happened, not what is planned")
     if sheet is not None and all_sheets:
         fail("give --sheet NAME or --all-sheets, not both", 2)
-    from cap.importer.tracker import TrackerOptions, header_key, parse_maps, parse_status_map
+    from cap.importer.columns import header_key
+    from cap.importer.options import TrackerOptions, parse_fixes, parse_maps, parse_skip_rows, parse_status_map
 
     try:
         tracker = TrackerOptions(maps=parse_maps(maps or []), ignore={header_key(c) for c in ignore_columns or []},
                                  theme=theme, status_map=parse_status_map(status_map or []),
-                                 skip_incomplete=skip_incomplete)
+                                 skip_incomplete=skip_incomplete, skip_rows=parse_skip_rows(skip_rows or []),
+                                 fixes=parse_fixes(fix_dates or []))
     except ValueError as exc:
         fail(str(exc), 2)
 
@@ -147,9 +167,13 @@ def import_command(
                             kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker),
         "the imported files", "each file is either as it was or written whole",
     )
-    if dry_run:  # the tracker's columns and their fields, before anything else
+    if dry_run:  # the tracker's columns and their fields, before anything else; then how each date was read
         for line in outcome.mapping:
             say(line)
+        if outcome.readings:
+            say("dates read:")
+            for line in outcome.readings:
+                say(f"  {line}")
     if problems:
         report_problems(problems)
     for line in summary_lines(outcome, folder, dry_run):

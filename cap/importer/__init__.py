@@ -29,8 +29,10 @@ ratings, target dates as boards write them, section headings as themes.
 Layout: `rows` turns a file's bytes into text and rows (`csv`, `text` and `xlsx` read
 each kind; `xlsx` also reads back a workbook `cap report` made), `columns` knows the
 header names (cap's, and the names trackers use), `build` turns rows of cap's columns
-into records and records into actions, `tracker` does the same for a tracker's, `plan`
-runs the whole import (`import_plan`, `prepare_import`, `apply_import`).
+into records and records into actions, `tracker` does the same for a tracker's (with
+`mapping` for its header, `rowaction` for each row, `words` and `boarddates` for its
+status words and dates, `options` for what the command line says), `plan` runs the
+whole import (`import_plan`, `prepare_import`, `apply_import`).
 """
 
 from cap.importer.outcome import ImportOutcome, Update

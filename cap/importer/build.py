@@ -130,8 +130,7 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
             if columns is None:
                 return []
             width, header = len(cells), row
-            if row.sheet is not None:
-                from cap.importer.columns import COLUMNS
+            if kind != "text":  # a problem in a cell names its column's letter
                 from cap.importer.xlsx import column_letter
 
                 loc.letters[row.sheet] = {COLUMNS[k][0]: column_letter(i) for k, i in columns.items()}

@@ -81,25 +81,38 @@ def header_columns(cells: list[str], row: SourceRow, loc: Located) -> tuple[dict
 
 # ------------------------------------------------------------------ other boards' trackers
 
-#: The field names `--map "Column=field"` accepts (the action file's, plus `rating`, `progress_date`).
-FIELDS = ("ref", "theme", "action", "lead", "owner", "target_date", "progress", "status", "outcome", "evidence",
-          "scrs", "rating", "progress_date")
+#: The field names `--map "Column=field"` accepts: the action file's (those `cap show` prints),
+#: and `rating` (the board's own RAG), `progress_date` (dates the row's progress),
+#: `recommendation` (a review's recommendation or finding), `scope` and `completed` (a
+#: completion date, with any words after it: dates the row's entries and its completion).
+FIELDS = ("ref", "theme", "action", "recommendation", "scope", "lead", "owner", "target_date", "progress", "status",
+          "rating", "outcome", "evidence", "scrs", "progress_date", "completed", "opened", "review_date",
+          "impact_review", "withdrawn_reason", "source_ref")
 #: Header names real trackers use -> field (names compared by `header_key`).
 HEADER_NAMES: dict[str, str] = {}
 for _field, _names in {
     "ref": ("no", "no.", "number", "rec no", "rec number", "recommendation no", "recommendation number", "ref",
             "ref no", "reference", "action no", "action number", "item", "id"),
     "action": ("action", "actions", "action required", "actions required", "agreed action", "agreed actions",
-               "action to be taken", "actions to be taken", "what will be done"),
-    "recommendation": ("recommendation", "recommendations", "learning point", "finding"),
+               "action to be taken", "actions to be taken", "what will be done", "action to take",
+               "actions to take", "action s", "actions agreed"),
+    "recommendation": ("recommendation", "recommendations", "learning point", "finding", "findings",
+                       "scr finding", "review finding", "recommendation/finding", "over-arching recommendation"),
+    "scope": ("scope", "scope of recommendation", "scope of recommendation i e local or regional",
+              "scope of recommendation i e local or regional or national", "local/regional/national"),
     "lead": ("lead", "lead agency", "lead agencies", "agency", "agencies", "responsibility", "responsible agency",
              "responsible", "lead organisation", "organisation", "responsible organisation", "who"),
     "owner": ("lead officer", "agency lead person", "lead person", "owner", "action owner", "accountable person",
               "responsible officer", "named lead"),
     "target_date": ("target date", "target", "date", "timescale", "timescales", "by when", "when", "deadline",
                     "due date", "due", "completion date", "target completion date"),
+    "completed": ("date of completion", "date completed", "date of completion and outcome",
+                  "completion date and outcome", "date completed and outcome", "date of completion and outcome",
+                  "actual completion date"),
+    "review_date": ("review date", "date of review", "next review", "next review date"),
     "progress": ("progress", "update", "progress update", "comments", "comment", "progress to date",
-                 "latest update", "update on progress", "progress/update"),
+                 "latest update", "update on progress", "progress/update",
+                 "key milestones achieved in enacting recommendation", "key milestones", "milestones"),
     "status": ("rag", "brag", "status", "assessment of progress", "rag rating", "brag rating", "rag status",
                "progress rating", "rating"),
     "outcome": ("outcome", "outcomes", "measure of success", "measures of success", "desired outcome",

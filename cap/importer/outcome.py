@@ -35,3 +35,7 @@ class ImportOutcome:
     from_cap: bool = False
     #: A tracker's columns and the fields they became (what `--dry-run` prints first).
     mapping: list[str] = field(default_factory=list)
+    #: How each date not written as a plain day was read (`Q2 2017/18 -> 30/09/2017 ...`): the dry run lists them.
+    readings: list[str] = field(default_factory=list)
+    #: Rows skipped, each with why (guidance rows, --skip-row, --skip-incomplete).
+    skipped: list[str] = field(default_factory=list)

@@ -351,8 +351,9 @@ def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iter
     if outcome.new_scrs:
         verb = "would add" if dry_run else "added"
         yield f"{verb} SCRs to scrs.yaml: {', '.join(s.id for s in outcome.new_scrs)}"
+    yield from outcome.skipped
     yield from outcome.notes
     if outcome.ignored_columns:
-        yield f"ignored columns: {', '.join(outcome.ignored_columns)}"
+        yield f"ignored columns: {', '.join(dict.fromkeys(outcome.ignored_columns))}"
     counts = f"{len(outcome.created)} created, {len(outcome.updated)} updated, {len(outcome.unchanged)} unchanged"
     yield f"dry run, nothing written: {counts}" if dry_run else f"imported {outcome.source}: {counts}"

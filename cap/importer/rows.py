@@ -35,6 +35,8 @@ class SourceRow:
     letters: dict[str, str] = field(default_factory=dict)
     #: A row that is only a theme heading (a sheet's name, with --all-sheets).
     heading: bool = False
+    #: A Word document's rows: the table's number (from 1) in the document.
+    table: int | None = None
 
 
 class Located:
@@ -45,25 +47,45 @@ class Located:
         #: A workbook sheet's column letters by column name (set when its header row is read).
         self.letters: dict[str | None, dict[str, str]] = {}
 
-    def where(self, row: SourceRow | None, message: str = "") -> str:
-        if row is None or self.kind == "text":
+    def where(self, row: SourceRow | None, message: str = "", column: int | None = None) -> str:
+        """`sheet 'Plan', row 5, column F: `, `row 5, column F: ` (CSV), `table 2, row 5, column C: `
+        (Word), `cell 4: ` (text: the line is the problem's own); the column from `column` (an
+        index), else from the column name the message starts with."""
+        if row is None:
             return ""
-        if row.sheet is None:
-            return f"row {row.number}: "
-        letters = row.letters or self.letters.get(row.sheet, {})
-        named = [name for name in letters if message.casefold().startswith(name.casefold())]
-        column = f", column {letters[max(named, key=len)]}" if named else ""
-        return f"sheet {row.sheet!r}, row {row.number}{column}: "
+        from cap.importer.xlsx import column_letter
 
-    def place(self, row: SourceRow) -> str:
-        """Where a row is, for a message about another row: `row 5`, `line 5`, `sheet 'Plan' row 5`."""
+        if column is None:
+            letters = row.letters or self.letters.get(row.sheet, {})
+            named = [name for name in letters if message.casefold().startswith(name.casefold())]
+            letter = letters[max(named, key=len)] if named else None
+        else:
+            letter = column_letter(column)
         if self.kind == "text":
-            return f"line {row.line}"
-        return f"row {row.number}" if row.sheet is None else f"sheet {row.sheet!r} row {row.number}"
+            return f"cell {column + 1}: " if column is not None else ""
+        at = f", column {letter}" if letter else ""
+        if row.table is not None:
+            return f"table {row.table}, row {row.number}{at}: "
+        if row.sheet is None:
+            return f"row {row.number}{at}: "
+        return f"sheet {row.sheet!r}, row {row.number}{at}: "
 
-    def add(self, row: SourceRow | None, code: str, message: str, *, line: int | None = None) -> None:
+    def place(self, row: SourceRow, column: int | None = None) -> str:
+        """Where a row (or its cell) is, for a note or a message about another row: `row 5`,
+        `line 5`, `sheet 'Plan' row 5`, `table 2 row 5`; with `column`, `... column C`."""
+        from cap.importer.xlsx import column_letter
+
+        if self.kind == "text":
+            return f"line {row.line}" + (f" cell {column + 1}" if column is not None else "")
+        at = f" column {column_letter(column)}" if column is not None else ""
+        if row.table is not None:
+            return f"table {row.table} row {row.number}{at}"
+        return (f"row {row.number}" if row.sheet is None else f"sheet {row.sheet!r} row {row.number}") + at
+
+    def add(self, row: SourceRow | None, code: str, message: str, *, line: int | None = None,
+            column: int | None = None) -> None:
         at = line if line is not None else (row.line if row else 1)
-        self.problems.append(Problem(self.shown, at, 1, "error", code, self.where(row, message) + message))
+        self.problems.append(Problem(self.shown, at, 1, "error", code, self.where(row, message, column) + message))
 
 
 def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -118,7 +140,8 @@ def check_cells(rows: list[SourceRow], loc: Located) -> None:
         for column, cell in enumerate(row.cells, start=1):
             problem = control_problem(cell)
             if problem is not None:
-                loc.add(row, "CAP804", f"cell {column} {problem}; take it out of the file and import again")
+                loc.add(row, "CAP804", f"the cell {problem}; take it out of the file and import again",
+                        column=column - 1)
 
 
 def detect_kind(path_name: str, text: str, wanted: str = "auto") -> str:

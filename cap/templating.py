@@ -46,6 +46,11 @@ def escape(value: Any) -> Markup:
 
 
 @lru_cache(maxsize=1)
+def _paper_date(value, full_year: bool = True) -> str:
+    """The `uk` filter: `dd/mm/yyyy`, the one date style of every paper and page."""
+    return format_uk(value, full_year=full_year)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cap", "templates"),
@@ -56,7 +61,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         finalize=shown,
     )
-    env.filters.update(uk=format_uk, iso=format_iso, plural=plural, e=escape, escape=escape)
+    env.filters.update(uk=_paper_date, iso=format_iso, plural=plural, e=escape, escape=escape)
     return env
 
 

@@ -147,6 +147,33 @@ def _logged(action: Action, day: dt.date, text: str, author: str | None, **chang
     return Action.model_validate({**dict(action), **changes, "progress": _insert(action.progress, entry)})
 
 
+#: The entries cap writes itself into the progress log when it records a change (a target
+#: revised, a sign-off, a withdrawal, a reopening): their texts, as `retarget`, `close`,
+#: `withdraw` and `reopen` below write them. Papers show the agency's latest words in the
+#: Progress column and these in the Notes (cap/reports/model.py).
+_ISO_OR_ONGOING = r"(?:\d{4}-\d{2}-\d{2}|ongoing)"
+CAP_ENTRIES: dict[str, re.Pattern[str]] = {
+    "retarget": re.compile(rf"Target date revised from {_ISO_OR_ONGOING} to {_ISO_OR_ONGOING}: .+", re.S),
+    "signoff": re.compile(r"Signed off by [^\n]+; closed\."),
+    "withdrawn": re.compile(r"Withdrawn: .+", re.S),
+    "reopened": re.compile(r"Reopened \(was (?:complete|closed|withdrawn)\): .+", re.S),
+}
+
+
+def cap_entry_kind(entry: ProgressEntry) -> str | None:
+    """Which change cap recorded with this progress entry (`retarget`, `signoff`,
+    `withdrawn`, `reopened`), or None: an update an agency reported."""
+    text = entry.text
+    if text[:1] not in ("T", "S", "W", "R"):  # none of them begins otherwise: most entries stop here
+        return None
+    return next((kind for kind, pattern in CAP_ENTRIES.items() if pattern.fullmatch(text)), None)
+
+
+def agency_entries(progress: Sequence[ProgressEntry]) -> list[ProgressEntry]:
+    """The entries of a log that an agency reported (not those cap wrote for a change)."""
+    return [e for e in progress if cap_entry_kind(e) is None]
+
+
 # ------------------------------------------------------------------ the changes
 
 

@@ -138,7 +138,7 @@ def test_full_prints_the_whole_log(small_data):
     short = Cap(small_data)("report", "--as-of", "2017-03-01").stdout
     assert "second entry" in short and "first entry" not in short
     full = Cap(small_data)("report", "--as-of", "2017-03-01", "--full").stdout
-    assert "01/01/17: first entry<br>01/02/17: second entry (MEO)" in full
+    assert "01/01/2017: first entry<br>01/02/2017: second entry (MEO)" in full
     rows = list(csv.reader(io.StringIO(Cap(small_data)("report", "--full", "-f", "csv").stdout.removeprefix("\ufeff"))))
     assert rows[1][8:14] == ["2017-02-01", "2017-01-01: first entry\n2017-02-01: second entry", "", "", "", "2: MEO"]
 

@@ -190,8 +190,8 @@ def test_signoff_pack(tmp_path):
     cap = Cap(data)
     md = cap("report", "--kind", "signoff", "--as-of", AS_OF.isoformat()).stdout
     assert "## Awaiting sign-off: 1" in md and "### 1.1 (NSCB)" in md
-    assert "| Target history | 01/05/17: 01/06/17 -> 01/09/17: Trainer ill. |" in md
-    assert "01/03/17: Begun.<br>01/05/17: Retargeted.<br>15/08/17: Done." in md
+    assert "| Target history | 01/05/2017: 01/06/2017 -> 01/09/2017: Trainer ill. |" in md
+    assert "01/03/2017: Begun.<br>01/05/2017: Retargeted.<br>15/08/2017: Done." in md
     assert md.count("Decision: signed off / not signed off") == 1
     assert "## Signed off since 01/04/2018: 0" in md      # 90 days before 30/06/2018
     since = json.loads(cap("report", "--kind", "signoff", "--as-of", AS_OF.isoformat(), "--since", "2017-01-01",

@@ -175,7 +175,7 @@ def test_withdrawn_closed_and_retargeted_actions(data_copy, fixed_today):
     assert closed[7:9] == ("closed", "Blue") and closed[12:14] == (dt.datetime(2017, 3, 20), "SCR Review Group")
     moved = next(r for r in sheet_rows(wb["4. Ownership and accountability"]) if r[0] == "4.4")
     assert moved[14] == "2017-02-15: 2017-03-01 -> 2017-09-01: Awaiting MASH."
-    assert "target put back from 01/03/17" in moved[10]
+    assert "target put back from 01/03/2017 (Awaiting MASH.)" in moved[10]
 
 
 @pytest.mark.parametrize("args", [
@@ -234,7 +234,7 @@ def test_word_text_is_exactly_the_stored_text(hostile):
     cells = table.rows[1].cells
     assert cells[2].text == HOSTILE["action"]
     assert cells[3].text == "+cmd|' /C calc'!A0/@SUM(1)"
-    assert cells[5].text == "31/01/17 -2+3\n<b>*bold*</b> & \t end"
+    assert cells[5].text == "31/01/2017 -2+3\n<b>*bold*</b> & \t end"
 
 
 def test_same_data_same_bytes_and_the_report_day_as_timestamp(cap):
@@ -284,8 +284,8 @@ def test_every_word_table_cell_matches_the_plan(cap, plan):
             seen.append(action.ref)
             rating = brag(action, AS_OF, 30)
             assert [c.text for c in cells[1:5]] == [
-                action.scr_label(), action.action, "/".join(action.lead), format_uk(action.target_date)]
-            assert [p.text for p in cells[5].paragraphs] == [f"{format_uk(e.date)} {e.text}" for e in action.progress]
+                action.scr_label(), action.action, "/".join(action.lead), format_uk(action.target_date, full_year=True)]
+            assert [p.text for p in cells[5].paragraphs] == [f"{format_uk(e.date, full_year=True)} {e.text}" for e in action.progress]
             assert cells[6].paragraphs[0].text == action.status
             assert cells[7].text == rating
             shade = cells[7]._tc.find(f"{W}tcPr/{W}shd")
@@ -482,7 +482,7 @@ def test_any_text_reads_back_exactly(action, lead, progress):
     assert row[2:4] == (inert(action), inert(lead)) and row[6] == inert(progress)
     cells = document(render(report, "docx")).tables[-1].rows[1].cells
     assert cells[2].text == inert(action) and cells[3].text == inert(lead)
-    assert cells[5].text == f"31/01/17 {inert(progress)}"
+    assert cells[5].text == f"31/01/2017 {inert(progress)}"
 
 
 def test_a_character_xml_cannot_hold_is_shown_not_dropped():

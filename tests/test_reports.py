@@ -117,7 +117,7 @@ def test_rows_in_theme_order_with_source_labels(plan):
     rows = {r.ref: r for r in report.rows}
     assert rows["2.2"].lead_label == "Health/NSCB"
     assert (rows["1.1"].scr_ref, rows["1.2"].scr_ref, rows["4.1"].scr_ref) == ("D, L", "All", "M (and All)")
-    assert rows["1.1"].notes == ("30 days overdue", "no progress since 31/01/17")
+    assert rows["1.1"].notes == ("30 days overdue", "no progress since 31/01/2017")
     assert rows["4.7"].brag == "Red" and rows["2.4"].brag == "Blue" and rows["4.2"].brag == "Green"
 
 
@@ -135,7 +135,7 @@ def test_exceptions_include_a_slipped_action_that_is_not_yet_due():
     fine = make("1.2", target=D(2018, 1, 1), progress=[(D(2017, 6, 1), "On it.")])
     report = build_report(Plan(THEMES, [], [slipped, fine]), Filters(), D(2017, 7, 1), kind="exceptions")
     assert [r.ref for r in report.rows] == ["1.1"]
-    assert report.rows[0].notes == ("target put back from 01/06/17",)
+    assert report.rows[0].notes == ("target put back from 01/06/2017 (Audit moved.)",)
 
 
 def test_agency_report(plan):
@@ -245,7 +245,7 @@ def test_json_holds_the_same_content(plan):
 def test_markdown_tables(plan):
     md = render(build_report(plan, Filters(), D(2017, 7, 1)), "md")
     assert md.count("| Ref | SCR Ref | Action | Lead agency | Target date | Progress | Status | BRAG |") == 4
-    assert "| 2.2 | M, O | Address, locally" in md and "| Health/NSCB | 01/05/17 |" in md
+    assert "| 2.2 | M, O | Address, locally" in md and "| Health/NSCB | 01/05/2017 |" in md
     assert "\\[now CPIs\\]" not in md                       # brackets alone are not a link: left as written
     for line in md.splitlines():
         if line.startswith("| "):
@@ -421,3 +421,43 @@ def test_the_action_row_writes_out_the_shared_pieces_as_they_are(plan, site):
         html = str(macros.action_row(row, site))
         assert f'<td class="ref nowrap">{macros.ref_link(row.ref, site)}' in html
         assert f"<td>{macros.status(row)}</td><td>{macros.badge(row.brag)}" in html
+
+
+def test_progress_shows_the_agencys_words_and_cap_entries_go_to_the_notes():
+    """A retarget, a reopening and a sign-off are entries cap writes itself: the paper's
+    Progress column keeps the agency's latest words, the notes say what cap recorded."""
+    from cap.updates import add_progress, close, reopen, retarget
+
+    action = make("1.1", target=D(2017, 6, 1), progress=[(D(2017, 3, 1), "Audit half done.")])
+    action = retarget(action, D(2017, 9, 1), "Auditor ill.", today=D(2017, 5, 1))
+    report = build_report(Plan(THEMES, [], [action]), Filters(), D(2017, 7, 1))
+    row = report.rows[0]
+    assert [e.text for e in action.progress][-1].startswith("Target date revised")
+    assert row.latest.text == "Audit half done." and [e.text for e in row.progress] == ["Audit half done."]
+    assert "target put back from 01/06/2017 (Auditor ill.)" in row.notes
+    for fmt in ("md", "html", "xlsx", "docx"):
+        out = render(report, fmt)
+        if isinstance(out, str):
+            assert "Audit half done." in out and "01/03/2017" in out and "Target date revised" not in out, fmt
+    done = add_progress(action, "Audit done.", today=D(2017, 6, 1), status="complete")
+    closed = close(done, "Review Group", today=D(2017, 6, 2))
+    again = reopen(closed, "Audit missed a team.", today=D(2017, 6, 3))
+    row = build_report(Plan(THEMES, [], [again]), Filters(), D(2017, 7, 1)).rows[0]
+    assert row.latest.text == "Audit done." and "reopened 03/06/2017: Audit missed a team." in row.notes
+    row = build_report(Plan(THEMES, [], [closed]), Filters(), D(2017, 7, 1)).rows[0]
+    assert row.latest.text == "Audit done." and "signed off 02/06/2017 by Review Group" in row.notes
+    full = build_report(Plan(THEMES, [], [again]), Filters(), D(2017, 7, 1), full=True).rows[0]
+    assert len(full.progress) == len(again.progress)  # --full: the whole log, cap's entries included
+
+
+def test_cap_entry_kinds_follow_what_the_changes_write():
+    from cap.updates import cap_entry_kind, close, retarget, withdraw
+
+    action = make("1.1", progress=[(D(2017, 3, 1), "Target date revised soon, we hope.")])
+    assert cap_entry_kind(action.progress[0]) is None
+    moved = retarget(action, "ongoing", "Why\nnot.", today=D(2017, 5, 1))
+    assert cap_entry_kind(moved.progress[-1]) == "retarget"
+    gone = withdraw(action, "Superseded.", today=D(2017, 5, 1))
+    assert cap_entry_kind(gone.progress[-1]) == "withdrawn"
+    done = make("1.2", status="complete")
+    assert cap_entry_kind(close(done, "Board", today=D(2017, 5, 1)).progress[-1]) == "signoff"

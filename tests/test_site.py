@@ -140,15 +140,21 @@ def test_month_end_counts_equal_the_hand_computed_ones(repo):
     assert [(d.strftime("%Y-%m"), n) for d, n in timeline.revisions] == EXPECTED_REVISIONS
 
 
+def uk(iso: str) -> str:
+    """A month end as the site writes it: dd/mm/yyyy, the one date style of the papers."""
+    return "/".join(reversed(iso.split("-")))
+
+
 def test_trends_page_tables_hold_the_same_numbers(repo, tmp_path):
     build(repo.data, tmp_path / "site")
     html = (tmp_path / "site" / "trends.html").read_text(encoding="utf-8")
     status = table_rows(html, "Actions by status at each month end")
-    assert [[r[0], *map(int, r[1:7])] for r in status] == [list(e[:7]) for e in EXPECTED]
+    assert [[r[0], *map(int, r[1:7])] for r in status] == [[uk(e[0]), *e[1:7]] for e in EXPECTED]
     themes = table_rows(html, "Overdue actions by theme at each month end")
-    assert [[r[0], int(r[1]), int(r[2])] for r in themes] == [[e[0], e[7], e[8]] for e in EXPECTED]
+    assert [[r[0], int(r[1]), int(r[2])] for r in themes] == [[uk(e[0]), e[7], e[8]] for e in EXPECTED]
     revisions = table_rows(html, "Target dates revised in each month")
-    assert [(r[0], int(r[1])) for r in revisions] == EXPECTED_REVISIONS
+    assert [(r[0], int(r[1])) for r in revisions] == [
+        (dt.datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n) for m, n in EXPECTED_REVISIONS]
     assert "Ownership &amp; accountability: &lt;grip&gt;" in html       # theme titles escaped in charts too
     assert html.count("<svg") == 3 and "<title id=\"trend-status-title\">" in html
 
@@ -333,7 +339,7 @@ def test_the_real_plan_with_history(tmp_path):
     build(r.data, out, as_of="2017-03-31")
     html = (out / "trends.html").read_text(encoding="utf-8")
     assert [row[0] for row in table_rows(html, "Actions by status at each month end")] == [
-        "2017-01-31", "2017-02-28", "2017-03-31"]
+        "31/01/2017", "28/02/2017", "31/03/2017"]
     assert "Audit the audit of audits." in (out / "actions" / "4.12.html").read_text(encoding="utf-8")
 
 

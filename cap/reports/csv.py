@@ -10,8 +10,9 @@ accepts):
   Progress authors, Opened, Completed, Withdrawn on, Impact review;
 - Theme is the theme's title; SCR Ref as the source writes it (`D, L`, `All`, `M (and All)`);
   Lead agency joined with `/` (`Health/NSCB`); Target date ISO or `ongoing`; BRAG blank for
-  a withdrawn action; Progress date the ISO date of the latest entry (blank if none) and
-  Progress its text (a text that itself begins like a log line, `YYYY-MM-DD: `, is written
+  a withdrawn action; Progress date the ISO date of the latest entry an agency reported
+  (blank if none; the entries cap writes itself for a change, a target revised or a
+  sign-off, are in Target history and Signed off) and Progress its text (a text that itself begins like a log line, `YYYY-MM-DD: `, is written
   as a one-entry log, `YYYY-MM-DD: YYYY-MM-DD: ...`, so that it reads back as written);
 - with `--full`, Progress holds the whole log, oldest first, one entry per line as
   `YYYY-MM-DD: text`;

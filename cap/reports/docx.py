@@ -215,7 +215,7 @@ def _progress_cell(cell, row: Row) -> None:
     for n, entry in enumerate(row.progress):
         if n:
             paragraph = cell.add_paragraph()
-        _write(paragraph, format_uk(entry.date), bold=True)
+        _write(paragraph, format_uk(entry.date, full_year=True), bold=True)
         _write(paragraph, " " + entry.text)
         if entry.author:
             _write(paragraph, f" ({entry.author})")

@@ -20,6 +20,7 @@ from cap.text import plural
 from cap.dates import format_iso, format_uk, shift
 from cap.models import ACTIVE_STATUSES, STATUSES, Plan, ProgressEntry, SignOff, TargetRevision, natural_key
 from cap.reports.paper import Paper
+from cap.updates import agency_entries, cap_entry_kind
 from cap.query import (
     AMBER_DAYS, BRAG, Filters, brag, days_overdue, is_due_within, is_slipped, is_stale, select,
 )
@@ -54,8 +55,10 @@ class Row:
     slipped: bool
     stale: bool
     due_soon: bool
-    #: The progress the report shows: the latest entry, or the whole log with --full.
+    #: The progress the report shows: the latest entry an agency reported (never one cap
+    #: wrote for a change: a target revised, a sign-off...), or the whole log with --full.
     progress: tuple[ProgressEntry, ...]
+    #: The latest entry an agency reported (the Progress column of every paper).
     latest: ProgressEntry | None
     signed_off: SignOff | None
     withdrawn_reason: str | None
@@ -283,20 +286,40 @@ def describe(filters: Filters, themes: list | tuple = ()) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bool) -> Row:
-    overdue = days_overdue(action, as_of)
-    slipped = is_slipped(action)
-    stale = is_stale(action, stale_since)
-    latest = action.latest_progress
+def paper_date(value: dt.date | str) -> str:
+    """A date as every paper writes it: `dd/mm/yyyy` (`Ongoing` for an ongoing target)."""
+    return format_uk(value, full_year=True)
+
+
+def _notes(action, overdue: int | None, slipped: bool, stale: bool, agency: list[ProgressEntry]) -> list[str]:
+    """The short phrases under a row's status, and what cap recorded after the agency's
+    latest words (a reopening), which the Progress column does not show."""
     notes = []
     if overdue is not None:
         notes.append("1 day overdue" if overdue == 1 else f"{overdue} days overdue")
     if slipped:
-        notes.append(f"target put back from {format_uk(action.original_target)}")
+        last = action.target_history[-1] if action.target_history else None
+        why = f" ({last.reason})" if last is not None else ""
+        notes.append(f"target put back from {paper_date(action.original_target)}{why}")
     if stale:
-        notes.append(f"no progress since {format_uk(latest.date)}" if latest else "no progress recorded")
+        latest_any = action.latest_progress
+        notes.append(f"no progress since {paper_date(latest_any.date)}" if latest_any else "no progress recorded")
     if action.signed_off:
-        notes.append(f"signed off {format_uk(action.signed_off.date)} by {action.signed_off.by}")
+        notes.append(f"signed off {paper_date(action.signed_off.date)} by {action.signed_off.by}")
+    after = agency[-1].date if agency else None
+    for entry in action.progress:
+        if (after is None or entry.date >= after) and cap_entry_kind(entry) == "reopened":
+            notes.append(f"reopened {paper_date(entry.date)}: {entry.text.split(': ', 1)[1]}")
+    return notes
+
+
+def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bool) -> Row:
+    overdue = days_overdue(action, as_of)
+    slipped = is_slipped(action)
+    stale = is_stale(action, stale_since)
+    agency = agency_entries(action.progress)
+    latest = agency[-1] if agency else None
+    notes = _notes(action, overdue, slipped, stale, agency)
     return Row(
         ref=action.ref,
         theme=action.theme,
@@ -449,10 +472,10 @@ def _paper(plan: Plan, filters: Filters, as_of: dt.date, kind: str, title: str, 
 
 
 def progress_line(entry: ProgressEntry, iso: bool = False) -> str:
-    """`31/01/17: text (author)` (ISO date with `iso`), one progress entry on one line."""
-    day = entry.date.isoformat() if iso else format_uk(entry.date)
+    """`31/01/2017: text (author)` (ISO date with `iso`), one progress entry on one line."""
+    day = entry.date.isoformat() if iso else paper_date(entry.date)
     return f"{day}: {entry.text}" + (f" ({entry.author})" if entry.author else "")
 
 
 def target_text(row: Row, iso: bool = False) -> str:
-    return format_iso(row.target_date) if iso else format_uk(row.target_date)
+    return format_iso(row.target_date) if iso else paper_date(row.target_date)

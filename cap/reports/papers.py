@@ -15,20 +15,21 @@ from cap.reports.annual import FIGURES, SHORT, Annual
 from cap.reports.paper import Block, Chart, Paper, Table, count_table
 
 
-def _uk(day: dt.date | None) -> str:
+def _uk(day: dt.date | str | None) -> str:
+    """A date as every paper writes it, `dd/mm/yyyy` (`Ongoing`; empty for none)."""
     return format_uk(day, full_year=True) if day else ""
 
 
 def _log(action: Action) -> str:
     if not action.progress:
         return "No progress recorded."
-    return "\n".join(f"{format_uk(e.date)}: {e.text}" + (f" ({e.author})" if e.author else "") for e in action.progress)
+    return "\n".join(f"{_uk(e.date)}: {e.text}" + (f" ({e.author})" if e.author else "") for e in action.progress)
 
 
 def _history(action: Action) -> str:
     if not action.target_history:
-        return f"Not revised (target {format_uk(action.target_date)})."
-    return "\n".join(f"{format_uk(r.date)}: {format_uk(r.from_)} -> {format_uk(r.to)}: {r.reason}"
+        return f"Not revised (target {_uk(action.target_date)})."
+    return "\n".join(f"{_uk(r.date)}: {_uk(r.from_)} -> {_uk(r.to)}: {r.reason}"
                      for r in action.target_history)
 
 
@@ -46,7 +47,7 @@ def action_whole(action: Action, plan: Plan, lives: Lives) -> Block:
         ("Owner", action.owner or "not recorded"),
         ("Outcome", action.outcome or "not recorded"),
         ("Evidence", "\n".join(action.evidence) or "none recorded"),
-        ("Target date", format_uk(action.target_date)),
+        ("Target date", _uk(action.target_date)),
         ("Target history", _history(action)),
         ("Opened", _uk(life.opened.date) or "not known"),
         ("Completed", _uk(completed) or "not known"),

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from cap import templating
 from cap.changes import FieldEdited, ProgressEdited
-from cap.dates import format_iso, format_uk
+from cap.dates import format_uk
 from cap.historyview import FIELD_NAMES, detail, label, shorten_equal
 from cap.models import STATUSES, Plan, natural_key
 from cap.problems import Problem
@@ -117,7 +117,7 @@ def _change_view(change) -> dict[str, Any]:
         segments = shorten_equal(change.diff)
     prefix = ""
     if isinstance(change, ProgressEdited):
-        prefix = f"{change.after.date.isoformat()}" + (f" ({change.after.author})" if change.after.author else "") + ": "
+        prefix = f"{format_uk(change.after.date, full_year=True)}" + (f" ({change.after.author})" if change.after.author else "") + ": "
     return {"label": label(change), "detail": detail(change), "segments": segments, "prefix": prefix,
             "sep": getattr(change, "separator", " ") if isinstance(change, FieldEdited) else " "}
 

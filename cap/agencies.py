@@ -95,6 +95,27 @@ def match_lead(lead_text: str, agencies: Iterable[Agency]) -> Agency | None:
     return name_index(agencies).get(fold(lead_text))
 
 
+def nearest_names(text: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The names nearest to a mistyped `text`, best first, at most `n` (any case): those it
+    begins or that begin with it, then the close spellings (`helth` -> `Health`).
+
+        >>> nearest_names("helth", ["Health", "Housing", "NSCB"])
+        ['Health']
+    """
+    import difflib
+
+    names = list(dict.fromkeys(names))
+    folded: dict[str, str] = {}
+    for name in names:
+        folded.setdefault(fold(name), name)
+    want = fold(text)
+    if not want:
+        return []
+    prefixed = [name for key, name in folded.items() if key.startswith(want) or want.startswith(key)]
+    close = [folded[key] for key in difflib.get_close_matches(want, list(folded), n=n, cutoff=0.6)]
+    return list(dict.fromkeys(prefixed + close))[:n]
+
+
 @dataclass(frozen=True)
 class Lead:
     """Who leads an action: an agency of agencies.yaml, or a lead text that names none
@@ -267,5 +288,5 @@ def agencies_from_leads(lead_texts: Iterable[str], existing: Iterable[Agency] = 
 __all__ = [
     "AGENCIES_FILE", "AgenciesFile", "Agency", "Contact", "Lead", "agencies_from_leads", "agencies_path",
     "agencies_text", "agency_for_action", "fold", "group_by_lead", "load_agencies", "load_agencies_source",
-    "match_lead", "name_index", "new_agency_id", "save_agencies", "unmatched_leads",
+    "match_lead", "name_index", "nearest_names", "new_agency_id", "save_agencies", "unmatched_leads",
 ]

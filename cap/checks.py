@@ -28,13 +28,14 @@ from typing import Any, Callable, Iterable, Iterator
 # The checks of one file's content alone (format, personal data) live in cap/filechecks.py.
 from cap.filechecks import canonical_format_of, personal_data_of  # noqa: F401  (their old home)
 from cap.filechecks import check_canonical_format, check_personal_data, file_checks, dotted as _where
+from cap.checks_agencies import check_agencies_file, check_leads_name_agencies
 from cap.loader import ACTIONS_DIR, SCRS_FILE, SourceFile, Sources, display_path, load_sources, stray_files
 from cap.models import Action, Id, Plan
 from cap.problems import Problem
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
-    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP219", "CAP221", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306", "CAP502"}
+    {"CAP011", "CAP014", "CAP207", "CAP208", "CAP213", "CAP214", "CAP215", "CAP219", "CAP221", "CAP231", "CAP301", "CAP302", "CAP303", "CAP304", "CAP305", "CAP306", "CAP502"}
 )
 
 
@@ -507,6 +508,8 @@ CHECKS: tuple[Check, ...] = (
     check_canonical_format,
     check_personal_data,
     check_round_files,
+    check_agencies_file,
+    check_leads_name_agencies,
 )
 
 

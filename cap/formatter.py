@@ -34,13 +34,17 @@ class FormatResult:
 
 
 def data_files(data_dir: Path) -> list[tuple[Path, type]]:
-    """Every file `cap` keeps, with the model it holds: themes, SCRs, then the actions."""
+    """Every file `cap` keeps, with the model it holds: themes, SCRs, agencies, then the actions."""
     from cap.loader import SCRS_FILE, THEMES_FILE, action_files
     from cap.models import Action, ScrsFile, ThemesFile
 
     files: list[tuple[Path, type]] = [(data_dir / THEMES_FILE, ThemesFile)]
     if (data_dir / SCRS_FILE).exists():
         files.append((data_dir / SCRS_FILE, ScrsFile))
+    from cap.agencies import AgenciesFile, agencies_path
+
+    if agencies_path(data_dir).exists():
+        files.append((agencies_path(data_dir), AgenciesFile))
     files += [(path, Action) for path in action_files(data_dir)]
     return files
 

@@ -58,6 +58,9 @@ CODES: dict[str, str] = {
     "CAP219": "recommendation-unanswered",
     "CAP220": "life-dates-out-of-order",
     "CAP221": "closed-without-outcome",
+    # data/agencies.yaml: cap/checks_agencies.py
+    "CAP230": "duplicate-agency-name",
+    "CAP231": "lead-names-no-agency",
     # personal data: the plan is about cases, never children (cap/filechecks.py)
     "CAP301": "nhs-number",
     "CAP302": "ni-number",

@@ -299,11 +299,19 @@ def scrs_text() -> str:
     return dump({"scrs": []})
 
 
+def agencies_file_text() -> str:
+    """`data/agencies.yaml`: no agency yet, and a comment saying what the file is for."""
+    from cap.agencies import EMPTY_HEADER, agencies_text
+
+    return agencies_text([], EMPTY_HEADER)
+
+
 def repository_files(blank: bool = False) -> dict[str, str]:
     """Every file of a new repository, by path relative to its root."""
     return {
         "data/themes.yaml": themes_text(blank),
         "data/scrs.yaml": scrs_text(),
+        "data/agencies.yaml": agencies_file_text(),
         "README.md": README.replace("{merge_config}", MERGE_DRIVER_CONFIG).replace("{gitlab_pages_job}", GITLAB_PAGES_JOB),
         ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
         ".github/workflows/cap-validate.yml": WORKFLOW,

@@ -40,7 +40,7 @@ def test_shipped_data_passes_check(cap):
     result = cap("fmt", "--check")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert result.stderr == "0 would be reformatted, 24 unchanged\n"
+    assert result.stderr == "0 would be reformatted, 25 unchanged\n"
 
 
 def test_check_lists_what_differs_and_changes_nothing(small_data):

@@ -21,6 +21,7 @@ FILES = [
     ".pre-commit-config.yaml",
     "README.md",
     "data/actions/.gitkeep",  # so a clone has the actions folder before the first action
+    "data/agencies.yaml",
     "data/scrs.yaml",
     "data/themes.yaml",
 ]

@@ -97,23 +97,19 @@ def match_lead(lead_text: str, agencies: Iterable[Agency]) -> Agency | None:
 
 def nearest_names(text: str, names: Iterable[str], n: int = 3) -> list[str]:
     """The names nearest to a mistyped `text`, best first, at most `n` (any case): those it
-    begins or that begin with it, then the close spellings (`helth` -> `Health`).
+    begins or that begin with it, then the close spellings (cap.nearest: `helth` -> `Health`).
 
         >>> nearest_names("helth", ["Health", "Housing", "NSCB"])
         ['Health']
     """
-    import difflib
+    from cap.nearest import nearest
 
     names = list(dict.fromkeys(names))
-    folded: dict[str, str] = {}
-    for name in names:
-        folded.setdefault(fold(name), name)
     want = fold(text)
     if not want:
         return []
-    prefixed = [name for key, name in folded.items() if key.startswith(want) or want.startswith(key)]
-    close = [folded[key] for key in difflib.get_close_matches(want, list(folded), n=n, cutoff=0.6)]
-    return list(dict.fromkeys(prefixed + close))[:n]
+    prefixed = [name for name in names if fold(name).startswith(want) or want.startswith(fold(name))]
+    return list(dict.fromkeys(prefixed + nearest(want, names, n=n)))[:n]
 
 
 @dataclass(frozen=True)

@@ -217,12 +217,12 @@ def test_one_sheet_of_a_report_workbook_and_a_monthly_update(repo, tmp_path, dat
     cap = Cap(data_copy)
     out = tmp_path / "plan.xlsx"
     assert cap("report", "--as-of", "2017-07-01", "-o", str(out)).exit_code == 0
-    result = run(repo, out, "--sheet", "2. Fora for discussion and info")
+    result = run(repo, out, "--sheet", "2. Fora for discussion")
     assert result.exit_code == 0, result.output
     assert [a.ref for a in loaded(repo).actions] == ["2.1", "2.2", "2.3", "2.4"]
     assert cap("progress", "2.2", "Audit done; report in July.", "--date", "2017-06-30").exit_code == 0
     assert cap("report", "--as-of", "2017-07-01", "-o", str(out)).exit_code == 0
-    updated = Cap(repo)("import", str(out), "--sheet", "2. Fora for discussion and info", "--update")
+    updated = Cap(repo)("import", str(out), "--sheet", "2. Fora for discussion", "--update")
     assert updated.exit_code == 0, updated.output
     assert "updated data/actions/2.2.yaml  (new progress 2017-06-30)" in updated.stdout
     assert loaded(repo).action("2.2").progress[-1].text == "Audit done; report in July."

@@ -336,7 +336,7 @@ def _page_setup(doc, report: Report) -> None:
     section.footer_distance = Mm(6)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _write(footer, f"{report.title}, as of {report.as_of_text}. Page ", size=8)
+    _write(footer, f"{report.footer_text}. Page ", size=8)
     _field(footer, "PAGE", "1")
     _write(footer, " of ", size=8)
     _field(footer, "NUMPAGES", "1")

@@ -200,6 +200,14 @@ class Report:
         return format_uk(self.as_of, full_year=True)
 
     @property
+    def footer_text(self) -> str:
+        """What a printed page's footer says the paper is: its title and as-of date, or
+        for the annual statistics the period they cover (never the day it was made)."""
+        if self.paper is not None and self.paper.kind == "annual":
+            return f"{self.title}: {self.paper.description.rstrip('.')}"
+        return f"{self.title}, as of {self.as_of_text}"
+
+    @property
     def stale_since_text(self) -> str:
         return format_uk(self.stale_since, full_year=True)
 

@@ -9,12 +9,17 @@
   record whole for `cap import` (Progress by, Signed off, Signed off by, Target history).
   Where the board's own tracker rated an action (imported), a Board rating column
   stands beside BRAG; where it had its own refs, a Source ref column ends the record.
-  The print area is the board's columns; header rows repeat on every printed page.
+  The print area is the board's columns (Ref to Notes), sized so that fitting them to
+  the width of an A4 landscape page keeps 11-point text at 8 points or more
+  (`printed_scale`); the record columns after them are on screen, not on paper. Header
+  rows repeat on every printed page, and each page's footer names the sheet, the page
+  and the paper's date.
 - `Withdrawn`: withdrawn actions, which carry no rating, with their reason.
 - With `--full`, `Progress log`: every progress entry, one a row, oldest first.
 
-Excel types: dates are date cells shown dd/mm/yyyy, counts are numbers, `ongoing` is
-text. Every text is a text cell, never a formula, whatever it begins with. A BRAG cell is
+Excel types: dates are date cells shown dd/mm/yyyy (a target, a progress entry, a
+sign-off, Opened, Completed, Withdrawn on, Impact review), counts are numbers,
+`ongoing` and `none: REASON` (no impact review) are text. Every text is a text cell, never a formula, whatever it begins with. A BRAG cell is
 filled with its colour and carries its word. Header rows are frozen and filtered, text
 is wrapped, columns are sized to fit, pages are A4 landscape. The workbook's timestamps
 are the report's day, so the same data and `--as-of` give the same bytes.
@@ -51,10 +56,12 @@ DATE_FORMAT = "dd/mm/yyyy"
 #: openpyxl's code for A4 paper.
 PAPERSIZE_A4 = "9"
 
-#: A theme sheet's columns and their widths (in characters; text wraps inside).
+#: A theme sheet's columns and their widths (in characters; text wraps inside). The
+#: printed ones (the first PRINTED, and Board rating when there is one) fit an A4
+#: landscape page at 8 points or more: see `printed_scale`.
 THEME_COLUMNS = (
-    ("Ref", 7), ("SCR Ref", 10), ("Action", 48), ("Lead agency", 16), ("Target date", 12),
-    ("Progress date", 12), ("Progress", 56), ("Status", 12), ("BRAG", 9), ("Days overdue", 9), ("Notes", 26),
+    ("Ref", 6), ("SCR Ref", 8), ("Action", 40), ("Lead agency", 14), ("Target date", 11),
+    ("Progress date", 11), ("Progress", 44), ("Status", 11), ("BRAG", 8), ("Days overdue", 8), ("Notes", 24),
     ("Progress by", 16), ("Signed off", 12), ("Signed off by", 18), ("Target history", 40),
 )
 #: How many of a theme sheet's columns are printed (the rest keep the record whole).
@@ -73,19 +80,63 @@ LOG_SHEET = "Progress log"
 #: Characters a sheet name cannot hold, and its longest length.
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
+#: Words a name cut short does not end on (`2. Fora for discussion and` -> `... discussion`).
+_LAST_WORD_NOT = frozenset({"and", "or", "of", "for", "the", "a", "an", "to", "in", "on", "with", "by", "&", "-"})
+#: Body text: Excel's default font size, and the smallest a printed page may shrink it to.
+BODY_POINTS = 11
+MIN_PRINTED_POINTS = 8
+#: The width of an A4 landscape page in points (297 mm), and its left and right margins in inches.
+A4_LANDSCAPE_POINTS = 297 / 25.4 * 72
+SIDE_MARGIN = 0.4
 
 
-def sheet_name(heading: str, taken: set[str]) -> str:
-    """A legal sheet name for a heading, unique in the workbook (any case)."""
-    base = re.sub(r"\s+", " ", _SHEET_BAD.sub(" ", inert(heading))).strip().strip("'").strip() or "Sheet"
-    name = base[:SHEET_NAME_MAX].rstrip()
-    n = 2
+def _cut_at_word(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut between words (a name's first word cut if
+    it is all there is), not ending on a joining word or a punctuation mark."""
+    if len(text) <= limit:
+        return text
+    words = text[:limit + 1].split(" ")[:-1] if " " in text[:limit + 1] else []
+    while words and (words[-1].casefold().strip(",;:.-") in _LAST_WORD_NOT or not words[-1].strip(",;:.-")):
+        words.pop()
+    cut = " ".join(words).rstrip(",;:.- ")
+    if len(cut) < 3 or re.fullmatch(r"[\d.]+", cut):
+        return ""
+    return cut
+
+
+def sheet_name(heading: str, taken: set[str], fallback: str | None = None) -> str:
+    """A legal sheet name for a heading, short and whole: the heading itself if it fits
+    in 31 characters, else cut between words (`2. Fora for discussion`), else `fallback`
+    (a theme's id); unique in the workbook (any case), a clash ending ` (2)`."""
+    def clean(text: str) -> str:
+        return re.sub(r"\s+", " ", _SHEET_BAD.sub(" ", inert(text))).strip().strip("'").strip()
+
+    base = clean(heading)
+    name = _cut_at_word(base, SHEET_NAME_MAX)
+    if not name:
+        other = clean(fallback or "")
+        name = _cut_at_word(other, SHEET_NAME_MAX) or other[:SHEET_NAME_MAX].rstrip() or base[:SHEET_NAME_MAX].rstrip()
+    name = name or "Sheet"
+    stem, n = name, 2
     while name.casefold() in taken:
         suffix = f" ({n})"
-        name = base[:SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        name = (_cut_at_word(stem, SHEET_NAME_MAX - len(suffix)) or stem[:SHEET_NAME_MAX - len(suffix)].rstrip()) + suffix
         n += 1
     taken.add(name.casefold())
     return name
+
+
+def column_points(width: float) -> float:
+    """A column `width` characters wide, in points (Calibri 11: 7 pixels a character and
+    5 of padding, at 96 pixels an inch)."""
+    return (width * 7 + 5) * 72 / 96
+
+
+def printed_scale(widths) -> float:
+    """What fitting columns of these widths to one A4 landscape page's width scales
+    them by (1: they fit as they are)."""
+    printable = A4_LANDSCAPE_POINTS - 2 * SIDE_MARGIN * 72
+    return min(1.0, printable / sum(column_points(w) for w in widths))
 
 
 class _Sheet:
@@ -97,12 +148,15 @@ class _Sheet:
     made; any other is held until `close`, when its size is known (a write-only sheet
     writes its size before its first row)."""
 
-    def __init__(self, ws, widths, wrapped=None, size: tuple[int, int] | None = None):
+    def __init__(self, ws, widths, wrapped=None, size: tuple[int, int] | None = None, wrap_lines: bool = False):
         from openpyxl.cell import Cell
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
         from openpyxl.utils import get_column_letter
 
         self.ws = ws
+        #: Whether a line of text outside a table wraps in the first column (the Summary)
+        #: rather than running on to the right.
+        self.wrap_lines = wrap_lines
         #: The row the next line goes on.
         self.row = 1
         #: A write-only sheet has written a row once it is appended: its height can go.
@@ -155,7 +209,7 @@ class _Sheet:
             colour, ink = BRAG_COLOURS[brag]
             c.fill = self.PatternFill("solid", fgColor=colour)
             c.font = self.Font(bold=True, color=ink)
-            c.alignment = self.Alignment(horizontal="center", vertical="top")
+            c.alignment = self.Alignment(horizontal="center", vertical="top", wrap_text=wrap)
         self.styles[key] = copy(c._style)
         return c
 
@@ -198,11 +252,12 @@ class _Sheet:
     def blank(self) -> None:
         self.append([])
 
-    def lines(self, col: int, value) -> int:
-        """About how many lines a wrapped text takes in its column (Excel sizes no row itself)."""
+    def lines(self, col: int, value, size: float | None = None) -> int:
+        """About how many lines a wrapped text takes in its column (Excel sizes no row
+        itself), at `size` points (default 11)."""
         if not isinstance(value, str) or col not in self.wrapped or col > len(self.col_widths):
             return 1
-        per_line = max(1, int(self.col_widths[col - 1] * 1.1))
+        per_line = max(1, int(self.col_widths[col - 1] * 1.1 * BODY_POINTS / (size or BODY_POINTS)))
         return sum(max(1, -(-len(line) // per_line)) for line in value.split("\n"))
 
     def fit_height(self, values) -> float | None:
@@ -210,9 +265,13 @@ class _Sheet:
         return min(409, 15 * most) if most > 1 else None
 
     def line(self, *values, bold=False, size=None) -> None:
-        """A line of text outside any table."""
-        cells = [self.cell(col, value, bold=bold, size=size, wrap=False) for col, value in enumerate(values, start=1)]
-        self.append(cells, round(size * 1.6) if size else None)
+        """A line of text outside any table: wrapped in its column on a sheet that wraps
+        its lines (its row as tall as its lines), else running on to the right."""
+        wrap = self.wrap_lines
+        cells = [self.cell(col, value, bold=bold, size=size, wrap=wrap) for col, value in enumerate(values, start=1)]
+        most = max((self.lines(col, v, size) for col, v in enumerate(values, start=1)), default=1) if wrap else 1
+        height = round((size or BODY_POINTS) * 1.35 * most) if (size or most > 1) else None
+        self.append(cells, min(409, height) if height else None)
 
     def header(self, names) -> int:
         cells = [self.cell(col, name, bold=True, boxed=True, fill=HEAD_FILL) for col, name in enumerate(names, start=1)]
@@ -225,7 +284,7 @@ class _Sheet:
                  for col, value in enumerate(values, start=1)]
         self.append(cells, self.fit_height(values))
 
-    def page(self, title_rows: str | None = None, area: str | None = None) -> None:
+    def page(self, title_rows: str | None = None, area: str | None = None, footer: str | None = None) -> None:
         """A4 landscape, one page wide, with `title_rows` repeated on every page. Called
         before the first row: a write-only sheet writes its properties with it."""
         ws = self.ws
@@ -235,10 +294,15 @@ class _Sheet:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.gridLines = False
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+        # The footer sits inside the bottom margin, clear of the text (at 0.5 and 0.5 it
+        # was drawn where the text ends, and cut off).
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.oddFooter.center.text = "Page &P of &N"
         ws.oddFooter.left.text = "&A"
+        if footer:  # the paper's date or period: what the page is, on every page
+            ws.oddFooter.right.text = inert(footer).replace("&", "&&")[:100]
         if title_rows:
             ws.print_title_rows = title_rows
         if area:
@@ -297,10 +361,10 @@ def theme_values(report: Report, row: Row) -> list:
 
 
 def _life(row: Row) -> list:
-    """The Opened, Completed, Withdrawn on and Impact review cells (ISO text, as the CSV)."""
-    review = (row.impact_review.isoformat() if row.impact_review else
-              f"none: {row.no_impact_review}" if row.no_impact_review else None)
-    return [*(d.isoformat() if d else None for d in (row.opened, row.completed, row.withdrawn)), review]
+    """The Opened, Completed, Withdrawn on and Impact review cells: date cells (Impact
+    review `none: REASON` as text when the board decided on no review)."""
+    review = row.impact_review or (f"none: {row.no_impact_review}" if row.no_impact_review else None)
+    return [row.opened, row.completed, row.withdrawn, review]
 
 
 def withdrawn_columns(report: Report) -> tuple:
@@ -329,7 +393,8 @@ def _table(sheet: _Sheet, columns, rows, brag_col=None) -> tuple[int, int]:
     return first, sheet.row - 1
 
 
-def _actions_sheet(wb, name: str, heading: str, columns, rows, count: int, brag_col=None, printed=None) -> None:
+def _actions_sheet(wb, name: str, heading: str, columns, rows, count: int, brag_col=None, printed=None,
+                   footer: str | None = None) -> None:
     """A sheet of `count` actions (or entries): `rows` gives each one's values as it is
     written, so a write-only workbook never holds more than a row."""
     from openpyxl.utils import get_column_letter
@@ -340,15 +405,21 @@ def _actions_sheet(wb, name: str, heading: str, columns, rows, count: int, brag_
     sheet.ws.freeze_panes = f"B{first + 1}"
     sheet.ws.auto_filter.ref = f"A{first}:{get_column_letter(len(columns))}{last}"
     area = f"A1:{get_column_letter(printed)}{last}" if printed else None
-    sheet.page(f"{first}:{first}", area)
+    sheet.page(f"{first}:{first}", area, footer)
     sheet.line(heading, bold=True, size=13)
     if _table(sheet, columns, rows, brag_col) != (first, last):
         raise AssertionError(f"sheet {name!r}: {count} rows were announced, {sheet.row - first - 1} written")
 
 
+#: The Summary's column widths: the first for a theme, an agency or a sentence; the third
+#: for a table's refs or meaning; the rest for counts.
+SUMMARY_WIDTHS = (46, 11, 34, 11, 11, 11, 11, 11)
+
+
 def _summary(wb, report: Report) -> None:
-    sheet = _Sheet(wb.create_sheet(SUMMARY_SHEET), [56, 12, 12, 12, 12, 12, 10, 10], wrapped={1})
-    sheet.page()
+    # Every cell wraps, in its column: the third is wide for a table's refs or meaning.
+    sheet = _Sheet(wb.create_sheet(SUMMARY_SHEET), SUMMARY_WIDTHS, wrap_lines=True)
+    sheet.page(footer=report.footer_text)
     _summary_rows(sheet, report)
     sheet.close()
 
@@ -429,8 +500,9 @@ def _paper_sheet(wb, report: Report) -> None:
     heading, its paragraphs, its tables (counts as numbers), its chart as a table."""
     paper = report.paper
     widest = max([2, *(len(t.columns) for _b, t in paper.tables())])
-    sheet = _Sheet(wb.create_sheet(sheet_name(paper.kind.capitalize(), set())), [34, *([16] * (widest - 1))])
-    sheet.page()
+    sheet = _Sheet(wb.create_sheet(sheet_name(paper.kind.capitalize(), set())), [34, *([16] * (widest - 1))],
+                   wrap_lines=True)
+    sheet.page(footer=report.footer_text)
     sheet.line(paper.title, bold=True, size=16)
     sheet.line(paper.description)
     for block in paper.blocks:
@@ -482,18 +554,19 @@ def build_workbook(report: Report, write_only: bool = False):
     _summary(wb, report)
     taken = {SUMMARY_SHEET.casefold(), WITHDRAWN_SHEET.casefold(), LOG_SHEET.casefold()}
     columns, printed = theme_columns(report)
+    footer = report.footer_text
     for section in report.sections:
-        _actions_sheet(wb, sheet_name(section.theme.heading, taken), section.theme.heading, columns,
-                       (theme_values(report, r) for r in section.rows), len(section.rows),
-                       brag_col=BRAG_COLUMN, printed=printed)
+        _actions_sheet(wb, sheet_name(section.theme.heading, taken, section.theme.id), section.theme.heading,
+                       columns, (theme_values(report, r) for r in section.rows), len(section.rows),
+                       brag_col=BRAG_COLUMN, printed=printed, footer=footer)
     withdrawn = report.withdrawn
     if withdrawn:
         _actions_sheet(wb, WITHDRAWN_SHEET, "Withdrawn actions", withdrawn_columns(report),
-                       (withdrawn_values(report, r) for r in withdrawn), len(withdrawn), printed=7)
+                       (withdrawn_values(report, r) for r in withdrawn), len(withdrawn), printed=7, footer=footer)
     if report.full and report.rows:
         _actions_sheet(wb, LOG_SHEET, "Progress log: every entry, oldest first", LOG_COLUMNS,
                        ([r.ref, e.date, e.text, e.author] for r in report.rows for e in r.progress),
-                       sum(len(r.progress) for r in report.rows))
+                       sum(len(r.progress) for r in report.rows), footer=footer)
     stamp = as_of_stamp(report)
     props = wb.properties
     props.title = inert(report.title)

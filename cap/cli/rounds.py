@@ -90,3 +90,50 @@ def start_command(
         fail(str(exc), exc.exit_code)
     for line in summary_lines(started, _shown(started.folder, folder), _shown(started.record_path, folder)):
         say(line)
+
+
+@round_app.command("collect")
+def collect_command(
+    files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="The returned forms (.xlsx or .docx).")],
+    date: Annotated[
+        Optional[str], typer.Option("--date", metavar="DATE",
+                                    help="The day reported, where a form gives none (default: today).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Write the good files and list the others (default: all or nothing).")
+    ] = False,
+) -> None:
+    """Bring the returned forms back in: progress, status, evidence, retarget requests.
+
+    Each filled row becomes a progress entry dated the day the agency reported; status
+    complete when it says so (never closed: the sign-off is the board's). A proposed new
+    target date is recorded for the board, not applied. Nothing is written unless every
+    file is good. Safe to run twice.
+
+    \b
+    Examples:
+      cap round collect returns/2017-07/*.xlsx --dry-run
+      cap round collect "Health return FINAL.xlsx" police.xlsx --date 10/07/17
+    """
+    from cap.rounds.collect import CollectRefused, collect
+    from cap.rounds.report import collect_lines
+
+    day = date_option(date)
+    folder = data_dir()
+    today = _today()
+    if day is not None and day > today:
+        fail(f"--date {day.isoformat()} is after today ({today.isoformat()}): give the day the agency reported", 2)
+    try:
+        outcome = guarded_write(lambda: collect(folder, files, today=today, date=day, dry_run=dry_run,
+                                                skip_bad=skip_bad), "the returns")
+    except CollectRefused as exc:
+        for problem in exc.problems:
+            say(problem.text(), err=True)
+        fail(str(exc))
+    out, err, code = collect_lines(outcome, folder, dry_run=dry_run, skip_bad=skip_bad)
+    for line in out:
+        say(line)
+    for line in err:
+        say(line, err=True)
+    raise typer.Exit(code)

@@ -540,7 +540,7 @@ def test_usage_errors_exit_2(repo, tmp_path):
     source = write(tmp_path, "p.txt", text_plan(row()))
     bad_date = Cap(repo)("import", str(source), "--progress-date", "someday")
     assert bad_date.exit_code == 2 and "--progress-date" in bad_date.stderr
-    assert Cap(repo)("import", str(source), "--format", "docx").exit_code == 2
+    assert Cap(repo)("import", str(source), "--format", "pdf").exit_code == 2
     assert not list((repo / "actions").iterdir())
 
 

@@ -51,7 +51,8 @@ _MAP_FIELDS = ("ref, theme, action, recommendation, scope, lead, owner, target_d
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The plan: an Excel workbook (.xlsx), a CSV, or a Word table copied as text.")],
+    file: Annotated[Path, typer.Argument(help="The plan: an Excel workbook (.xlsx), a Word document (.docx), a CSV, "
+                                         "or a table copied as text.")],
     progress_date: Annotated[
         Optional[str],
         typer.Option("--progress-date", metavar="DATE", help="Date of the narratives (the paper's date; default today)."),
@@ -63,7 +64,7 @@ def import_command(
     add_themes: Annotated[
         bool, typer.Option("--add-themes", help="Add unknown theme headings to themes.yaml (numbered from their refs).")
     ] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv, text (tab-separated) or xlsx.")] = "auto",
+    format: Annotated[str, typer.Option("--format", "-f", help="auto, csv, text (tab-separated), xlsx or docx.")] = "auto",
     sheet: Annotated[
         Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first with a header row).")
     ] = None,
@@ -93,6 +94,10 @@ def import_command(
         Optional[list[str]],
         typer.Option("--skip-row", metavar="N", help="Skip this row of the sheet or CSV (line of text; TABLE:ROW in "
                      "a Word document). Repeatable."),
+    ] = None,
+    table: Annotated[
+        Optional[int], typer.Option("--table", metavar="N", min=1, help="The Word document's table to read (counted "
+                                    "from 1; default: every table with a header row).")
     ] = None,
     fix_dates: Annotated[
         Optional[list[str]],
@@ -164,7 +169,8 @@ def import_command(
     folder = data_dir()
     outcome, problems = guarded_write(
         lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
-                            kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker),
+                            kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker,
+                            table=table),
         "the imported files", "each file is either as it was or written whole",
     )
     if dry_run:  # the tracker's columns and their fields, before anything else; then how each date was read

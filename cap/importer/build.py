@@ -117,10 +117,12 @@ def assemble(rows: list[SourceRow], kind: str, book: ThemeBook, loc: Located, ou
                         f"{book.titles()} (or give --add-themes to add it)")
                 theme = False
             continue
-        if kind == "text" and not row.tabbed:
+        if kind in ("text", "docx") and not row.tabbed:
             found = book.find(cells[0])  # a line without tabs never makes a new theme
             if found is not None:
                 theme, last = found, None
+            elif kind == "docx":
+                outcome.notes.append(f"{loc.place(row)}: not a theme; not read")
             elif columns is not None:
                 loc.add(row, "CAP807", f"not a table row (no tab-separated cells) and not a theme heading: "
                         f"{clip(cells[0])!r}; delete it, or put it back into the row it belongs to")

@@ -34,7 +34,7 @@ def map_columns(cells: list[str], row: SourceRow, loc: Located, opts: TrackerOpt
     from cap.importer.xlsx import column_letter
 
     def where(i: int) -> str:
-        return f"column {column_letter(i)}" if loc.kind in ("csv", "xlsx") else f"cell {i + 1}"
+        return f"column {column_letter(i)}" if loc.kind in ("csv", "xlsx", "docx") else f"cell {i + 1}"
 
     by_cap = bool({header_key(c) for c in cells} & CAP_ONLY_NAMES)
     for i, cell in enumerate(cells):
@@ -74,7 +74,12 @@ def map_columns(cells: list[str], row: SourceRow, loc: Located, opts: TrackerOpt
                               f"{names['recommendation']!r} -> action (kept after the action's text)")
                  for line in lines]
     where_row = loc.place(row)
-    outcome.mapping.extend([f"columns of the header at {where_row}:", *(f"  {line}" for line in lines)])
+    shape = tuple(header_key(c) for c in cells)
+    if shape in outcome.headers:  # a table repeated with the same header (one per finding): one plan
+        outcome.mapping.append(f"columns of the header at {where_row}: as at {outcome.headers[shape]}")
+    else:
+        outcome.headers[shape] = where_row
+        outcome.mapping.extend([f"columns of the header at {where_row}:", *(f"  {line}" for line in lines)])
     if "lead" not in found:
         loc.add(row, "CAP803", "no column gives the lead agency (Lead, Lead agency, Agency, Responsibility ...): "
                 "--map \"Column=lead\" names it")

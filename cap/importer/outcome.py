@@ -37,5 +37,7 @@ class ImportOutcome:
     mapping: list[str] = field(default_factory=list)
     #: How each date not written as a plain day was read (`Q2 2017/18 -> 30/09/2017 ...`): the dry run lists them.
     readings: list[str] = field(default_factory=list)
+    #: Each header row's shape (its names) -> where it was first read.
+    headers: dict[tuple, str] = field(default_factory=dict)
     #: Rows skipped, each with why (guidance rows, --skip-row, --skip-incomplete).
     skipped: list[str] = field(default_factory=list)

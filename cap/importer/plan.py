@@ -17,7 +17,7 @@ from cap.importer.tracker import TrackerOptions, is_tracker_header, tracker_impo
 from cap.importer.csv import read_csv_rows
 from cap.importer.outcome import ImportOutcome, Update
 from cap.importer.rows import MAX_IMPORT_BYTES, Located, SourceRow, check_cells, decode, detect_kind
-from cap.importer.text import read_text_rows
+from cap.importer.text import join_cell_lines, read_text_rows
 from cap.models import Action, Plan, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile, natural_key
 from cap.problems import Problem
 
@@ -37,6 +37,7 @@ def import_plan(
     sheet: str | None = None,
     all_sheets: bool = False,
     tracker: TrackerOptions | None = None,
+    table: int | None = None,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
 
@@ -55,7 +56,7 @@ def import_plan(
     with plan_lock(data_dir):
         outcome, problems = prepare_import(
             data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
-            kind=kind, sheet=sheet, all_sheets=all_sheets, tracker=tracker,
+            kind=kind, sheet=sheet, all_sheets=all_sheets, tracker=tracker, table=table,
         )
         if not problems and not dry_run:
             apply_import(data_dir, outcome)
@@ -75,6 +76,7 @@ def prepare_import(
     sheet: str | None = None,
     all_sheets: bool = False,
     tracker: TrackerOptions | None = None,
+    table: int | None = None,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Read, map and validate everything; compute every file to write. Writes nothing.
 
@@ -88,6 +90,9 @@ def prepare_import(
     themes, scrs, ref_problems = load_reference(data_dir)
     if errors(ref_problems):
         return outcome, ref_problems
+
+    def header_test(cells: list[str]) -> bool:
+        return is_header(cells) or is_tracker_header(cells, tracker or TrackerOptions())
     if detect_kind(shown, "", kind) == "xlsx":
         from cap.importer.xlsx import WorkbookError, read_workbook
 
@@ -97,13 +102,27 @@ def prepare_import(
             return outcome, [Problem(shown, 1, 1, "error", "CAP801", f"file is {len(raw):,} bytes; a plan is far "
                                      f"smaller (limit {MAX_IMPORT_BYTES:,})")]
         try:
-            rows, outcome.from_cap = read_workbook(
-                raw, loc, sheet=sheet, all_sheets=all_sheets,
-                header_test=lambda cells: is_header(cells) or is_tracker_header(cells, tracker or TrackerOptions()))
+            rows, outcome.from_cap = read_workbook(raw, loc, sheet=sheet, all_sheets=all_sheets, header_test=header_test)
         except WorkbookError as exc:
             return outcome, [Problem(shown, 1, 1, "error", "CAP801", str(exc))]
         if loc.problems:
             return outcome, loc.problems
+        problems = []
+    elif detect_kind(shown, "", kind) == "docx":
+        from cap.importer.docx import DocumentError, read_document
+
+        outcome.kind = "docx"
+        loc = Located(shown, "docx")
+        if len(raw) > MAX_IMPORT_BYTES:
+            return outcome, [Problem(shown, 1, 1, "error", "CAP801", f"file is {len(raw):,} bytes; a plan is far "
+                                     f"smaller (limit {MAX_IMPORT_BYTES:,})")]
+        try:
+            rows = read_document(raw, loc, table=table, header_test=header_test)
+        except DocumentError as exc:
+            return outcome, [Problem(shown, 1, 1, "error", "CAP801", str(exc))]
+        if loc.problems:
+            return outcome, loc.problems
+        outcome.notes.extend(loc.notes)
         problems = []
     else:
         text, problems = decode(raw, shown)
@@ -111,7 +130,10 @@ def prepare_import(
             return outcome, problems
         outcome.kind = detect_kind(shown, text, kind)
         loc = Located(shown, outcome.kind)
-        rows = read_text_rows(text) if outcome.kind == "text" else read_csv_rows(text, loc)
+        if outcome.kind == "text":
+            rows = join_cell_lines(read_text_rows(text), header_test, outcome)
+        else:
+            rows = read_csv_rows(text, loc)
     check_cells(rows, loc)
     if loc.problems:
         return outcome, loc.problems

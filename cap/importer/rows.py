@@ -16,7 +16,7 @@ from cap.problems import Problem
 
 #: A plan file larger than this is not a plan (a 22-action plan is about 10 kB).
 MAX_IMPORT_BYTES = 10_000_000
-FORMATS = ("auto", "csv", "text", "xlsx")
+FORMATS = ("auto", "csv", "text", "xlsx", "docx")
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -37,6 +37,8 @@ class SourceRow:
     heading: bool = False
     #: A Word document's rows: the table's number (from 1) in the document.
     table: int | None = None
+    #: Where a row that is no table's row is (a heading between a document's tables).
+    label: str | None = None
 
 
 class Located:
@@ -44,6 +46,8 @@ class Located:
 
     def __init__(self, shown: str, kind: str = "text"):
         self.shown, self.kind, self.problems = shown, kind, []
+        #: What a reader says beside its rows (a Word table left out ...).
+        self.notes: list[str] = []
         #: A workbook sheet's column letters by column name (set when its header row is read).
         self.letters: dict[str | None, dict[str, str]] = {}
 
@@ -53,6 +57,8 @@ class Located:
         index), else from the column name the message starts with."""
         if row is None:
             return ""
+        if row.label is not None:
+            return f"{row.label}: "
         from cap.importer.xlsx import column_letter
 
         if column is None:
@@ -75,6 +81,8 @@ class Located:
         `line 5`, `sheet 'Plan' row 5`, `table 2 row 5`; with `column`, `... column C`."""
         from cap.importer.xlsx import column_letter
 
+        if row.label is not None:
+            return row.label
         if self.kind == "text":
             return f"line {row.line}" + (f" cell {column + 1}" if column is not None else "")
         at = f" column {column_letter(column)}" if column is not None else ""
@@ -99,9 +107,9 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return refuse(
             "CAP801",
-            "this is an Excel workbook or a Word document, not text: a workbook imports as it is when "
-            "its name ends .xlsx (or give --format xlsx); from Word copy the table and paste it into a "
-            "plain text file",
+            "this is an Excel workbook or a Word document, not text: each imports as it is when its name "
+            "ends .xlsx or .docx (or give --format xlsx or --format docx); an old .doc or .xls: open it and "
+            "save it as .docx or .xlsx",
         )
     if raw[:5] == b"%PDF-":
         return refuse("CAP801", "this is a PDF, not text: copy the table out of Word or Excel instead")
@@ -145,12 +153,14 @@ def check_cells(rows: list[SourceRow], loc: Located) -> None:
 
 
 def detect_kind(path_name: str, text: str, wanted: str = "auto") -> str:
-    """`csv`, `text` (tab-separated, as copied out of a Word table) or `xlsx`."""
+    """`csv`, `text` (tab-separated, as copied out of a Word table), `xlsx` or `docx`."""
     if wanted != "auto":
         return wanted
     suffix = Path(path_name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
+    if suffix in (".docx", ".docm"):
+        return "docx"
     if suffix == ".csv":
         return "csv"
     if suffix in (".txt", ".tsv", ".tab"):

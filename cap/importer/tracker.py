@@ -74,13 +74,21 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
         if row.heading:
             theme = _heading_theme(cells[filled[0]].strip(), row, book, loc, outcome, opts, new_theme, "sheet")
             continue
+        if row.label is not None:  # a heading between a Word document's tables
+            found = _paragraph_theme(cells[filled[0]].strip(), row, book, loc, outcome, opts, new_theme)
+            if found is not None:
+                theme = found
+            continue
         if is_tracker_header(cells, opts):
             columns = map_columns(cells, row, loc, opts, outcome)
             if columns is None:
                 return []
             continue
-        if columns is None:
-            continue  # title rows above the table
+        if columns is None:  # title rows above the table; one that names a theme is the table's theme
+            found = book.find(cells[filled[0]].strip()) if len(filled) == 1 else None
+            if isinstance(found, Theme):
+                theme = found
+            continue
         if is_guidance(cells):
             outcome.skipped.append(f"{loc.place(row)}: the template's guidance ({clip(cells[filled[0]].strip(), 40)!r} "
                                    "...): skipped")
@@ -146,6 +154,21 @@ def _heading_theme(text, row, book, loc, outcome, opts, new_theme, what) -> Them
     loc.add(row, "CAP805", f"{what} {clip(text)!r} (a row with no lead or date) is not a theme; the themes "
             f"are: {book.titles()} (give --add-themes to add it, or --theme ID for one theme)")
     return False
+
+
+def _paragraph_theme(text, row, book, loc, outcome, opts, new_theme) -> Theme | None:
+    """A heading between a document's tables: a theme it names (or, with --add-themes, a new
+    one); else it is noted, never an error (prose around tables is not the plan)."""
+    label = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text).strip() or text
+    found = book.find(label) or book.find(text) or book.find(slug(label))
+    if isinstance(found, Theme):
+        return found
+    if opts.theme is None and book.add:
+        number = re.match(r"^(\d+)\.?\s", text)
+        return new_theme(label, row, number=int(number.group(1)) if number else None)
+    outcome.notes.append(f"{loc.place(row)}: not a theme; not read" + ("" if opts.theme or book.add else
+                         " (--add-themes makes it one)"))
+    return None
 
 
 def build_actions(

@@ -1,0 +1,155 @@
+"""Reading a Word document's tables (python-docx): rows as `SourceRow`s, headings between them.
+
+- Every table whose header row (within its first rows) names the fields is read; a table
+  without one (a document-control table, a key) is left out and named in a note. `--table N`
+  reads table N alone (counted from 1 in the document, every table counted).
+- A cell merged down over several rows fills each of them; a cell merged across columns
+  stays in its first column (a row that is one cell across the table is a heading row).
+- A cell's paragraphs are joined with line breaks: a text field keeps them, a list field
+  (leads) splits on them.
+- The headings between tables (a Heading or Title style, or a short line all in bold) are
+  rows of their own, before the table's: a theme, a recommendation or a review for the
+  rows that follow (cap.importer.tracker decides). Other prose is not read.
+
+Every row knows its table and its row in it (`table 2, row 5, column C` in a message).
+The document is opened in one place, `open_document`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from cap.importer.rows import LINE_BREAK, Located, SourceRow
+
+#: How far down a table its header row is looked for.
+HEADER_SEARCH_ROWS = 5
+#: A document whose parts unpack to more than this is not a plan (a zip bomb is refused unread).
+MAX_UNPACKED_BYTES = 60_000_000
+#: A bold line longer than this is prose, not a heading.
+HEADING_MAX_CHARS = 200
+
+
+class DocumentError(ValueError):
+    """Not a Word document cap can read; the message is one line."""
+
+
+def open_document(raw: bytes):
+    """The python-docx Document of `raw`, bounded before it is unpacked; DocumentError if unreadable.
+
+    The one place a Word document is opened (cap.intake will bound it, when it lands)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise DocumentError(f"the document unpacks to {unpacked:,} bytes; a plan is far smaller "
+                                    f"(limit {MAX_UNPACKED_BYTES:,})")
+            if any(name.lower().startswith("encryptioninfo") for name in archive.namelist()):
+                raise DocumentError("the document is encrypted: save it without a password and import again")
+    except zipfile.BadZipFile:
+        if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise DocumentError("an old Word document (.doc) or an encrypted one: open it in Word and save it "
+                                "as .docx (Word Document), without a password") from None
+        raise DocumentError("not a Word document (.docx) cap can read") from None
+    import docx
+
+    try:
+        return docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # KeyError, ValueError, lxml errors ...
+        raise DocumentError(f"not a Word document cap can read ({type(exc).__name__}: {exc})") from None
+
+
+def _paragraph_text(paragraphs) -> str:
+    return "\n".join(LINE_BREAK.sub("\n", p.text).strip() for p in paragraphs if p.text.strip())
+
+
+def cell_text(cell) -> str:
+    """A cell's paragraphs, one a line (nested tables' text after them)."""
+    text = _paragraph_text(cell.paragraphs)
+    for inner in cell.tables:
+        for row in inner.rows:
+            line = " | ".join(c.text.strip() for c in row.cells if c.text.strip())
+            if line:
+                text = f"{text}\n{line}" if text else line
+    return text
+
+
+def _is_heading(paragraph) -> bool:
+    text = paragraph.text.strip()
+    if not text or len(text) > HEADING_MAX_CHARS:
+        return False
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.lower().startswith(("heading", "title", "subtitle")):
+        return True
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
+
+
+def table_rows(table, number: int) -> list[SourceRow]:
+    """A table's rows; merged cells as the module's docstring says."""
+    out: list[SourceRow] = []
+    for index, row in enumerate(table.rows, start=1):
+        cells = row.cells
+        texts: list[str] = []
+        previous = None
+        for cell in cells:
+            same = previous is not None and cell._tc is previous._tc
+            texts.append("" if same else cell_text(cell))
+            previous = cell
+        while texts and not texts[-1].strip():
+            texts.pop()
+        out.append(SourceRow(index, index, texts, table=number))
+    return out
+
+
+def read_document(raw: bytes, loc: Located, *, table: int | None = None, header_test=None) -> list[SourceRow]:
+    """The rows to import: each table with a header row, the headings before it.
+
+    Problems (no such table, no table with a header) go to `loc`; DocumentError if unreadable."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = open_document(raw)
+    body = document.element.body
+    pending: list[SourceRow] = []
+    out: list[SourceRow] = []
+    count = 0
+    left_out: list[int] = []
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            if _is_heading(paragraph):
+                text = " ".join(paragraph.text.split())
+                pending.append(SourceRow(0, 0, [text], tabbed=False, label=f"the heading {text[:40]!r}"))
+            continue
+        if tag != "tbl":
+            continue
+        count += 1
+        rows = table_rows(Table(child, document), count)
+        if table is not None and count != table:
+            pending = []
+            continue
+        if header_test is not None and not any(header_test([c.strip() for c in r.cells])
+                                               for r in rows[:HEADER_SEARCH_ROWS]):
+            left_out.append(count)
+            pending = []
+            continue
+        for row in pending:
+            row.label = f"{row.label} (before table {count})"
+        out.extend(pending)
+        out.extend(rows)
+        pending = []
+    if table is not None and table > count:
+        loc.add(None, "CAP803", f"--table {table}: the document has {count} table{'s' if count != 1 else ''}")
+        return []
+    if not any(r.table is not None for r in out):
+        if count == 0:
+            loc.add(None, "CAP803", "the document has no table: a plan is read from its tables")
+        else:
+            loc.add(None, "CAP803", f"no table has a header row naming its columns (looked at {count}): the "
+                    "table must start with a row such as Ref, Action, Lead agency, Target date")
+        return []
+    loc.notes.extend(f"table {n}: no header row naming the fields; not read (--table {n} reads it)"
+                     for n in left_out)
+    return out

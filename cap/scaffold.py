@@ -52,6 +52,11 @@ GITIGNORE = """\
 # cap's temporary files (.4.4.yaml.1a2b3c4d.tmp): a write cut off by a crash can leave
 # one beside the file it was replacing. The next cap write removes it; cap validate warns.
 .*.tmp
+# The papers made from the plan (cap report -o papers/board.html): made again any day
+# from the data, so never committed.
+papers/
+# What cap undo takes back, kept here when the plan was not yet under git.
+.cap-undo/
 """
 
 PRE_COMMIT_CONFIG = """\
@@ -110,7 +115,7 @@ jobs:
       - name: Validate the plan
         env:
           CAP_CACHE_DIR: ${{ runner.temp }}/cap-cache
-        run: cap validate --format github
+        run: cap validate --format github --strict
 """
 
 PAGES_WORKFLOW = """\

@@ -247,6 +247,24 @@ def reader_refuses(text: str, record: _Record) -> str | None:
 
 
 def save_action(path: Path, action: Action, header: str = "") -> None:
-    """Validate, then atomically write one action file (the caller holds the lock)."""
+    """Validate, then atomically write one action file (the caller holds the lock).
+
+    The write is journalled (cap/undo.py) when the file is in a data folder's
+    `actions/`, so that `cap undo` can take it back until it is committed.
+    """
     validated = Action.model_validate(action.model_dump(by_alias=True))
-    atomic_write(path, checked_text(validated, header))
+    text = checked_text(validated, header)
+    path = Path(path)
+    data_dir = path.parent.parent
+    journal = path.parent.name == "actions" and (data_dir / "themes.yaml").is_file()
+    before = None
+    if journal:
+        try:
+            before = path.read_bytes()
+        except FileNotFoundError:
+            before = None
+    atomic_write(path, text)
+    if journal:
+        from cap.undo import record
+
+        record(data_dir, path, before)

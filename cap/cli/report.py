@@ -209,11 +209,16 @@ def refuse_output(output, folder=False):
 
 
 def write_paper_or_fail(output, content):
-    """Write a paper to -o (cap.outputs.write_paper); one line and exit 2/1 if it cannot be."""
+    """Write a paper to -o (cap.outputs.write_paper); one line and exit 2/1 if it cannot be.
+    The folder it names is made if missing (`-o papers/board.html` makes papers/)."""
+    from pathlib import Path
+
     from cap.cli.common import data_dir
-    from cap.outputs import OutputRefused, write_paper
+    from cap.outputs import OutputRefused, check_output, write_paper
 
     try:
+        check_output(output, data_dir())
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         write_paper(output, content, data_dir())
     except OutputRefused as exc:
         fail(str(exc), 2)

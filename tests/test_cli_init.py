@@ -106,7 +106,7 @@ def test_workflow_runs_cap_validate_for_github(tmp_path):
     Cap()("init", str(tmp_path))
     workflow = yaml.safe_load((tmp_path / ".github/workflows/cap-validate.yml").read_text())
     runs = [step.get("run", "") for step in workflow["jobs"]["validate"]["steps"]]
-    assert "cap validate --format github" in runs
+    assert "cap validate --format github --strict" in runs
     assert any("pip install" in r for r in runs)
     assert True in workflow and "pull_request" in workflow[True]  # `on:` reads as true in YAML 1.1
 
@@ -145,7 +145,7 @@ def test_workflow_keeps_the_load_cache_between_runs(tmp_path):
     steps = yaml.safe_load((tmp_path / ".github/workflows/cap-validate.yml").read_text())["jobs"]["validate"]["steps"]
     names = [step.get("uses", step.get("run", "")) for step in steps]
     (kept,) = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
-    validate = next(step for step in steps if step.get("run") == "cap validate --format github")
+    validate = next(step for step in steps if step.get("run") == "cap validate --format github --strict")
     assert names.index(kept["uses"]) < names.index(validate["run"])  # restored before it is used
     assert validate["env"]["CAP_CACHE_DIR"] == kept["with"]["path"]
     # a new plan saves a new cache; any earlier one (safe: content-keyed) is restored meanwhile

@@ -66,9 +66,16 @@ def test_unknown_format_is_a_usage_error(cap):
 
 
 def test_unwritable_output_is_one_line(cap, tmp_path):
-    result = cap("report", "-o", str(tmp_path / "no" / "such" / "folder" / "x.md"))
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = cap("report", "-o", str(tmp_path / "a-file" / "folder" / "x.md"))
     assert result.exit_code == 1
     assert result.stderr.startswith("cap: error: cannot write ") and result.stderr.count("\n") == 1
+
+
+def test_the_folder_of_the_output_is_made(cap, tmp_path):
+    result = cap("report", "--as-of", "2017-07-01", "-o", str(tmp_path / "papers" / "board.html"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "papers" / "board.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.parametrize("args", [
@@ -91,7 +98,7 @@ def test_selection_is_stated_on_the_report(cap):
 
 
 def test_filter_errors_are_those_of_cap_list(cap):
-    assert cap("report", "--theme", "nope").exit_code == 1
+    assert cap("report", "--theme", "nope").exit_code == 2
     assert cap("report", "--status", "done").exit_code == 2
 
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from cap.models import Action, Plan, Scr, ScrsFile, Theme, ThemesFile
 from cap.modelproblems import kind_of, validation_problems
-from cap.problems import Problem
+from cap.problems import Problem, bounded
 from cap.safetext import raw_texts
 from cap.cache import LoadCache
 from cap.yamlio import CanonicalDocument, Document, LazyDocument, YamlFault, parse
@@ -319,13 +319,13 @@ def load_action_source(
             return source, []
         source.doc, problems = parse_bytes(source.raw, source.shown, collect=True)
     if source.doc is None:
-        return source, problems
+        return source, bounded(problems)
     source.record, found = action_from_document(source.doc, path.stem, source.shown)
     if source.entry is not None and source.record is not None and not problems and not found:
         source.entry.remember("record", source.record.model_dump_json(by_alias=True).encode())
         if not isinstance(source.doc, CanonicalDocument):  # (one holds no node tree)
             source.doc = _LazyRawDocument(source.raw)  # the node tree is not kept
-    return source, (_in_file_order(problems + found) if problems else found)
+    return source, bounded(_in_file_order(problems + found) if problems else found)
 
 
 def _read_plain_file(path: Path, data_dir: Path) -> bytes | None:
@@ -420,7 +420,7 @@ def _load_model_source(path: Path, data_dir: Path, model: type[BaseModel]) -> tu
     if source.doc is not None:
         source.record, found = validate_document(source.doc, model, source.shown)
         problems = _in_file_order(problems + found) if problems else found
-    return source, problems
+    return source, bounded(problems)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:

@@ -263,10 +263,7 @@ class Document:
         node, found = self.root, self.root
         for i, step in enumerate(loc):
             if isinstance(node, MappingNode):
-                match = next(
-                    ((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(step)),
-                    None,
-                )
+                match = self._entry(node, str(step))
                 if match is None:
                     break
                 last = i == len(loc) - 1
@@ -277,6 +274,21 @@ class Document:
                 break
             found = node
         return found
+
+    def _entry(self, node: MappingNode, key: str) -> tuple[Node, Node] | None:
+        """The first (key node, value node) of `node` whose key is `key`. A large mapping is
+        indexed once (a file of 50,000 unknown keys places each of them in constant time,
+        not by a scan of all the keys for each one)."""
+        if len(node.value) <= 16:
+            return next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
+        indexes = self.__dict__.setdefault("_key_indexes", {})
+        index = indexes.get(id(node))
+        if index is None:
+            index = indexes[id(node)] = {}
+            for k, v in node.value:
+                if isinstance(k, ScalarNode):
+                    index.setdefault(k.value, (k, v))
+        return index.get(key)
 
     def position(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of `node_at(loc)`; (1, 1) for an empty document."""

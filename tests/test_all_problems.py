@@ -24,7 +24,7 @@ BAD_PROGRESS = "\n- date: 2017-01-31\n  text: ok\n- date: 2017-13-01\n  text: on
 BAD_DATES = [
     "data/actions/1.2.yaml:12:9: error: CAP103 '2017-13-01' is not a real date (month must be in 1..12)",
     "data/actions/1.2.yaml:14:9: error: CAP103 '2017-02-30' is not a real date (day is out of range for month)",
-    "data/actions/1.2.yaml:15:9: error: CAP103 `progress.2.text`: String should have at least 1 character (found '')",
+    "data/actions/1.2.yaml:15:9: error: CAP103 `progress.2.text` must not be empty (found '')",
 ]
 DUPLICATE = (
     "data/actions/1.2.yaml:10:1: error: CAP006 duplicate key 'theme' (first at line 2); "

@@ -169,3 +169,129 @@ def test_a_new_repository_validates(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path / "plan")], check=True)
     result = Cap(tmp_path / "plan" / "data")("validate")
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ plain words, never pydantic's
+
+
+def test_a_time_without_seconds_gets_the_plain_message(small_data):
+    write_files(small_data, {"actions/1.1.yaml": action_yaml(progress="\n- date: 2017-01-31 10:00\n  text: Met.")})
+    result = Cap(small_data)("validate")
+    assert result.exit_code == 1
+    assert "`progress.0.date` must be a date without a time, like 2017-06-01, not `2017-01-31 10:00`" in result.output
+
+
+BAD_VALUES = {
+    "ref": ["1.1x", "[1]", "{a: 1}", "''", "yes", "'1.1\\n'"],
+    "theme": ["[a]", "{a: 1}", "12", "''", "~"],
+    "scrs": ["A", "{a: 1}", "[[A]]", "[1]", "['']"],
+    "all_scrs": ["maybe", "'yes'", "[true]", "2", "~"],
+    "action": ["''", "[x]", "{a: b}", "12", "2017-01-01", "~"],
+    "lead": ["NSCB", "[]", "['']", "[[x]]", "[{a: b}]", "[12]"],
+    "target_date": ["2017-02-30", "tomorrow", "2017-01-31 10:00", "2017-01-31T10:00:00", "[2017-01-01]", "12",
+                    "'2017-01-31 10:00'", "~", "2017-13-01"],
+    "status": ["Open", "done", "[open]", "12", "~", "no"],
+    "opened": ["soon", "2017-01-31 10:00", "[1]", "12"],
+    "owner": ["[x]", "''", "12", "{a: b}"],
+    "rating": ["Purple", "[Red]", "1"],
+    "evidence": ["x", "[[x]]", "[12]", "['']"],
+    "signed_off": ["yes", "{date: 2017-01-01}", "{by: x}", "{date: soon, by: x}", "[x]", "{date: 2017-01-01 10:00, by: x}"],
+    "target_history": ["x", "[x]", "[{date: 2017-01-01}]", "[{date: 2017-01-01, from: x, to: y, reason: r}]",
+                       "[{date: 2017-01-01 10:00, from: 2017-01-01, to: 2017-02-01, reason: r, extra: 1}]"],
+    "progress": ["x", "[x]", "[{date: x, text: y}]", "[{date: 2017-01-01}]", "[{date: 2017-01-31 10:00, text: y}]",
+                 "[{date: 2017-01-01, text: y, author: [a]}]", "[{date: 2017-01-01, text: ''}]", "{a: 1}"],
+    "impact": ["x", "[x]", "[{date: x}]"],
+    "nonsense": ["1"],
+}
+
+
+def test_no_message_shows_pydantics_own_words(small_data):
+    files = {}
+    n = 0
+    for field, values in BAD_VALUES.items():
+        for value in values:
+            n += 1
+            ref = f"1.{n + 1}"
+            text = action_yaml(ref, **({} if field == "ref" else {field: value}))
+            if field == "ref":
+                text = text.replace(f"ref: '{ref}'", f"ref: {value}")
+            files[f"actions/{ref}.yaml"] = text
+    write_files(small_data, files)
+    result = Cap(small_data)("validate")
+    assert result.exit_code == 1
+    output = result.output
+    assert output.count("error:") >= n - 5  # nearly every file has its error
+    for words in ("Input should", "String should", "List should", "should have at", "pydantic", "validation error", "Value error", "Assertion failed", "[type="):
+        assert words not in output, [line for line in output.splitlines() if words in line][:3]
+    json_output = Cap(small_data)("validate", "--format", "json").output
+    assert "Input should" not in json_output and "pydantic" not in json_output
+
+
+def test_plain_words_for_every_kind_of_refusal():
+    from pydantic import ValidationError
+
+    from cap.models import Action
+    from cap.modelproblems import plain_error
+
+    bad = [{"ref": "1.1"}, {"ref": 1, "theme": [], "scrs": "x", "all_scrs": "y", "action": "", "lead": "",
+                             "target_date": "x", "status": "z", "rating": "q", "progress": [{"date": "2017"}]}]
+    for data in bad:
+        try:
+            Action.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                said = plain_error(err)
+                assert "Input should" not in said and "pydantic" not in said.lower(), said
+
+
+# ------------------------------------------------------------------ a file of 50,000 unknown keys
+
+
+def test_a_file_of_many_unknown_keys_reports_ten_and_counts_the_rest(small_data):
+    extra = "".join(f"zz{i:05d}: x\n" for i in range(2000))
+    write_files(small_data, {"actions/1.1.yaml": action_yaml() + extra})
+    result = Cap(small_data)("validate")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "1.1.yaml" in line]
+    assert len(lines) == 11
+    assert "CAP101 unknown key `zz00000`" in lines[0]
+    assert lines[-1].endswith("CAP016 ... and 1,990 more problems in this file (fix these first)")
+
+
+def test_placing_the_errors_of_a_large_mapping_is_linear(small_data, monkeypatch):
+    """Counted, not timed: the keys compared to place every error of 4,000 unknown keys."""
+    from cap import yamlio
+
+    compared = {"n": 0}
+    real = yamlio.Document._entry
+
+    def counting(self, node, key):
+        compared["n"] += len(node.value) if len(node.value) <= 16 else 1
+        return real(self, node, key)
+
+    monkeypatch.setattr(yamlio.Document, "_entry", counting)
+    monkeypatch.setenv("CAP_NO_CACHE", "1")
+    extra = "".join(f"zz{i:05d}: x\n" for i in range(4000))
+    write_files(small_data, {"actions/1.1.yaml": action_yaml() + extra})
+    assert Cap(small_data)("validate").exit_code == 1
+    assert 0 < compared["n"] < 50 * 4000  # a scan per error would be 4,000 x 4,000
+
+
+def test_a_file_of_50000_unknown_keys_is_checked_within_a_cpu_bound(small_data, tmp_path):
+    """Under a CPU limit (not a timer): a 550 KB file of 50,000 unknown keys took minutes
+    of CPU before (each error's place found by scanning every key); now about a second."""
+    import sys
+
+    extra = "".join(f"zz{i:05d}: x\n" for i in range(50000))
+    write_files(small_data, {"actions/1.1.yaml": action_yaml() + extra})
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_CPU, (40, 40))\n"
+        "sys.argv = ['cap', '--data', sys.argv[1], 'validate']\n"
+        "from cap.cli.main import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(small_data)], capture_output=True, text=True,
+                          env={**__import__("os").environ, "CAP_NO_CACHE": "1"})
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "... and 49,990 more problems in this file" in done.stdout

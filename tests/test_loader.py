@@ -24,11 +24,11 @@ def problems_for(small_data, content) -> list[str]:
         (b"- a\n- b\n", "data/actions/1.2.yaml:1:1: error: CAP005 expected a mapping of keys, found a list"),
         (b"ref: '1.2'\naction: caf\xe9\n", "data/actions/1.2.yaml:2:12: error: CAP002 not UTF-8 text (byte 0xe9)"),
         (action_yaml("1.2", lead=None), "data/actions/1.2.yaml:1:1: error: CAP102 missing required key `lead`"),
-        (action_yaml("1.2", all_scrs="'no'"), "data/actions/1.2.yaml:4:11: error: CAP103 `all_scrs`: Input should be a valid boolean (found 'no')"),
+        (action_yaml("1.2", all_scrs="'no'"), "data/actions/1.2.yaml:4:11: error: CAP103 `all_scrs` must be true or false (found 'no')"),
         (action_yaml("1.2", target_date="soon"), "data/actions/1.2.yaml:7:14: error: CAP103 `target_date` must be a date (2017-06-01) or `ongoing`, not 'soon'"),
         (action_yaml("1.2", progress="\n- date: 2017-01-01\n  txt: hi"), "data/actions/1.2.yaml:11:3: error: CAP101 unknown key `progress.0.txt` (did you mean `text`?)"),
         (action_yaml("1.3"), "data/actions/1.2.yaml:1:6: error: CAP106 ref '1.3' does not match the file name '1.2.yaml'"),
-        (action_yaml("1.2", action="'   '"), "data/actions/1.2.yaml:5:9: error: CAP103 `action`: String should match pattern"),
+        (action_yaml("1.2", action="'   '"), "data/actions/1.2.yaml:5:9: error: CAP103 `action` must not be blank"),
     ],
 )
 def test_bad_files_are_located_problems(small_data, content, expected):

@@ -407,9 +407,16 @@ def guarded_write(run, what: str, unchanged: str = "nothing was changed"):
     """Run a write; a lock timeout or a failed write is one line, exit 1."""
     from cap.store import StoreError
 
+    from pydantic import ValidationError
+
     try:
         return run()
     except StoreError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"could not write {what}: {exc.strerror or exc} ({unchanged})")
+    except ValidationError as exc:  # a value the record cannot hold, said in cap's words
+        from cap.modelproblems import plain_error
+
+        said = "; ".join(plain_error(e) for e in exc.errors(include_url=False)[:3])
+        fail(f"refused: {said} ({unchanged})", 2)

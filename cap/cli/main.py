@@ -60,7 +60,12 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CAP_DEBUG"):
             raise
-        typer.echo(visible(f"cap: internal error: {type(exc).__name__}: {exc} (set CAP_DEBUG=1 for details)"), err=True)
+        said = f"{type(exc).__name__}: {exc}"
+        if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):  # pydantic's words never shown
+            from cap.modelproblems import plain_error
+
+            said = "a record was refused: " + "; ".join(plain_error(e) for e in exc.errors(include_url=False)[:3])
+        typer.echo(visible(f"cap: internal error: {' '.join(said.split())} (set CAP_DEBUG=1 for details)"), err=True)
         code = 70
     finally:
         app.registered_commands = everything

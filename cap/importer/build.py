@@ -18,6 +18,7 @@ from cap.dates import DateError, parse_date, parse_target
 from cap.importer.columns import COLUMNS, JOINED, header_columns, is_header, norm
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
+from cap.modelproblems import plain_error
 from cap.models import RATINGS, STATUSES, Action, ProgressEntry, SignOff, TargetRevision, Theme
 from cap.refs import REF_PATTERN
 
@@ -465,7 +466,7 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+            bad(plain_error(err))
         return None
     return _acceptable(action, bad)
 

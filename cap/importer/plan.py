@@ -242,7 +242,7 @@ def _would_be_problems(
     """Run `cap validate`'s checks on the files the import would write (the reference
     data as it would be, and each action created or updated); each error in an action is
     reported at its row. Warnings are left to `cap validate`."""
-    from cap.checks import CHECKS, Context
+    from cap.checks import CHECKS, Context, check_actions_folder
     from cap.loader import SCRS_FILE, THEMES_FILE, SourceFile, Sources, action_path, display_path
     from cap.yamlio import parse
 
@@ -268,6 +268,8 @@ def _would_be_problems(
     start = len(loc.problems)
     others: list[Problem] = []
     for check in CHECKS:
+        if check is check_actions_folder:  # the import makes the folder
+            continue
         for problem in check(context):
             if not problem.is_error:
                 continue

@@ -22,6 +22,7 @@ from cap.importer.options import TrackerOptions, known_words
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
 from cap.importer.words import KEPT_STATUS, STATUS_WORDS, status_key
+from cap.modelproblems import plain_error
 from cap.models import RATINGS, Action, ProgressEntry, Theme
 
 _LEADS = re.compile(r"\s*[/,;\n]\s*")
@@ -185,7 +186,7 @@ def row_action(r: TrackerRow, ref: str, loc: Located, opts: TrackerOptions, prog
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             name = _SOURCE_FIELD.get(str(err["loc"][0])) if err["loc"] else None
-            bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}", name)
+            bad(plain_error(err), name)
         return None
     return storable(action, r, bad)
 

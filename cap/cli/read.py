@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from cap.cli.common import (
-    app, check_ref, fail, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
+    app, check_ref, fail, say, print_view, terminal_width, write_out, print_list, data_dir, report_problems, load_plan,
     parse_as_of, build_filters, AsOf, ThemeOpt, ScrOpt, LeadOpt, StatusOpt, OverdueOpt, DueWithinOpt,
     SearchOpt, SlippedOpt, complete_ref,
 )
@@ -102,8 +102,18 @@ def show_command(
         fail(unknown_ref(folder, ref, shown).message, 2)
     action, found = load_action_file(path, folder)
     report_problems(problems + found)
+    from cap.rounds.record import request_line, requests_for
+
+    asked = requests_for(folder, action) if action is not None else []
     if format == "json":
-        typer.echo(render.to_json(render.record(action, day)), nl=False)
+        data = render.record(action, day)
+        if asked:  # the new target dates agencies asked for in a round (issue 23)
+            data["retarget_requests"] = [
+                {"round": r.id, "agency": a.name, "date": q.date.isoformat(), "to": str(q.to), "reason": q.reason,
+                 "by": q.by} for r, a, q in asked]
+        typer.echo(render.to_json(data), nl=False)
         return
     title = next((t.title for t in themes if t.id == action.theme), None)
     print_view(render.show_view(action, day, title))
+    for record, agency, request in asked:
+        say(f"Retarget asked for: {request_line(record, agency, request)}")

@@ -137,3 +137,98 @@ def collect_command(
     for line in err:
         say(line, err=True)
     raise typer.Exit(code)
+
+
+RoundArg = Annotated[Optional[str], typer.Argument(metavar="[ROUND-ID]", help="The round (default: the latest).")]
+
+
+def _round(round_id: Optional[str]):
+    """The round named (or the latest), or one line and exit 1 (none) / 2 (unknown)."""
+    from cap.cli.common import report_problems
+    from cap.rounds.record import load_rounds
+
+    rounds, problems = load_rounds(data_dir())
+    report_problems(problems)
+    if not rounds:
+        fail("no round has been started: cap round start --due DATE", 1)
+    if round_id is None:
+        return rounds[-1]
+    found = next((r for r in rounds if r.id == round_id), None)
+    if found is None:
+        from cap.nearest import unknown
+
+        fail(unknown("round", round_id, [r.id for r in rounds]), 2)
+    return found
+
+
+@round_app.command("status")
+def status_command(
+    round_id: RoundArg = None,
+    as_of: AsOf = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="table (default) or json.")] = "table",
+) -> None:
+    """Who has returned: per agency, actions asked, returned when, rows answered, blank,
+    refused, retargets asked for, and who is late against the return-by date.
+
+    \b
+    Examples:
+      cap round status --as-of 2017-07-20
+      cap round status 2017-07 --format json
+    """
+    from cap.rounds.status import round_status, status_lines
+
+    fmt = fmt.strip().lower()
+    if fmt not in ("table", "json"):
+        fail(f"unknown format {fmt!r}; valid: table, json", 2)
+    when = parse_as_of(as_of)
+    record = _round(round_id)
+    actions = {a.ref: a for a in load_plan().actions}
+    status = round_status(record, actions, when)
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps(status.as_dict(), indent=2, ensure_ascii=False))
+        return
+    for line in status_lines(status, actions):
+        say(line)
+
+
+@round_app.command("chase")
+def chase_command(
+    round_id: RoundArg = None,
+    as_of: AsOf = None,
+    forms: Annotated[
+        Optional[Path], typer.Option("--forms", metavar="DIR", help="Where the round's forms are (default: returns/ROUND-ID/).")
+    ] = None,
+    sender: Annotated[
+        Optional[str], typer.Option("--from", metavar="ADDRESS", help="The drafts' From address (yours).")
+    ] = None,
+) -> None:
+    """Write a reminder draft (.eml, the form attached again) for each agency that has
+    not returned, and say who they are.
+
+    \b
+    Examples:
+      cap round chase --as-of 2017-07-20
+      cap round chase 2017-07 --from "Business Manager <nscb@example.org>"
+    """
+    from cap.rounds.status import chase, form_folder
+
+    when = parse_as_of(as_of)
+    folder = data_dir()
+    record = _round(round_id)
+    actions = {a.ref: a for a in load_plan().actions}
+    where = forms or form_folder(folder, record)
+    chased = guarded_write(lambda: chase(folder, record, actions, folder=where, sender=sender, day=when),
+                           "the reminders")
+    if not chased:
+        say(f"round {record.id}: every agency has returned; nobody to chase")
+        return
+    for item in chased:
+        if item.draft is not None:
+            say(f"{item.agency.name}: {_shown(item.draft, folder)}")
+        else:
+            say(f"{item.agency.name}: no reminder written: {item.why}")
+    written = sum(1 for c in chased if c.draft is not None)
+    late = " (the return-by date has passed)" if when > record.due else ""
+    say(f"round {record.id}: {len(chased)} not returned{late}; {written} reminder{'s' if written != 1 else ''} written")

@@ -349,7 +349,7 @@ def date_of(value: object, today: dt.date) -> tuple[dt.date | str | None, str | 
         return parse_date(text), None
     except DateError:
         pass
-    from cap.importer.tracker import BoardDateError, parse_board_date
+    from cap.importer.boarddates import BoardDateError, parse_board_date
 
     try:
         found, extra = parse_board_date(text, today)

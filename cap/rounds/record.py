@@ -258,3 +258,21 @@ def pending_requests(record: Round, actions: dict[str, Action]) -> list[tuple[Ag
                 continue
             out.append((agency, request))
     return out
+
+
+def requests_for(data_dir: Path, action: Action) -> list[tuple[Round, AgencyRound, Request]]:
+    """The new target dates agencies asked for `action` that await the board (`cap show`)."""
+    if not rounds_dir(data_dir).is_dir():
+        return []
+    rounds, _problems = load_rounds(data_dir)
+    return [(record, agency, request) for record in rounds
+            for agency, request in pending_requests(record, {action.ref: action}) if request.ref == action.ref]
+
+
+def request_line(record: Round, agency: AgencyRound, request: Request) -> str:
+    from cap.dates import format_uk
+
+    by = f" ({request.by})" if request.by and request.by != agency.name else ""
+    return (f"{agency.name}{by} asked on {format_uk(request.date, full_year=True)} (round {record.id}) for a new "
+            f"target date, {format_uk(request.to, full_year=True)}: {request.reason} - awaiting the board's "
+            "decision (cap retarget)")

@@ -35,6 +35,7 @@ class FormWritten:
     recipient: Recipient
     path: Path
     refs: list[str]
+    actions: list = field(default_factory=list)
     draft: Path | None = None
 
 
@@ -109,7 +110,7 @@ def start_round(
     started = Started(record, folder, round_path(data_dir, round_id))
     for recipient, actions, path, form in jobs:
         atomic_write(path, render_form(form, fmt))
-        started.forms.append(FormWritten(recipient, path, [a.ref for a in actions]))
+        started.forms.append(FormWritten(recipient, path, [a.ref for a in actions], list(actions)))
     if email:
         from cap.rounds.drafts import write_drafts
 

@@ -49,10 +49,12 @@ def import_plan(
 
     shown = shown or str(source)
     if raw is None:
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            return ImportOutcome(shown), [Problem(shown, 1, 1, "error", "CAP801", f"cannot read file: {exc.strerror or exc}")]
+        from cap.intake import IntakeError, read_bytes
+
+        try:  # its size asked first: a larger file is never read (cap.intake)
+            raw = read_bytes(source, limit=MAX_IMPORT_BYTES, shown=shown)
+        except IntakeError as exc:
+            return ImportOutcome(shown), [exc.refusal.problem("CAP801")]
     with plan_lock(data_dir):
         outcome, problems = prepare_import(
             data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
@@ -104,7 +106,7 @@ def prepare_import(
         try:
             rows, outcome.from_cap = read_workbook(raw, loc, sheet=sheet, all_sheets=all_sheets, header_test=header_test)
         except WorkbookError as exc:
-            return outcome, [Problem(shown, 1, 1, "error", "CAP801", str(exc))]
+            return outcome, [exc.problem(shown)]
         if loc.problems:
             return outcome, loc.problems
         problems = []
@@ -131,7 +133,7 @@ def prepare_import(
         outcome.kind = detect_kind(shown, text, kind)
         loc = Located(shown, outcome.kind)
         if outcome.kind == "text":
-            rows = join_cell_lines(read_text_rows(text), header_test, outcome)
+            rows = join_cell_lines(read_text_rows(text, loc), header_test, outcome)
         else:
             rows = read_csv_rows(text, loc)
     check_cells(rows, loc)

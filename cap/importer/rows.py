@@ -17,6 +17,8 @@ from cap.problems import Problem
 #: A plan file larger than this is not a plan (a 22-action plan is about 10 kB).
 MAX_IMPORT_BYTES = 10_000_000
 FORMATS = ("auto", "csv", "text", "xlsx", "docx")
+#: Rows holding text in a CSV or text file (blank rows are skipped); a workbook's: cap.intake.MAX_ROWS.
+MAX_ROWS = 20_000
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from cap.importer.rows import LINE_BREAK, SourceRow
+from cap.importer.rows import LINE_BREAK, MAX_ROWS, Located, SourceRow
 
 
-def read_text_rows(text: str) -> list[SourceRow]:
-    """Lines split on tabs: a Word table copied as text (no quoting: `"` is a character)."""
-    rows = []
-    for number, line in enumerate(LINE_BREAK.split(text), start=1):
+def read_text_rows(text: str, loc: Located | None = None) -> list[SourceRow]:
+    """Lines split on tabs: a Word table copied as text (no quoting: `"` is a character).
+    A run of blank lines is kept as one blank row (it ends a cell of several lines:
+    join_cell_lines), so a file of blank lines stays small; more than MAX_ROWS lines
+    holding text are refused (in `loc`)."""
+    rows: list[SourceRow] = []
+    for number, line in enumerate(lines(text), start=1):
+        if not line.strip():
+            if not rows or any(c.strip() for c in rows[-1].cells):
+                rows.append(SourceRow(number, number, line.split("\t"), tabbed="\t" in line))
+            continue
+        if len(rows) >= MAX_ROWS and loc is not None:
+            loc.add(None, "CAP801", f"more than {MAX_ROWS:,} lines (MAX_ROWS): a plan is far shorter", line=number)
+            return []
         rows.append(SourceRow(number, number, line.split("\t"), tabbed="\t" in line))
     return rows
 
@@ -57,3 +67,12 @@ def join_cell_lines(rows: list[SourceRow], header_test, outcome=None) -> list[So
             out.append(row)
             i += 1
     return out
+
+
+def lines(text: str):
+    """The lines, one at a time (no list of every line: a file of blank lines stays small)."""
+    at = 0
+    for m in LINE_BREAK.finditer(text):
+        yield text[at:m.start()]
+        at = m.end()
+    yield text[at:]

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 from cap.importer.columns import is_header
@@ -33,13 +32,25 @@ CAP_KEY_COLUMNS = 9
 
 
 class WorkbookError(ValueError):
-    """Not a workbook openpyxl can read, or no sheet to read; the message is one line."""
+    """Not a workbook cap can read, or past a bound (cap.intake); the message is one line,
+    `refusal` (a cap.intake Refusal) says where, when known."""
+
+    def __init__(self, message: str, refusal=None):
+        super().__init__(message)
+        self.refusal = refusal
+
+    def problem(self, shown: str):
+        from cap.problems import Problem
+
+        if self.refusal is not None:
+            return self.refusal.problem("CAP801")
+        return Problem(shown, 1, 1, "error", "CAP801", str(self))
 
 
 def column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from cap.intake.workbook import column_letter as letter
 
-    return get_column_letter(index + 1)
+    return letter(index + 1)
 
 
 def shown_number(value: int | float, number_format: str | None) -> str:
@@ -72,45 +83,50 @@ def cell_text(cell) -> str:
     return LINE_BREAK.sub("\n", str(value))
 
 
-def load(raw: bytes):
-    """The workbook, values only (never formulas), or WorkbookError."""
-    import warnings
-
-    from openpyxl import load_workbook
+def load(raw: bytes, shown: str = "workbook"):
+    """The workbook, read within bounds (cap.intake: values only, formulas never
+    evaluated), or WorkbookError naming the bound or what to save the file as."""
+    from cap.intake import IntakeError, open_workbook
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
-            return load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-        raise WorkbookError(f"not a workbook Excel or cap can read ({type(exc).__name__}: {exc})") from None
+        return open_workbook(raw, shown)
+    except IntakeError as exc:
+        raise WorkbookError(exc.refusal.where + exc.refusal.message, exc.refusal) from None
 
 
 def _merged_down(ws) -> dict[tuple[int, int], str]:
     """Cells under the top of a merged range that spans rows (a lead agency merged over
     its three actions): each row of the range gets the range's text, in its first column.
-    A range merged across columns only (a heading) stays in its first cell."""
+    A range merged across columns only (a heading) stays in its first cell. (The ranges
+    are clipped to the cells holding values: cap.intake.)"""
     filled: dict[tuple[int, int], str] = {}
-    for merged in ws.merged_cells.ranges:
-        if merged.max_row == merged.min_row:
+    for min_row, min_col, max_row, _max_col in ws.merged:
+        if max_row == min_row:
             continue
-        text = cell_text(ws.cell(merged.min_row, merged.min_col))
-        for row in range(merged.min_row + 1, merged.max_row + 1):
-            filled[(row, merged.min_col)] = text
+        top = ws.cell(min_row, min_col)
+        text = cell_text(top) if top is not None else ""
+        for row in range(min_row + 1, max_row + 1):
+            filled[(row, min_col)] = text
     return filled
 
 
 def sheet_rows(ws) -> list[SourceRow]:
+    """Every row from the first to the last holding a value (`ws` a cap.intake Sheet)."""
     rows = []
     merged = _merged_down(ws)
-    for cells in ws.iter_rows():
-        if not cells:
-            continue
-        texts = [merged.get((c.row, c.column), None) if (c.row, c.column) in merged else cell_text(c)
-                 for c in cells]
+    for number, cells in ws.rows():
+        width = max([c.column for c in cells] + [col for (row, col) in merged if row == number] + [0]) \
+            if merged else (cells[-1].column if cells else 0)
+        texts = [""] * width
+        for c in cells:
+            texts[c.column - 1] = cell_text(c)
+        if merged:
+            for col in range(1, width + 1):
+                if (number, col) in merged:
+                    texts[col - 1] = merged[(number, col)]
         while texts and not texts[-1].strip():
             texts.pop()
-        rows.append(SourceRow(cells[0].row, cells[0].row, texts, sheet=ws.title))
+        rows.append(SourceRow(number, number, texts, sheet=ws.title))
     return rows
 
 
@@ -130,8 +146,14 @@ def is_cap_workbook(wb) -> bool:
     names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
     if not wb.sheetnames or wb.sheetnames[0] != SUMMARY_SHEET:
         return False
-    return any([cell_text(c) for c in next(ws.iter_rows(min_row=2, max_row=2), ())][: len(names)] == names
-               for ws in wb.worksheets[1:])
+    return any(_row_texts(wb.sheet(title), 2)[: len(names)] == names for title in wb.sheetnames[1:])
+
+
+def _row_texts(ws, number: int) -> list[str]:
+    texts = [""] * (ws.cells[number][-1].column if ws.cells.get(number) else 0)
+    for c in ws.cells.get(number, []):
+        texts[c.column - 1] = cell_text(c)
+    return texts
 
 
 def _continued(text: str) -> str:
@@ -145,16 +167,17 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
 
     log: dict[str, list[tuple[str, str, str]]] = {}
     if LOG_SHEET in wb.sheetnames:
-        for row in sheet_rows(wb[LOG_SHEET])[2:]:
+        for row in sheet_rows(wb.sheet(LOG_SHEET))[2:]:
             ref, day, text, by = (row.cells + [""] * 4)[:4]
             if ref:
                 log.setdefault(ref, []).append((day, text, by))
     out: list[SourceRow] = []
     theme_names = [n for n, _w in THEME_COLUMNS][:CAP_KEY_COLUMNS]
     withdrawn_names = [n for n, _w in WITHDRAWN_COLUMNS]
-    for ws in wb.worksheets:
-        if ws.title in (SUMMARY_SHEET, LOG_SHEET) or (only is not None and ws.title != only):
+    for title in wb.sheetnames:
+        if title in (SUMMARY_SHEET, LOG_SHEET) or (only is not None and title != only):
             continue
+        ws = wb.sheet(title)
         rows = sheet_rows(ws)
         if len(rows) < 2:
             continue
@@ -205,12 +228,21 @@ def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_she
     """
     from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET
 
-    wb = load(raw)
+    wb = load(raw, loc.shown)
+    rows, from_cap = _read(wb, loc, sheet=sheet, all_sheets=all_sheets, header_test=header_test)
+    # A formula with no saved value is an error at its cell, never an empty cell (cap.intake).
+    loc.problems.extend(p.problem("CAP804") for p in wb.problems())
+    return rows, from_cap
+
+
+def _read(wb, loc: Located, *, sheet: str | None, all_sheets: bool, header_test) -> tuple[list[SourceRow], bool]:
+    from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET
+
     if sheet is None and not all_sheets and is_cap_workbook(wb):
         return cap_rows(wb), True
     if sheet is not None:
-        match = [ws for ws in wb.worksheets if ws.title == sheet] or \
-                [ws for ws in wb.worksheets if ws.title.casefold() == sheet.casefold()]
+        match = [wb.sheet(t) for t in wb.sheetnames if t == sheet] or \
+                [wb.sheet(t) for t in wb.sheetnames if t.casefold() == sheet.casefold()]
         if not match:
             loc.add(None, "CAP803", f"no sheet named {sheet!r}; the sheets are: {', '.join(wb.sheetnames)}")
             return [], False
@@ -221,9 +253,10 @@ def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_she
             loc.add(None, "CAP803", f"sheet {match[0].title!r}: no header row in its first {HEADER_SEARCH_ROWS} rows")
         return rows, False
     chosen: list[tuple[str, list[SourceRow]]] = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+    for title in wb.sheetnames:
+        if wb.states[title] != "visible":
             continue  # hidden sheets hold look-up lists, not the plan (--sheet reads one)
+        ws = wb.sheet(title)
         rows = sheet_rows(ws)
         if header_at(rows, header_test) is not None:
             chosen.append((ws.title, rows))

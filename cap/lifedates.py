@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from cap.models import Action
+from cap.text import plural
 
 FILE, GIT, UNDATED = "file", "git", "undated"
 
@@ -70,19 +71,29 @@ class Lives:
         chosen = self.lives.values() if refs is None else (self.lives[r] for r in refs if r in self.lives)
         return [life.ref for life in chosen if any(d.source == UNDATED for d in life.dates())]
 
+    def refs_with(self, source: str, refs: Iterable[str] | None = None) -> list[str]:
+        """The actions with at least one date from `source`, in the lives' order."""
+        chosen = self.lives.values() if refs is None else (self.lives[r] for r in refs if r in self.lives)
+        return [life.ref for life in chosen if any(d.source == source for d in life.dates())]
+
     def note(self, refs: Iterable[str] | None = None) -> str:
-        """One sentence for the foot of every paper that counts by these dates."""
+        """One sentence for the foot of every paper that counts by these dates. It counts
+        actions (an action missing two dates is one action), and says how many dates."""
         refs = None if refs is None else list(refs)
         git, undated = self.count(GIT, refs), self.count(UNDATED, refs)
         if not git and not undated:
             return "Dates of each action's life: all from the data files."
         parts = []
         if git:
-            parts.append(f"{git} date{'' if git == 1 else 's'} from git history (the files lack them)")
+            n = len(self.refs_with(GIT, refs))
+            parts.append(f"{plural(n, 'action')} {'has' if n == 1 else 'have'} dates from git history "
+                         f"({plural(git, 'date')} the files lack)")
         if undated:
-            which = ", ".join(self.undated_refs(refs))
-            parts.append(f"{undated} could not be dated at all ({which}) and {'is' if undated == 1 else 'are'} "
-                         "left out of the counts by period")
+            which = self.undated_refs(refs)
+            n = len(which)
+            parts.append(f"{plural(n, 'action')} could not be dated ({', '.join(which)}; {plural(undated, 'date')} "
+                         f"missing) and {'is' if n == 1 else 'are'} left out of the counts by period that need "
+                         f"{'it' if undated == 1 else 'them'}")
         return "Dates of each action's life: " + "; ".join(parts) + "."
 
 

@@ -152,7 +152,9 @@ def test_dates_fall_back_to_git(repo):
     assert (two.completed.date, two.completed.source) == (None, "undated")   # complete in its first commit
     assert (three.opened.date, three.opened.source, three.completed) == (dt.date(2017, 4, 1), "file", None)
     assert lives.count("git") == 3 and lives.count("undated") == 1
-    assert "3 dates from git history" in lives.note() and "1 could not be dated at all (1.2)" in lives.note()
+    assert lives.note() == ("Dates of each action's life: 2 actions have dates from git history (3 dates the files "
+                            "lack); 1 action could not be dated (1.2; 1 date missing) and is left out of the "
+                            "counts by period that need it.")
 
 
 def test_every_paper_says_how_many_dates_came_from_git(repo):
@@ -164,7 +166,7 @@ def test_every_paper_says_how_many_dates_came_from_git(repo):
     # 1.2's completion cannot be dated: its state at the end is not known, and it is left out
     assert (annual["figures"]["awaiting_at_end"], annual["figures"]["active_at_end"]) == (1, 0)
     stats = cap("stats", "--year", "2016-17", "--as-of", "2017-07-01").stdout
-    assert "3 dates from git history" in " ".join(stats.split())
+    assert "2 actions have dates from git history (3 dates the files lack)" in " ".join(stats.split())
     signoff = cap("report", "--kind", "signoff", "--as-of", "2017-07-01").stdout
     assert "from git history" in signoff
     reviews = cap("reviews", "--as-of", "2017-07-01").stdout
@@ -355,3 +357,14 @@ def test_the_papers_as_a_workbook_and_a_word_paper(tmp_path):
     again = tmp_path / "again.docx"
     cap("report", "--kind", "signoff", "--as-of", AS_OF.isoformat(), "-o", str(again))
     assert again.read_bytes() == paper.read_bytes()
+
+
+def test_the_note_counts_actions_not_dates():
+    """22 actions each missing a date or two: the note says 22 actions (and how many dates), never 23."""
+    from cap.lifedates import Dated, Life, Lives
+
+    undated = Dated(None, "undated")
+    lives = Lives({f"1.{n}": Life(f"1.{n}", undated, undated if n == 1 else None, None) for n in range(1, 23)})
+    note = lives.note()
+    assert "22 actions could not be dated (1.1, 1.2," in note and "23 dates missing" in note
+    assert note.count("1.1,") == 1 and "are left out" in note

@@ -167,6 +167,7 @@ def annual_paper(a: Annual, lives: Lives, refs: list[str], title: str) -> Paper:
         "per_month": {"months": a.months, "opened": a.opened_by_month, "completed": a.completed_by_month},
         "dates_from_git": lives.count("git", refs),
         "undated": lives.count("undated", refs),
+        "undated_refs": lives.undated_refs(refs),
     }
     return Paper("annual", title, f"Annual statistics, {period}.", tuple(blocks),
                  notes=(lives.note(refs),), data=data)

@@ -107,8 +107,37 @@ def test_kind_exceptions(cap):
                  "--format", "json")
     assert refs_of_json(result) == ["1.1", "1.2", "1.3", "2.2", "3.1", "4.3", "4.4", "4.5", "4.7", "4.9", "4.11"]
     md = cap("report", "-k", "exceptions", "--as-of", "2017-07-01", "--stale-since", "01/01/17").stdout
-    assert "Exception report: actions overdue, with a revised target date, or with no progress since 01/01/2017" in md
-    assert "## 2. Fora for discussion" in md and "| 2.4 |" not in md
+    assert md.splitlines()[2].startswith(
+        "Exception report: 11 overdue, 0 put back (target date revised, not overdue), 0 stale (no progress "
+        "since 01/01/2017)")
+    assert "## Overdue (11)" in md and "| 2.4 |" not in md
+
+
+def test_exceptions_lead_with_overdue_then_put_back_then_stale(data_copy, fixed_today):
+    from tests.conftest import Cap
+
+    cap = Cap(data_copy)
+    # 2.3 (due 01/12/17) put back: it is neither overdue nor only stale, and is listed second.
+    assert cap("retarget", "2.3", "2018-03-01", "--reason", "Venue lost.", "--date", "2017-06-01").exit_code == 0
+    md = cap("report", "-k", "exceptions", "--as-of", "2017-07-01", "--stale-days", "60").stdout
+    lines = md.splitlines()
+    assert lines[2].startswith("Exception report: 11 overdue, 1 put back (target date revised, not overdue), "
+                               "9 stale (no progress since 02/05/2017)")
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings[:4] == ["## Overdue (11)", "## Target date put back (1)", "## No progress since 02/05/2017 (9)",
+                            "## Summary"]
+    put_back = md.split("## Target date put back (1)")[1].split("## No progress")[0]
+    assert "| 2.3 |" in put_back and "target put back from 01/12/2017 (Venue lost.)" in put_back
+    data = json.loads(cap("report", "-k", "exceptions", "--as-of", "2017-07-01", "--stale-days", "60",
+                          "-f", "json").stdout)
+    assert data["exception_groups"]["put-back"] == ["2.3"] and len(data["exception_groups"]["overdue"]) == 11
+    # --stale-days N is the as-of date less N days, as --stale-since that date
+    assert md == cap("report", "-k", "exceptions", "--as-of", "2017-07-01", "--stale-since", "2017-05-02").stdout
+    both = cap("report", "-k", "exceptions", "--stale-days", "60", "--stale-since", "2017-05-02")
+    assert both.exit_code == 2 and "not both" in both.output
+    assert cap("report", "-k", "exceptions", "--stale-days", "-1").exit_code == 2
+    html = cap("report", "-k", "exceptions", "--as-of", "2017-07-01", "-f", "html").stdout
+    assert html.index("Overdue (11)") < html.index(">Summary<")
 
 
 def test_exceptions_when_there_are_none(cap):

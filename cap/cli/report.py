@@ -21,6 +21,23 @@ StaleSinceOpt = Annotated[
     typer.Option("--stale-since", metavar="DATE", help="Stale: no progress entry since DATE (default: as-of minus 90 days)."),
 ]
 
+StaleDaysOpt = Annotated[
+    Optional[int],
+    typer.Option("--stale-days", metavar="N", min=0,
+                 help="Stale: no progress entry in the N days before the as-of date (default 90; or give --stale-since)."),
+]
+
+
+def stale_since_for(day, stale_since: str | None, stale_days: int | None) -> str | None:
+    """--stale-since as given, or the date --stale-days N before the as-of date (ISO); not both."""
+    if stale_days is None:
+        return stale_since
+    if stale_since is not None:
+        fail("give --stale-since DATE or --stale-days N, not both", 2)
+    from cap.dates import shift
+
+    return shift(day, -stale_days).isoformat()
+
 
 def stdout_is_terminal() -> bool:
     """Whether standard output is a terminal (where a binary file must not go)."""
@@ -112,6 +129,7 @@ def report_command(
     full: Annotated[bool, typer.Option("--full", help="Show each action's whole progress log, not only the latest entry.")] = False,
     amber_days: AmberDaysOpt = 30,
     stale_since: StaleSinceOpt = None,
+    stale_days: StaleDaysOpt = None,
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The report's title.")] = None,
     stamp: Annotated[bool, typer.Option("--stamp", help="Say on the report the day it was produced.")] = False,
     since: SinceOpt = None,
@@ -133,6 +151,7 @@ def report_command(
     Examples:
       cap report --as-of 2017-07-01 -o board-2017-07.html
       cap report --kind exceptions --as-of 2017-07-01 > exceptions.md
+      cap report --kind exceptions --stale-days 60 -o exceptions.docx
       cap report --kind agency --lead Health -o health.html
       cap report --full --format csv -o plan.csv
       cap report --as-of 2017-07-01 -o plan.xlsx
@@ -166,6 +185,7 @@ def report_command(
         fail(f"a {fmt} report is a file, not text for the terminal: give -o FILE "
              f"(for example -o plan.{fmt}) or redirect standard output to a file", 2)
     day = parse_as_of(as_of)
+    stale_since = stale_since_for(day, stale_since, stale_days)
     if output is not None:
         refuse_output(output)
     plan = load_plan()
@@ -276,6 +296,7 @@ def stats_command(
     as_of: AsOf = None,
     amber_days: AmberDaysOpt = 30,
     stale_since: StaleSinceOpt = None,
+    stale_days: StaleDaysOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
     year: YearOpt = None,
@@ -294,6 +315,7 @@ def stats_command(
 
     period = period_for(start, end, year)
     day = parse_as_of(as_of)
+    stale_since = stale_since_for(day, stale_since, stale_days)
     plan = load_plan()
     filters = build_filters(plan, theme, scr, lead, status, overdue, due_within, search, slipped)
     if period is not None:

@@ -411,8 +411,12 @@ def build_document(report: Report, body: _Body | None = None):
     if report.stamp:
         _write(meta, f" Produced on {format_uk(report.stamp, full_year=True)}.")
     _write(doc.add_paragraph(), report.summary.headline + ".", bold=True, size=13)
-    _summary(doc, body, report)
-    _sections(doc, body, report)
+    if report.kind == "exceptions":  # the short list the board discusses: its groups first
+        _sections(doc, body, report)
+        _summary(doc, body, report)
+    else:
+        _summary(doc, body, report)
+        _sections(doc, body, report)
     props = doc.core_properties
     stamp = as_of_stamp(report)
     props.title = inert(report.title)

@@ -81,8 +81,10 @@ def data(report: Report) -> dict[str, Any]:
         "themes": [
             {"id": sec.theme.id, "number": sec.theme.number, "title": sec.theme.title,
              "actions": [row_data(report, r) for r in sec.rows]}
-            for sec in report.sections
+            for sec in report.theme_sections
         ],
+        **({"exception_groups": {key: [r.ref for r in rows] for key, _t, rows in report.exception_groups}}
+           if report.kind == "exceptions" else {}),
         "withdrawn": [row_data(report, r) for r in report.withdrawn],
     }
 

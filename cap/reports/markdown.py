@@ -180,5 +180,7 @@ def render(report: Report) -> str:
         intro[-1] += " Selection: " + escape("; ".join(report.selection)) + "."
     if report.stamp:
         intro[-1] += f" Produced on {format_uk(report.stamp, full_year=True)}."
-    lines = [*intro, "", *summary(report), *sections(report)]
+    # The exception report is the short list the board discusses: its groups first, then the summary.
+    parts = [sections(report), summary(report)] if report.kind == "exceptions" else [summary(report), sections(report)]
+    lines = [*intro, "", *parts[0], *parts[1]]
     return "\n".join(lines).rstrip("\n") + "\n"

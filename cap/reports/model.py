@@ -107,7 +107,8 @@ class ThemeInfo:
 
     @property
     def heading(self) -> str:
-        return f"{self.number}. {self.title}"
+        """`4. Ownership and accountability`; a group of the exception report (number 0): its title."""
+        return f"{self.number}. {self.title}" if self.number else self.title
 
 
 @dataclass(frozen=True)
@@ -217,16 +218,38 @@ class Report:
 
     @property
     def kind_label(self) -> str:
-        """What the paper is, in one line."""
+        """What the paper is, in one line: for the exception report, how many actions are
+        in each of its groups."""
         if self.kind == "exceptions":
-            return (f"Exception report: actions overdue, with a revised target date, "
-                    f"or with no progress since {self.stale_since_text}")
+            overdue, put_back, stale = (len(rows) for _g, _t, rows in self.exception_groups)
+            return (f"Exception report: {overdue} overdue, {put_back} put back (target date revised, not "
+                    f"overdue), {stale} stale (no progress since {self.stale_since_text})")
         if self.kind == "agency":
             return f"Agency report: actions led by {self.lead}"
         return "Composite action plan"
 
+    @cached_property
+    def exception_groups(self) -> tuple[tuple[str, str, tuple[Row, ...]], ...]:
+        """The exception report's groups (id, heading, rows), each action in the first that
+        applies: overdue; target date put back; no progress since the stale date."""
+        active = [r for r in self.rows if r.is_active]
+        overdue = tuple(r for r in active if r.days_overdue is not None)
+        put_back = tuple(r for r in active if r.days_overdue is None and r.slipped)
+        stale = tuple(r for r in active if r.days_overdue is None and not r.slipped and r.stale)
+        return (("overdue", "Overdue", overdue), ("put-back", "Target date put back", put_back),
+                ("stale", f"No progress since {self.stale_since_text}", stale))
+
     @property
     def sections(self) -> tuple[Section, ...]:
+        """What the paper lists, in order: a section per theme (below); for the exception
+        report, its groups (overdue, put back, stale), an empty group left out."""
+        if self.kind == "exceptions":
+            return tuple(Section(ThemeInfo(key, 0, f"{title} ({len(rows)})"), rows)
+                         for key, title, rows in self.exception_groups if rows)
+        return self.theme_sections
+
+    @property
+    def theme_sections(self) -> tuple[Section, ...]:
         """A section per theme in theme order, for the rows not withdrawn; empty themes left out."""
         out = []
         for theme in self.themes:

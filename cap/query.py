@@ -1,4 +1,5 @@
-"""Selecting actions: themes by id/alias/prefix, filters, overdue, in natural ref order.
+"""Selecting actions: themes by id/alias/prefix, lead agencies (`resolve_lead`), filters,
+overdue, in natural ref order.
 
 Pure functions of (actions, as_of): nothing here reads files or asks for the date.
 (The natural sort key of refs, `natural_key`, lives with the refs in cap.models.)
@@ -7,10 +8,11 @@ Pure functions of (actions, as_of): nothing here reads files or asks for the dat
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from cap.dates import shift
+from cap.agencies import Agency, Lead, fold, name_index, nearest_names
 from cap.models import ACTIVE_STATUSES, Action, Theme, natural_key
 
 
@@ -47,6 +49,86 @@ def resolve_theme(themes: Iterable[Theme], text: str) -> Theme:
         raise UnknownTheme(f"theme {text!r} is ambiguous: it could be {', '.join(prefixed)}")
     known = [n for t in themes for n in (t.id, *t.aliases, t.title)]
     raise UnknownTheme(unknown("theme", text, known, listed=[t.id for t in themes]))
+
+
+class UnknownLead(LookupError):
+    """A `--lead` that matches no agency and no lead of the plan: a mistake in the command
+    (exit 2); the message is one line with the nearest names."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class LeadChoice:
+    """What a `--lead` selects: the leads (an agency of agencies.yaml, or a lead text that
+    names none), and every lead text of the actions that stands for one of them."""
+
+    query: str
+    leads: tuple[Lead, ...]
+    texts: frozenset[str]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The chosen leads' names, as papers show them."""
+        return tuple(lead.name for lead in self.leads)
+
+
+def lead_groups(actions: Iterable[Action], agencies: Iterable[Agency] | None = None) -> dict[Lead, tuple[set, set]]:
+    """Each lead (the file's agencies in file order, then the lead texts naming none, by
+    name) with (the names that choose it, the lead texts of the actions standing for it)."""
+    agencies = list(agencies or [])
+    index = name_index(agencies)
+    groups: dict[Lead, tuple[set, set]] = {}
+    for agency in agencies:
+        groups.setdefault(Lead(agency.name, agency), (set(agency.names()), set()))
+    unmatched: dict[Lead, tuple[set, set]] = {}
+    for action in actions:
+        for text in action.lead:
+            agency = index.get(fold(text))
+            if agency is not None:
+                names, texts = groups[Lead(agency.name, agency)]
+            else:
+                names, texts = unmatched.setdefault(Lead(text), (set(), set()))
+            names.add(text)
+            texts.add(text)
+    for lead in sorted(unmatched, key=lambda g: (g.name.casefold(), g.name)):
+        groups[lead] = unmatched[lead]
+    return groups
+
+
+def resolve_lead(query: str, actions: Iterable[Action], agencies: Iterable[Agency] | None = None) -> LeadChoice:
+    """What `--lead QUERY` selects, the one rule of every command (list, stats, report, the
+    site's agency pages, the round):
+
+    1. a whole name: the lead QUERY names, in any case, spaces as one: an agency of
+       agencies.yaml by its id, name or one of its aliases (with every lead text that
+       names it), or a lead text of the actions that names no agency;
+    2. else a prefix: every lead with such a name beginning with QUERY (`educ`);
+    3. else nothing of the plan is so named: UnknownLead, with the nearest names.
+
+    An agency of the file that leads no action is a lead all the same (it selects none).
+    """
+    groups = lead_groups(actions, agencies)
+    want = fold(query)
+    chosen = [g for g, (names, _t) in groups.items() if want and any(fold(n) == want for n in names)]
+    if not chosen:
+        chosen = [g for g, (names, _t) in groups.items() if want and any(fold(n).startswith(want) for n in names)]
+    if not chosen:
+        raise UnknownLead(_no_lead(query, groups))
+    texts = frozenset(t for g in chosen for t in groups[g][1])
+    return LeadChoice(query, tuple(chosen), texts)
+
+
+def _no_lead(query: str, groups: dict[Lead, tuple[set, set]]) -> str:
+    shown = {name: g.name for g, (names, _t) in groups.items() for name in sorted(names)}
+    near = list(dict.fromkeys(shown[n] for n in nearest_names(query, list(shown), n=6)))[:3]
+    if near:
+        return f"no lead agency matches {query!r}; did you mean: {', '.join(near)}?"
+    if not groups:
+        return f"no lead agency matches {query!r}: the plan has no lead agencies"
+    names = [g.name for g in groups]
+    listed = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+    return f"no lead agency matches {query!r}; lead agencies: {listed}"
 
 
 def days_overdue(action: Action, as_of: dt.date) -> int | None:
@@ -131,13 +213,21 @@ class Filters:
     kinds: dict[str, str] = field(default_factory=dict)
     lead_is: str | None = None
     impact_due: bool = False
+    #: The lead texts `lead` stands for (`resolve_lead(...).texts`); None: `select` resolves
+    #: `lead` against the actions it is given (without agencies.yaml), `matches` alone by prefix.
+    lead_texts: frozenset[str] | None = None
+    #: The names of the leads chosen, for the words at the top of a paper.
+    lead_names: tuple[str, ...] = ()
 
     def matches(self, action: Action, as_of: dt.date) -> bool:
         if self.theme and action.theme != self.theme:
             return False
         if self.scr and not (action.all_scrs or self.scr.lower() in (s.lower() for s in action.scrs)):
             return False
-        if self.lead and not any(self.lead.lower() in lead.lower() for lead in action.lead):
+        if self.lead_texts is not None:
+            if not any(text in self.lead_texts for text in action.lead):
+                return False
+        elif self.lead and not any(fold(text).startswith(fold(self.lead)) for text in action.lead):
             return False
         if self.statuses and action.status not in self.statuses:
             return False
@@ -175,12 +265,19 @@ def _contains(action: Action, needle: str) -> bool:
 
 def select(actions: Iterable[Action], filters: Filters, as_of: dt.date) -> list[Action]:
     """The actions matching every filter, in natural ref order."""
+    if filters.lead and filters.lead_texts is None:
+        actions = list(actions)
+        try:
+            filters = replace(filters, lead_texts=resolve_lead(filters.lead, actions).texts)
+        except UnknownLead:
+            return []
     chosen = [a for a in actions if filters.matches(a, as_of)]
     chosen.sort(key=lambda a: natural_key(a.ref))
     return chosen
 
 
 __all__ = [
-    "ACTIVE_STATUSES", "AMBER_DAYS", "BRAG", "Filters", "UnknownTheme", "brag", "days_overdue",
-    "is_due_within", "is_impact_due", "is_overdue", "is_slipped", "is_stale", "resolve_theme", "select",
+    "ACTIVE_STATUSES", "AMBER_DAYS", "BRAG", "Filters", "LeadChoice", "UnknownLead", "UnknownTheme", "brag",
+    "days_overdue", "is_due_within", "is_impact_due", "is_overdue", "is_slipped", "is_stale", "lead_groups",
+    "resolve_lead", "resolve_theme", "select",
 ]

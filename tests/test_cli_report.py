@@ -159,8 +159,9 @@ def test_kind_agency_needs_a_lead(cap):
 
 def test_kind_agency_with_an_unknown_lead_lists_the_agencies(cap):
     result = cap("report", "--kind", "agency", "--lead", "Polise")
-    assert result.exit_code == 1
-    assert "no action has a lead agency containing 'Polise'; lead agencies: All partners, Children's Services" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == ("cap: error: no lead agency matches 'Polise'; lead agencies: NSCB, Health, Education, "
+                             "Children's Services, MASH, DASVB partners, All partners\n")
 
 
 def test_unknown_kind(cap):

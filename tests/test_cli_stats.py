@@ -43,7 +43,7 @@ def test_due_slipped_and_stale_lines(cap):
 def test_filters_and_amber_days(cap):
     out = cap("stats", "--lead", "health", "--as-of", "2017-04-15", "--amber-days", "20").stdout
     assert out.splitlines()[0] == "0 of 2 actions overdue as of 15/04/2017"
-    assert "Selection: lead agency containing 'health'" in out
+    assert "Selection: lead agency: Health" in out
     assert "Due in the next 20 days (to 05/05/2017): 1 (2.2)" in out
 
 

@@ -211,6 +211,25 @@ def date_option(value: Optional[str], option: str = "--date") -> Optional[dt.dat
         fail(f"{option}: {exc}", 2)
 
 
+def load_agencies():
+    """The agencies of data/agencies.yaml (None: the plan has none), or its problems and exit 1."""
+    from cap.agencies import load_agencies as load
+
+    agencies, problems = load(data_dir())
+    report_problems(problems)
+    return agencies
+
+
+def resolve_lead_or_fail(plan, text: str):
+    """`--lead TEXT` as every command reads it (cap.query.resolve_lead), or exit 2 naming the nearest."""
+    from cap.query import UnknownLead, resolve_lead
+
+    try:
+        return resolve_lead(text, plan.actions, load_agencies())
+    except UnknownLead as exc:
+        fail(str(exc), exc.exit_code)
+
+
 def resolve_theme_id(plan, text: Optional[str]) -> Optional[str]:
     from cap.query import UnknownTheme, resolve_theme
 
@@ -350,7 +369,9 @@ ScrOpt = Annotated[
 ]
 LeadOpt = Annotated[
     Optional[str],
-    typer.Option("--lead", metavar="TEXT", help="A lead agency containing TEXT (any case).", autocompletion=complete_lead),
+    typer.Option("--lead", metavar="AGENCY",
+                 help="A lead agency: its whole name, id or alias (data/agencies.yaml), else the leads beginning with "
+                      "AGENCY (any case).", autocompletion=complete_lead),
 ]
 StatusOpt = Annotated[
     Optional[list[str]],
@@ -388,10 +409,13 @@ def build_filters(plan, theme, scr, lead, status, overdue, due_within, search, s
 
             fail(unknown("SCR", scr, sorted(set(known.values())), plural="cases"), 2)
         scr = scr.strip()
+    choice = resolve_lead_or_fail(plan, lead) if lead is not None else None
     return Filters(
         theme=resolve_theme_id(plan, theme),
         scr=scr,
         lead=lead,
+        lead_texts=choice.texts if choice is not None else None,
+        lead_names=choice.names if choice is not None else (),
         statuses=list(status or []),
         overdue=overdue,
         due_within=due_within,

@@ -199,9 +199,6 @@ def report_command(
                                   since=date_option(since, "--since"), period=period)
         _emit(render(report, fmt), output, f"{report.paper.description}")
         return
-    if kind == "agency" and lead and not any(lead.lower() in x.lower() for a in plan.actions for x in a.lead):
-        agencies = sorted({x for a in plan.actions for x in a.lead}, key=str.casefold)
-        fail(f"no action has a lead agency containing {lead!r}; lead agencies: {', '.join(agencies)}")
     report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full,
                               title=title, stamp=today() if stamp else None)
     del plan  # the report holds what it shows: the records can go before the file is made
@@ -260,8 +257,10 @@ def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, s
     from cap.reports.packs import agency_packs
 
     since = date_option(stale_since, "--stale-since")
+    from cap.cli.common import load_agencies
+
     packs = agency_packs(plan, day, amber_days=amber_days, stale_since=since, full=full, title=title, stamp=stamp,
-                         filters=filters)
+                         filters=filters, agencies=load_agencies())
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

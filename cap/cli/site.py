@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cap.cli.common import app, fail, data_dir, load_plan, parse_as_of, AsOf
+from cap.cli.common import app, fail, data_dir, load_agencies, load_plan, parse_as_of, AsOf
 
 
 @app.command("site")
@@ -40,7 +40,8 @@ def site_command(
     day = parse_as_of(as_of)
     plan = load_plan()
     try:
-        result = build_site(data_dir(), output, day, plan, title=title, stamp=today() if stamp else None)
+        result = build_site(data_dir(), output, day, plan, title=title, stamp=today() if stamp else None,
+                            agencies=load_agencies())
     except (OutputRefused, TrendsTooLong) as exc:
         fail(str(exc), 2)
     except SiteError as exc:

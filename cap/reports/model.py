@@ -298,8 +298,10 @@ def describe(filters: Filters, themes: list | tuple = ()) -> tuple[str, ...]:
         words.append(f"theme: {title}")
     if filters.scr:
         words.append(f"case {filters.scr} (and actions for all reviews)")
-    if filters.lead:
-        words.append(f"lead agency containing '{filters.lead}'")
+    if filters.lead_names:
+        words.append("lead agency: " + " or ".join(filters.lead_names))
+    elif filters.lead:
+        words.append(f"lead agency '{filters.lead}'")
     if filters.statuses:
         words.append("status: " + " or ".join(filters.statuses))
     if filters.overdue:
@@ -468,12 +470,12 @@ def build_report(
         stale_since=stale_since,
         full=full,
         # An agency report names its agency in its description; the selection need not repeat it.
-        selection=describe(replace(filters, lead=None) if kind == "agency" else filters, themes),
+        selection=describe(replace(filters, lead=None, lead_names=()) if kind == "agency" else filters, themes),
         themes=themes,
         summary=_summary(selected, themes, as_of),
         rows=tuple(rows),
         plan_total=len(plan.actions),
-        lead=filters.lead or filters.lead_is,
+        lead=" or ".join(filters.lead_names) or filters.lead or filters.lead_is,
         stamp=stamp,
         key=brag_key(amber_days),
         paper=paper,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cap.dates import shift
 from cap.models import Plan
-from cap.query import AMBER_DAYS, Filters
+from cap.query import AMBER_DAYS, Filters, lead_groups
 from cap.reports.model import STALE_DAYS, Report, Row, build_report
 from cap.slugs import unique_slugs
 
@@ -38,19 +38,25 @@ def _wanted(row: Row, since: dt.date) -> bool:
 
 def agency_packs(plan: Plan, as_of: dt.date, *, amber_days: int = AMBER_DAYS, stale_since: dt.date | None = None,
                  full: bool = False, title: str | None = None, stamp: dt.date | None = None,
-                 filters: Filters | None = None) -> list[Pack]:
-    """A pack per lead agency, in name order; `filters` narrow every pack (a theme, say)."""
+                 filters: Filters | None = None, agencies: list | None = None) -> list[Pack]:
+    """A pack per lead agency, in name order; `filters` narrow every pack (a theme, say).
+
+    A lead is what `--lead` chooses (cap.query.resolve_lead): with `agencies` (of
+    data/agencies.yaml) an agency and every lead text naming it, else each lead text.
+    """
     since = stale_since or shift(as_of, -STALE_DAYS)
-    agencies = sorted({lead for a in plan.actions for lead in a.lead}, key=lambda s: (s.casefold(), s))
-    stems = unique_slugs(agencies)
+    groups = {lead: texts for lead, (_names, texts) in lead_groups(plan.actions, agencies).items() if texts}
+    leads = sorted(groups, key=lambda g: (g.name.casefold(), g.name))
+    stems = unique_slugs(lead.name for lead in leads)
     packs = []
-    for agency in agencies:
-        chosen = dataclasses.replace(filters or Filters(), lead=None, lead_is=agency)
+    for lead in leads:
+        chosen = dataclasses.replace(filters or Filters(), lead=lead.name, lead_is=None,
+                                     lead_texts=frozenset(groups[lead]), lead_names=(lead.name,))
         report = build_report(plan, chosen, as_of, amber_days=amber_days, stale_since=since,
                               kind="agency", full=full, title=title, stamp=stamp)
         rows = tuple(r for r in report.rows if _wanted(r, since))
-        report = dataclasses.replace(report, rows=rows, lead=agency) if rows else None
-        packs.append(Pack(agency, stems[agency], report))
+        report = dataclasses.replace(report, rows=rows, lead=lead.name) if rows else None
+        packs.append(Pack(lead.name, stems[lead.name], report))
     return packs
 
 

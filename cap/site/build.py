@@ -27,7 +27,7 @@ from cap.dates import format_uk
 from cap.historyview import FIELD_NAMES, detail, label, shorten_equal
 from cap.models import STATUSES, Plan, natural_key
 from cap.problems import Problem
-from cap.query import Filters, days_overdue
+from cap.query import Filters, days_overdue, lead_groups
 from cap.reports import html as report_html
 from cap.reports.model import DEFAULT_TITLE, Report, Row, build_report
 from cap.outputs import check_output
@@ -104,8 +104,14 @@ class Group:
         return [r for r in self.rows if r.status == "withdrawn"]
 
 
-def _agency_slugs(plan: Plan) -> dict[str, str]:
-    return unique_slugs(lead for a in plan.actions for lead in a.lead)
+def _lead_pages(plan: Plan, agencies: list | None) -> tuple[dict, dict[str, str], dict[str, str]]:
+    """The lead agency pages, as `--lead` chooses leads (cap.query.resolve_lead): each lead
+    (an agency of agencies.yaml with every lead text naming it, or a lead text naming none)
+    with its lead texts; its page's file name; and each lead text's page."""
+    groups = {lead: texts for lead, (_names, texts) in lead_groups(plan.actions, agencies).items() if texts}
+    slugs = unique_slugs(lead.name for lead in groups)
+    pages = {text: slugs[lead.name] for lead, texts in groups.items() for text in texts}
+    return groups, slugs, pages
 
 
 def _change_view(change) -> dict[str, Any]:
@@ -153,8 +159,10 @@ def _trend_context(timeline: Timeline, theme_names: dict[str, str]) -> dict[str,
 
 
 def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: str | None = None,
-               stamp: dt.date | None = None, timeline: Timeline | None = None) -> SiteResult:
-    """Write the site for `plan` (loaded from `data_dir`) into `out`, as of `as_of`."""
+               stamp: dt.date | None = None, timeline: Timeline | None = None,
+               agencies: list | None = None) -> SiteResult:
+    """Write the site for `plan` (loaded from `data_dir`) into `out`, as of `as_of`; the
+    lead agency pages group the leads by the `agencies` of data/agencies.yaml, if any."""
     out = Path(out)
     check_output(out, data_dir, folder=True)  # OutputRefused: in, or holding, the data folder
     if out.exists() and not out.is_dir():
@@ -163,7 +171,7 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
         timeline = read_timeline(data_dir, as_of)
     title = title or DEFAULT_TITLE
     report = build_report(plan, Filters(), as_of, title=title, stamp=stamp)
-    agencies = _agency_slugs(plan)
+    lead_texts, lead_slugs, agencies = _lead_pages(plan, agencies)
     rows = {r.ref: r for r in report.rows}
     actions = {a.ref: a for a in plan.actions}
     theme_names = {t.id: f"{t.number}. {t.title}" for t in plan.themes}
@@ -176,7 +184,8 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
     cases = [Group(s.id, s.title, s.id,
                    [r for r in report.rows if s.id.lower() in (x.lower() for x in r.scrs) or r.all_scrs], s.note)
              for s in plan.scrs]
-    leads = [Group(name, name, agencies[name], [r for r in report.rows if name in r.lead]) for name in agencies]
+    leads = [Group(lead.key, lead.name, lead_slugs[lead.name], [r for r in report.rows if texts.intersection(r.lead)])
+             for lead, texts in sorted(lead_texts.items(), key=lambda kv: (kv[0].name.casefold(), kv[0].name))]
 
     common = {
         "title": title, "report": report, "csp": Markup(CSP), "statuses": STATUSES, "status_words": STATUS_WORDS,

@@ -60,7 +60,7 @@ def test_user_text_is_printed_as_written(small_data):
 
 def test_errors(cap):
     assert cap("stats", "--as-of", "31/02/2017").exit_code == 2
-    assert cap("stats", "--theme", "nope").exit_code == 1
+    assert cap("stats", "--theme", "nope").exit_code == 2  # an unknown theme is a usage mistake (cap.nearest)
     assert cap("stats", "--stale-since", "soon").exit_code == 2
 
 

@@ -36,7 +36,8 @@ from typing import Any, Callable, Mapping
 FORMAT = 2
 #: The modules whose code decides what a file loads as, or what a check says of it.
 _SEMANTIC_MODULES = ("models.py", "yamlio.py", "canonical.py", "loader.py", "modelproblems.py", "checks.py",
-                     "filechecks.py", "store.py", "cache.py", "safetext.py", "personaldata.py", "plaindata.py", "refs.py")
+                     "filechecks.py", "store.py", "cache.py", "safetext.py", "personaldata.py", "plaindata.py", "refs.py",
+                     "lineends.py")
 
 
 def cache_folder(env: Mapping[str, str]) -> Path | None:

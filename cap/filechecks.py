@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from cap.lineends import as_lf
 from cap.loader import SourceFile
 from cap.models import Action
 from cap.personaldata import mask, personal_data, strings, suspect, texts
@@ -46,7 +47,7 @@ def canonical_format_of(source: SourceFile, data: dict | None = None) -> list[Pr
         source, "canonical", lambda: _read_as_written(source, data) or is_canonical(source.raw, source.record, data)
     ):
         return []
-    text = source.raw.decode("utf-8-sig", errors="replace")
+    text = as_lf(source.raw).decode("utf-8-sig", errors="replace")
     want = canonical_text(source.record, header_comment(text))
     line = _first_difference(text.splitlines(), want.splitlines())
     where = f"first difference at line {line}" if line else "line endings, a byte-order mark or the last newline"

@@ -63,6 +63,7 @@ def format_data(data_dir: Path, *, check: bool = False) -> FormatResult:
 
 
 def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: FormatResult) -> None:
+    from cap.lineends import CRLF, LF, as_lf, is_crlf, with_ending
     from cap.loader import action_from_document, display_path, read_document, validate_document
     from cap.models import Action
     from cap.store import atomic_write, checked_text
@@ -80,6 +81,8 @@ def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: F
         result.problems += problems
         return
     raw = path.read_bytes()
+    crlf = is_crlf(raw)  # a Windows checkout's CRLF endings are kept (cap/lineends.py)
+    raw = as_lf(raw)
     text = checked_text(record, header_comment(raw.decode("utf-8-sig")))
     if raw == text.encode("utf-8"):
         result.unchanged.append(shown)
@@ -90,4 +93,4 @@ def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: F
         return
     result.changed.append(shown)
     if not check:
-        atomic_write(path, text)
+        atomic_write(path, with_ending(text, CRLF if crlf else LF))

@@ -42,6 +42,9 @@ FRAMEWORK_THEMES: tuple[Theme, ...] = (
 MERGE_DRIVER_CONFIG = 'git config merge.cap.driver "cap merge-driver %O %A %B"'
 
 GITATTRIBUTES = """\
+# The data files keep LF line endings on every computer, Windows too (Git for Windows
+# would otherwise check them out with CRLF): they stay in cap's canonical format.
+data/**/*.yaml text eol=lf
 # Merge action files with cap's merge driver: two people adding progress to the same
 # action merge cleanly. Git falls back to its ordinary merge until the driver is set up:
 #   git config merge.cap.driver "cap merge-driver %O %A %B"

@@ -42,16 +42,18 @@ def canonical_text(record: _Record, header: str = "") -> str:
 
 
 def is_canonical(raw: bytes, record: _Record, data: dict | None = None) -> bool:
-    """Whether a file's bytes are exactly the canonical text of the record read from them.
+    """Whether a file's bytes are exactly the canonical text of the record read from them
+    (with LF endings, or CRLF ones throughout: cap/lineends.py).
 
     Cheap where it is (one emit, no read-back): `cap validate` asks it of every file.
     `data` is `record.to_data()` when the caller has it already.
     """
+    from cap.lineends import as_lf
     from cap.yamlio import header_comment
     from cap.yamlio import is_canonical as body_is_canonical
 
     try:
-        text = raw.decode("utf-8")
+        text = as_lf(raw).decode("utf-8")  # CRLF throughout (a Windows checkout) is canonical too
     except UnicodeDecodeError:
         return False
     header = header_comment(text)
@@ -247,11 +249,14 @@ def reader_refuses(text: str, record: _Record) -> str | None:
 
 
 def save_action(path: Path, action: Action, header: str = "") -> None:
-    """Validate, then atomically write one action file (the caller holds the lock).
+    """Validate, then atomically write one action file (the caller holds the lock); a file
+    with CRLF endings keeps them (cap/lineends.py).
 
     The write is journalled (cap/undo.py) when the file is in a data folder's
     `actions/`, so that `cap undo` can take it back until it is committed.
     """
+    from cap.lineends import ending_of, with_ending
+
     validated = Action.model_validate(action.model_dump(by_alias=True))
     text = checked_text(validated, header)
     path = Path(path)
@@ -263,7 +268,7 @@ def save_action(path: Path, action: Action, header: str = "") -> None:
             before = path.read_bytes()
         except FileNotFoundError:
             before = None
-    atomic_write(path, text)
+    atomic_write(path, with_ending(text, ending_of(path)))
     if journal:
         from cap.undo import record
 

@@ -538,6 +538,7 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
     problems come with the refusal), a file holding `#` comments a rewrite would drop,
     and whatever `change` refuses. May raise StoreError (lock timeout) or OSError.
     """
+    from cap.lineends import as_lf
     from cap.loader import action_path, display_path, load_action_source, not_a_file
     from cap.store import canonical_text, plan_lock, save_action
     from cap.yamlio import comment_lines, header_comment
@@ -559,6 +560,7 @@ def update_action(data_dir: Path, ref: str, change: Callable[[Action], Action | 
         before, raw = source.record, source.raw
         if before is None or raw is None or any(p.is_error for p in problems):
             return Refusal(f"{shown} has errors: fix them first (nothing was changed)", 1, tuple(problems))
+        raw = as_lf(raw)  # CRLF throughout is the same file (save_action keeps the ending)
         text = raw.decode("utf-8-sig")
         comments = comment_lines(text)
         if comments:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.chromium import FLAGS
+from tests.chromium import FLAGS, environment, home
 
 
 class ProtocolError(AssertionError):
@@ -31,7 +31,11 @@ class ProtocolError(AssertionError):
 
 
 class Browser:
-    def __init__(self, exe: str, profile: Path, size: tuple[int, int] = (1280, 900)):
+    def __init__(self, exe: str, profile: Path | None = None, size: tuple[int, int] = (1280, 900)):
+        # Its profile, HOME and temporary folder in a short folder of its own (tests/chromium.py:
+        # `home`; `profile` is not used): a long TMPDIR would leave Chromium no room for its socket.
+        self._home = home()
+        folder = self._home.__enter__()
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
 
@@ -43,11 +47,11 @@ class Browser:
 
         flags = [f for f in FLAGS if not f.startswith(("--enable-logging", "--v="))]
         self.proc = subprocess.Popen(
-            [exe, *flags, "--remote-debugging-pipe", f"--user-data-dir={profile}",
+            [exe, *flags, "--remote-debugging-pipe", f"--user-data-dir={folder / 'profile'}",
              f"--window-size={size[0]},{size[1]}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=wire, pass_fds=(3, 4),
-            env={**os.environ, "HOME": str(profile)},
+            env=environment(folder),
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
@@ -138,6 +142,7 @@ class Browser:
                 os.close(fd)
             except OSError:
                 pass
+        self._home.__exit__(None, None, None)
 
     def __enter__(self) -> "Browser":
         return self

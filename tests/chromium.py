@@ -4,20 +4,29 @@
 Chromium's log, in which every console message is a line holding `CONSOLE`;
 `screenshot` writes a PNG, `print_pdf` a PDF; `read_png` decodes a screenshot.
 
+Every run has a profile of its own in a fresh folder with a short path (`home`), also the
+browser's HOME and temporary folder, removed after the run: Chromium keeps a Unix socket
+under them, and a socket's path holds at most about 104 bytes (macOS; 108 on Linux). Under
+pytest's `tmp_path` in a long `TMPDIR` (macOS's `/var/folders/...`, or any nested one) the
+browser could not make it and "closed the pipe" at once.
+
 Without a `chromium` on PATH (or `$CAP_CHROMIUM`) the tests that need it skip, except
 in CI (`CI=true`), where a missing browser is a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import struct
 import subprocess
+import tempfile
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -54,29 +63,63 @@ def require() -> str:
     return exe
 
 
-def run(exe: str, page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run headless Chromium on a local page with a throwaway profile."""
-    return subprocess.run(
-        [exe, *FLAGS, f"--user-data-dir={profile}", *args, Path(page).resolve().as_uri()],
-        capture_output=True, text=True, timeout=180,
-        env={**os.environ, "HOME": str(profile)},
-    )
+#: The most bytes of a Unix socket's path (sockaddr_un.sun_path: 104 on macOS and the BSDs, 108 on Linux).
+SOCKET_PATH_MOST = 104
+#: What Chromium adds under its temporary folder for its socket: `.org.chromium.Chromium.XXXXXX/SingletonSocket`.
+SOCKET_TAIL = len("/.org.chromium.Chromium.XXXXXX/SingletonSocket")
 
 
-def dump_dom(exe: str, page: Path, profile: Path) -> tuple[str, list[str]]:
+def short_base() -> Path:
+    """Where the browser's folders are made: `/tmp` on Unix (short on Linux and macOS alike,
+    whatever `TMPDIR` says), else the system's temporary folder (Windows has no such sockets)."""
+    if os.name == "posix" and os.path.isdir("/tmp") and os.access("/tmp", os.W_OK | os.X_OK):
+        return Path("/tmp")
+    return Path(tempfile.gettempdir())
+
+
+@contextlib.contextmanager
+def home() -> Iterator[Path]:
+    """A fresh folder with a short path for one browser: its profile, HOME and temporary
+    folder; removed afterwards, so nothing is left in /tmp."""
+    folder = Path(tempfile.mkdtemp(prefix="cap-cr-", dir=short_base()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def environment(folder: Path) -> dict[str, str]:
+    """The browser's environment: ours, with HOME and the temporary folder in `folder`."""
+    return {**os.environ, "HOME": str(folder), "TMPDIR": str(folder), "TEMP": str(folder), "TMP": str(folder)}
+
+
+def run(exe: str, page: Path, profile: Path | None, *args: str) -> subprocess.CompletedProcess:
+    """Run headless Chromium on a local page with a throwaway profile of its own (`home`).
+
+    `profile` is not used (kept so callers written before need no change): the profile
+    is made where its path is short enough on every platform.
+    """
+    with home() as folder:
+        return subprocess.run(
+            [exe, *FLAGS, f"--user-data-dir={folder / 'profile'}", *args, Path(page).resolve().as_uri()],
+            capture_output=True, text=True, timeout=180, env=environment(folder),
+        )
+
+
+def dump_dom(exe: str, page: Path, profile: Path | None = None) -> tuple[str, list[str]]:
     """The serialised DOM after load, and the console messages logged while loading."""
     done = run(exe, page, profile, "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout, console_messages(done.stderr)
 
 
-def screenshot(exe: str, page: Path, png: Path, profile: Path, size: tuple[int, int]) -> list[str]:
+def screenshot(exe: str, page: Path, png: Path, profile: Path | None, size: tuple[int, int]) -> list[str]:
     done = run(exe, page, profile, f"--screenshot={png}", f"--window-size={size[0]},{size[1]}")
     assert done.returncode == 0 and png.is_file(), done.stderr[-2000:]
     return console_messages(done.stderr)
 
 
-def print_pdf(exe: str, page: Path, pdf: Path, profile: Path) -> None:
+def print_pdf(exe: str, page: Path, pdf: Path, profile: Path | None = None) -> None:
     done = run(exe, page, profile, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
 

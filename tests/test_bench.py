@@ -13,6 +13,9 @@ from cap.cli import app
 from cap.loader import load_plan
 from tests.conftest import ROOT
 
+# One run of the benchmark (the module fixture `results`) on one worker; a real process end to end.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
+
 SCRIPT = ROOT / "bench" / "run.py"
 WHOLE_PLAN = ["list-json", "list-overdue", "list-table", "list-theme-overdue", "validate", "report-html",
               "report-xlsx", "report-docx"]

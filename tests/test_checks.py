@@ -313,9 +313,12 @@ def test_non_canonical_file_names_the_first_different_line(clean):
          "data/actions/1.1.yaml:3:1: warning: CAP214 not in the canonical format (first difference at line 3); `cap fmt` rewrites it")
 
 
-def test_windows_line_endings_are_not_canonical(clean):
+def test_windows_line_endings_throughout_are_canonical_mixed_ones_are_not(clean):
+    # A Windows checkout (core.autocrlf=true) has CRLF throughout: the same file (cap/lineends.py).
     text = canonical_action().replace("\n", "\r\n").encode()
-    only(clean, {"data/actions/1.1.yaml": text},
+    write_files(clean.parent, {"data/actions/1.1.yaml": text})
+    assert validate(clean, as_of=AS_OF).problems == []
+    only(clean, {"data/actions/1.1.yaml": text.replace(b"\r\n", b"\n", 1)},
          "data/actions/1.1.yaml:1:1: warning: CAP214 not in the canonical format (line endings, a byte-order mark or the last newline)")
 
 

@@ -168,7 +168,7 @@ def _mutations(data: dict) -> list[dict]:
 @settings(SETTINGS, max_examples=min(SETTINGS.max_examples, 100))
 @given(actions, actions)
 def test_written_as_is_the_same_data_as_to_data_without_making_it(action, other):
-    # `cap validate` settles the format check with written_as (cap/checks.py: file_checks).
+    # `cap validate` settles the format check with written_as (cap/filechecks.py: file_checks).
     from cap.plaindata import same
 
     data = action.to_data()

@@ -349,12 +349,13 @@ def _writes(data_dir: Path, outcome: ImportOutcome, themes: list[Theme], scrs: l
 
 def apply_import(data_dir: Path, outcome: ImportOutcome) -> None:
     """Write the prepared files (the caller holds the lock); each write is atomic."""
+    from cap.lineends import ending_of, with_ending
     from cap.loader import ACTIONS_DIR
     from cap.store import atomic_write
 
     (data_dir / ACTIONS_DIR).mkdir(parents=True, exist_ok=True)
     for path, text in outcome.writes:
-        atomic_write(path, text)
+        atomic_write(path, with_ending(text, ending_of(path)))  # a CRLF file keeps its endings
         outcome.written.append(path)
 
 

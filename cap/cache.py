@@ -37,7 +37,7 @@ FORMAT = 2
 #: The modules whose code decides what a file loads as, or what a check says of it.
 _SEMANTIC_MODULES = ("models.py", "yamlio.py", "canonical.py", "loader.py", "modelproblems.py", "checks.py",
                      "filechecks.py", "store.py", "cache.py", "safetext.py", "personaldata.py", "plaindata.py", "refs.py",
-                     "lineends.py")
+                     "lineends.py", "agencies.py", "checks_agencies.py")
 
 
 def cache_folder(env: Mapping[str, str]) -> Path | None:

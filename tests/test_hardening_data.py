@@ -203,7 +203,7 @@ def test_import_refuses_a_control_character_naming_its_row(tmp_path, fixed_today
                     "curiosity,1.2,D,Act \x1b[2J now.,NSCB,01/06/17,Begun.\n", encoding="utf-8")
     result = Cap(data)("import", str(plan), "--progress-date", "2017-03-31")
     assert result.exit_code == 1
-    assert f"{plan}:3:1: error: CAP804 row 3: cell 4 holds the control character \\x1b (escape)" in result.stderr
+    assert f"{plan}:3:1: error: CAP804 row 3, column D: the cell holds the control character \\x1b (escape)" in result.stderr
     assert "\x1b" not in result.output
     assert snapshot(data) == before
 
@@ -232,7 +232,7 @@ def test_a_progress_entry_that_would_take_the_file_over_the_read_limit_is_refuse
     cap = Cap(data_copy)
     chunk = "word " * 24_000
     while path.stat().st_size + 2 * len(chunk) < MAX_FILE_BYTES:
-        assert cap("progress", "4.4", chunk).exit_code == 0
+        assert cap("progress", "4.4", chunk, "--again").exit_code == 0
     before = path.read_bytes()
     result = cap("progress", "4.4", chunk + chunk)
     assert result.exit_code == 1
@@ -333,7 +333,7 @@ def test_import_refuses_a_progress_date_or_a_cell_before_the_floor(tmp_path, fix
                              "the earliest date a plan can hold\n")
     result = Cap(data)("import", str(plan), "--progress-date", "2017-03-31")
     assert result.exit_code == 1
-    assert "row 2: Target date: 1899-06-01 is before 1990-01-01" in result.stderr
+    assert "row 2, column F: Target date: 1899-06-01 is before 1990-01-01" in result.stderr
     assert not (data / "actions" / "1.1.yaml").exists()
 
 

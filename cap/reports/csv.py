@@ -15,7 +15,8 @@ accepts):
   sign-off, are in Target history and Signed off) and Progress its text (a text that itself begins like a log line, `YYYY-MM-DD: `, is written
   as a one-entry log, `YYYY-MM-DD: YYYY-MM-DD: ...`, so that it reads back as written);
 - with `--full`, Progress holds the whole log, oldest first, one entry per line as
-  `YYYY-MM-DD: text`;
+  `YYYY-MM-DD: text`, and Progress date is the date of its last entry (so that
+  `cap import` reads the cell back as a log);
 - Signed off: `YYYY-MM-DD by WHO` (blank if not signed off); Withdrawn reason: the text;
 - Target history: every revision of the target date, oldest first, one a line as
   `YYYY-MM-DD: FROM -> TO: reason` (FROM and TO ISO dates or `ongoing`);
@@ -89,7 +90,10 @@ def cells(report: Report, row: Row) -> list[str]:
         target_text(row, iso=True),
         row.status,
         row.brag or "",
-        row.latest.date.isoformat() if row.latest else "",
+        # The whole log ends with whatever entry came last (cap's own included): the date
+        # `cap import` asks of a log's last line to read the cell back as a log.
+        (entries[-1].date.isoformat() if report.full and entries else
+         row.latest.date.isoformat() if row.latest else ""),
         progress,
         f"{signed.date.isoformat()} by {continued(signed.by)}" if signed else "",
         row.withdrawn_reason or "",

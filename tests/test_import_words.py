@@ -144,18 +144,25 @@ def test_the_home_office_dhr_template_with_its_guidance_row(repo, tmp_path):
         ["The CSP should audit risk assessments.", "Local", "Audit 30 DASH risk assessments.",
          "Community Safety Partnership", "", "Spring 2018", ""],
     ]})
-    result = run(repo, source, "--theme", "curiosity", "--dry-run")
+    result = run(repo, source, "--theme", "curiosity", "--dry-run", "--add-reviews")
     assert result.exit_code == 0, result.output
     assert ("sheet 'Action Plan' row 3: the template's guidance ('What is the over-arching recommendation?' ...): "
             "skipped") in result.stdout
     assert "ignored" not in result.stdout                       # every column of the template is read
     assert "column F 'Target Date' -> target_date" in result.stdout
     assert "column G 'Date of completion and Outcome' -> completed" in result.stdout
-    result = Cap(repo)("import", str(source), "--theme", "curiosity", "--progress-date", "2018-06-30")
+    result = Cap(repo)("import", str(source), "--theme", "curiosity", "--progress-date", "2018-06-30",
+                       "--add-reviews")
     assert result.exit_code == 0, result.output
-    first, second = loaded(repo).actions
-    assert first.action == ("Deliver training to front-line staff.\nScope: Local\n"
-                            "Recommendation: Agencies should train staff in coercive control.")
+    plan = loaded(repo)
+    review = plan.scrs[0]                                   # the title row names the review
+    assert (review.id, review.title, review.kind) == ("Adult-C", "Domestic Homicide Review Adult C", "dhr")
+    assert [(r.id, r.text) for r in review.recommendations] == [
+        ("Adult-C-1", "Agencies should train staff in coercive control."),
+        ("Adult-C-2", "The CSP should audit risk assessments.")]
+    first, second = plan.actions
+    assert first.action == "Deliver training to front-line staff.\nScope: Local"
+    assert (first.recommendations, second.recommendations, first.scrs) == (["Adult-C-1"], ["Adult-C-2"], ["Adult-C"])
     assert (first.status, first.target_date, first.completed) == ("complete", D(2018, 3, 31), D(2018, 3, 12))
     assert [(e.date, e.text) for e in first.progress] == [
         (D(2018, 3, 12), "Training designed.\n12/03/2018 - 240 staff trained")]

@@ -95,6 +95,13 @@ def import_command(
         typer.Option("--skip-row", metavar="N", help="Skip this row of the sheet or CSV (line of text; TABLE:ROW in "
                      "a Word document). Repeatable."),
     ] = None,
+    review: Annotated[
+        Optional[str], typer.Option("--review", "--scr", metavar="ID", help="The review (scrs.yaml) every action of "
+                                    "the file belongs to; its recommendations are recorded as the review's.")
+    ] = None,
+    add_reviews: Annotated[
+        bool, typer.Option("--add-reviews", help="Add a review --review or a section heading names to scrs.yaml.")
+    ] = False,
     table: Annotated[
         Optional[int], typer.Option("--table", metavar="N", min=1, help="The Word document's table to read (counted "
                                     "from 1; default: every table with a header row).")
@@ -153,7 +160,7 @@ def import_command(
         tracker = TrackerOptions(maps=parse_maps(maps or []), ignore={header_key(c) for c in ignore_columns or []},
                                  theme=theme, status_map=parse_status_map(status_map or []),
                                  skip_incomplete=skip_incomplete, skip_rows=parse_skip_rows(skip_rows or []),
-                                 fixes=parse_fixes(fix_dates or []))
+                                 fixes=parse_fixes(fix_dates or []), review=review, add_reviews=add_reviews)
     except ValueError as exc:
         fail(str(exc), 2)
 

@@ -30,6 +30,8 @@ class TrackerOptions:
     #: `--review ID`: the review (scrs.yaml) every action of the file belongs to; `--add-reviews` adds it.
     review: str | None = None
     add_reviews: bool = False
+    #: data/agencies.yaml's agencies (set by the import, not the command line): a lead cell's agencies.
+    agencies: list | None = None
 
     @property
     def given(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cap.models import Action, ProgressEntry, Scr, Theme
+from cap.models import Action, ProgressEntry, Recommendation, Scr, Theme
 
 
 @dataclass
@@ -27,6 +27,8 @@ class ImportOutcome:
     unchanged: list[tuple[str, str]] = field(default_factory=list)  # (ref, why)
     new_scrs: list[Scr] = field(default_factory=list)
     new_themes: list[Theme] = field(default_factory=list)
+    #: Recommendations added to reviews scrs.yaml has (review id -> its new recommendations).
+    new_recommendations: dict[str, list[Recommendation]] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)

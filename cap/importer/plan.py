@@ -16,6 +16,7 @@ from cap.importer.columns import COLUMNS, REQUIRED, header_name, is_header
 from cap.importer.tracker import TrackerOptions, is_tracker_header, tracker_import
 from cap.importer.csv import read_csv_rows
 from cap.importer.outcome import ImportOutcome, Update
+from cap.importer.recommendations import merged_scrs
 from cap.importer.rows import MAX_IMPORT_BYTES, Located, SourceRow, check_cells, decode, detect_kind
 from cap.importer.text import join_cell_lines, read_text_rows
 from cap.models import Action, Plan, ProgressEntry, Scr, ScrsFile, Theme, ThemesFile, natural_key
@@ -146,7 +147,12 @@ def prepare_import(
 
         files = sorted((data_dir / ACTIONS_DIR).glob("*.yaml"))
         existing = [a for a in (load_action_file(p, data_dir)[0] for p in files) if a is not None]
-        pairs = tracker_import(rows, book, loc, outcome, tracker, progress_date, existing, {p.stem for p in files})
+        if tracker.agencies is None:
+            from cap.agencies import load_agencies
+
+            tracker.agencies = load_agencies(data_dir)[0] or []
+        pairs = tracker_import(rows, book, loc, outcome, tracker, progress_date, existing, {p.stem for p in files},
+                               scrs)
         if loc.problems and not pairs:
             return outcome, loc.problems
     else:
@@ -174,7 +180,7 @@ def prepare_import(
     if loc.problems:
         return outcome, loc.problems
 
-    known = {s.id for s in scrs}
+    known = {s.id for s in [*scrs, *outcome.new_scrs]}
     for _rec, action in actions:
         for scr in action.scrs:
             if scr not in known:
@@ -257,7 +263,7 @@ def _would_be_problems(
         return SourceFile(path, display_path(path, data_dir), text.encode("utf-8"), parse(text), record)
 
     themes_file = ThemesFile(themes=themes + sorted(outcome.new_themes, key=lambda t: t.number))
-    scrs_file = ScrsFile(scrs=scrs + outcome.new_scrs)
+    scrs_file = ScrsFile(scrs=merged_scrs(scrs, outcome.new_scrs, outcome.new_recommendations))
     written = [*outcome.created, *(u.action for u in outcome.updated)]
     sources = Sources(
         themes=source(data_dir / THEMES_FILE, themes_file),
@@ -334,12 +340,12 @@ def _writes(data_dir: Path, outcome: ImportOutcome, themes: list[Theme], scrs: l
     if outcome.new_themes:
         merged = themes + sorted(outcome.new_themes, key=lambda t: t.number)
         writes.append((data_dir / THEMES_FILE, canonical_text(ThemesFile(themes=merged))))
-    if outcome.new_scrs:
+    if outcome.new_scrs or outcome.new_recommendations:
         ids = [s.id for s in scrs]
-        merged_scrs = scrs + outcome.new_scrs
+        merged = merged_scrs(scrs, outcome.new_scrs, outcome.new_recommendations)
         if ids == sorted(ids, key=natural_key):  # a sorted list stays sorted
-            merged_scrs.sort(key=lambda s: natural_key(s.id))
-        writes.append((data_dir / SCRS_FILE, canonical_text(ScrsFile(scrs=merged_scrs))))
+            merged.sort(key=lambda s: natural_key(s.id))
+        writes.append((data_dir / SCRS_FILE, canonical_text(ScrsFile(scrs=merged))))
     for action in sorted(outcome.created, key=lambda a: natural_key(a.ref)):
         writes.append((action_path(data_dir, action.ref), checked_text(action)))
     for upd in outcome.updated:
@@ -378,6 +384,11 @@ def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iter
     if outcome.new_scrs:
         verb = "would add" if dry_run else "added"
         yield f"{verb} SCRs to scrs.yaml: {', '.join(s.id for s in outcome.new_scrs)}"
+    recs = [r for s in outcome.new_scrs for r in s.recommendations] + [
+        r for added in outcome.new_recommendations.values() for r in added]
+    if recs:
+        verb = "would add" if dry_run else "added"
+        yield f"{verb} recommendations to scrs.yaml: " + ", ".join(r.id for r in recs)
     yield from outcome.skipped
     yield from outcome.notes
     if outcome.ignored_columns:

@@ -20,6 +20,7 @@ from cap.importer.boarddates import BoardDateError, DateReading, read_board_date
 from cap.importer.build import life_dates, parse_scrs
 from cap.importer.options import TrackerOptions, known_words
 from cap.importer.outcome import ImportOutcome
+from cap.importer.people import split_lead_cell
 from cap.importer.rows import Located, SourceRow
 from cap.importer.words import KEPT_STATUS, STATUS_WORDS, status_key
 from cap.modelproblems import plain_error
@@ -45,6 +46,9 @@ class TrackerRow:
     #: What the row's text says beside its cells (a heading's recommendation, a review): set by the reader.
     recommendation: str | None = None
     review: str | None = None
+    #: The number a heading gave the recommendation, and the id it has in scrs.yaml (cap.importer.recommendations).
+    rec_number: int | None = None
+    rec_id: str | None = None
     #: Kept in the first progress entry (a split cell's note, a lead's person ...).
     kept: list[str] = field(default_factory=list)
 
@@ -110,9 +114,9 @@ def row_action(r: TrackerRow, ref: str, loc: Located, opts: TrackerOptions, prog
     if cells.get("scope"):
         text = f"{text}\nScope: {cells['scope']}"
     recommendation = r.recommendation if r.recommendation is not None else cells.get("recommendation")
-    if recommendation and r.review is None:
+    if recommendation and r.rec_id is None:
         text = f"{text}\nRecommendation: {recommendation}"  # the action first: lists show it
-    lead = split_leads(cells.get("lead", ""))
+    lead, person = split_lead_cell(cells.get("lead", ""), opts.agencies)
     if not lead:
         bad("Lead agency is empty", "lead")
     day = one_day("progress_date", "Progress date") or progress_date
@@ -163,7 +167,10 @@ def row_action(r: TrackerRow, ref: str, loc: Located, opts: TrackerOptions, prog
         scrs = [*scrs, r.review]
     dates = {name: one_day(name, label) for name, label in
              (("review_date", "Review date"), ("impact_review", "Impact review"), ("opened", "Opened"))}
-    owner = "; ".join(p.strip() for p in re.split(r"\n+", cells.get("owner", "")) if p.strip()) or None
+    owners = [p.strip() for p in re.split(r"\n+", cells.get("owner", "")) if p.strip()]
+    if person and person not in owners:
+        owners.append(person)
+    owner = "; ".join(owners) or None
     entry_text = "\n".join([*([progress_text] if progress_text else []), *notes, *r.kept])
     if len(loc.problems) > problems:
         return None
@@ -175,7 +182,8 @@ def row_action(r: TrackerRow, ref: str, loc: Located, opts: TrackerOptions, prog
         life["completed"] = completed_on
     try:
         action = Action(
-            ref=ref, theme=r.theme.id, scrs=scrs, all_scrs=all_scrs, action=text, lead=lead, target_date=target,
+            ref=ref, theme=r.theme.id, scrs=scrs, all_scrs=all_scrs, recommendations=[r.rec_id] if r.rec_id else [],
+            action=text, lead=lead, target_date=target,
             status=status, owner=owner, outcome=cells.get("outcome") or None,
             evidence=[cells["evidence"]] if cells.get("evidence") else [],
             source_ref=source_ref if source_ref and source_ref != ref else None, rating=rating,

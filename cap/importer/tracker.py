@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from cap.importer.boarddates import BoardDateError, parse_board_date, read_board_date
 from cap.importer.build import Record, ThemeBook, clip, slug
@@ -32,10 +33,12 @@ from cap.importer.columns import FIELDS, HEADER_NAMES, header_key
 from cap.importer.mapping import is_tracker_header, map_columns
 from cap.importer.options import TrackerOptions, parse_maps, parse_status_map
 from cap.importer.outcome import ImportOutcome
+from cap.importer.numbered import split_row
+from cap.importer.recommendations import ReviewBook, recommendation_heading, review_heading
 from cap.importer.rowaction import TrackerRow, row_action
 from cap.importer.rows import Located, SourceRow
 from cap.importer.words import STATUS_WORDS, is_guidance
-from cap.models import Action, Theme
+from cap.models import Action, Scr, Theme
 
 _CAP_REF = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)\Z")
 #: What a PDF-to-Excel conversion puts in empty cells.
@@ -58,11 +61,36 @@ def skipped_by_number(row: SourceRow, opts: TrackerOptions) -> bool:
 
 
 def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: ImportOutcome,
-              opts: TrackerOptions, new_theme) -> list[TrackerRow]:
-    """Headers, section headings and action rows -> one TrackerRow per action."""
+              opts: TrackerOptions, new_theme, reviews: ReviewBook | None = None) -> list[TrackerRow]:
+    """Headers, section headings and action rows -> one TrackerRow per action.
+
+    A heading (a row with one text, a sheet's name, a heading between a document's tables)
+    that names a review starts that review's rows; one that is a recommendation or finding
+    is the recommendation of the rows under it; any other is a theme."""
     columns: dict[str, int] | None = None
     theme: Theme | None | bool = None
+    under = Under(reviews.review(opts.review) if reviews is not None and opts.review else None)
     out: list[TrackerRow] = []
+
+    def heading(text: str, row: SourceRow) -> bool:
+        """Whether the heading is a review's or a recommendation's (and so no theme)."""
+        if reviews is None:
+            return False
+        rec = recommendation_heading(text)
+        if rec is not None:
+            under.recommendation = rec
+            return True
+        named = review_heading(text)
+        if named is None:
+            return False
+        kind, name, title = named
+        scr = reviews.review(name, kind, title)
+        if scr is None:
+            loc.add(row, "CAP805", f"heading {clip(text)!r} names a review that is not in scrs.yaml (the reviews: "
+                    f"{', '.join(s.id for s in reviews.scrs) or 'none'}); give --add-reviews to add it")
+        under.review, under.recommendation = scr, None
+        return True
+
     for row in rows:
         cells = [c if c.strip() not in _EMPTY else "" for c in row.cells]
         filled = [i for i, c in enumerate(cells) if c.strip()]
@@ -72,22 +100,26 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
             outcome.skipped.append(f"{loc.place(row)}: skipped (--skip-row)")
             continue
         if row.heading:
-            theme = _heading_theme(cells[filled[0]].strip(), row, book, loc, outcome, opts, new_theme, "sheet")
+            if not heading(cells[filled[0]].strip(), row):
+                theme = _heading_theme(cells[filled[0]].strip(), row, book, loc, outcome, opts, new_theme, "sheet")
+                under.recommendation = None
             continue
         if row.label is not None:  # a heading between a Word document's tables
-            found = _paragraph_theme(cells[filled[0]].strip(), row, book, loc, outcome, opts, new_theme)
-            if found is not None:
-                theme = found
+            if not heading(cells[filled[0]].strip(), row):
+                found = _paragraph_theme(cells[filled[0]].strip(), row, book, loc, outcome, opts, new_theme)
+                if found is not None:
+                    theme, under.recommendation = found, None
             continue
         if is_tracker_header(cells, opts):
             columns = map_columns(cells, row, loc, opts, outcome)
             if columns is None:
                 return []
             continue
-        if columns is None:  # title rows above the table; one that names a theme is the table's theme
-            found = book.find(cells[filled[0]].strip()) if len(filled) == 1 else None
-            if isinstance(found, Theme):
-                theme = found
+        if columns is None:  # title rows above the table; one that names a theme or review is the table's
+            if len(filled) == 1 and not heading(cells[filled[0]].strip(), row):
+                found = book.find(cells[filled[0]].strip())
+                if isinstance(found, Theme):
+                    theme = found
             continue
         if is_guidance(cells):
             outcome.skipped.append(f"{loc.place(row)}: the template's guidance ({clip(cells[filled[0]].strip(), 40)!r} "
@@ -101,7 +133,9 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
             # A section heading: a text alone, or a number and a text (`10.1 | Health`): no
             # date, progress or status, and nothing else beside it.
             text = " ".join(cells[i].strip() for i in filled)
-            theme = _heading_theme(text, row, book, loc, outcome, opts, new_theme, "heading")
+            if not heading(text, row):
+                theme = _heading_theme(text, row, book, loc, outcome, opts, new_theme, "heading")
+                under.recommendation = None
             continue
         missing = [label for name, label in (("action", "action text"), ("lead", "lead")) if not values.get(name)]
         if missing:
@@ -129,13 +163,26 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
                 row_theme = False
         if row_theme is False:
             continue
-        out.append(TrackerRow(row, values, row_theme, columns=columns))
+        found = TrackerRow(row, values, row_theme, columns=columns)
+        found.review = under.review.id if under.review is not None else None
+        if under.recommendation is not None and not values.get("recommendation"):
+            found.recommendation = under.recommendation[1]
+            found.rec_number = under.recommendation[0]
+        out.append(found)
     if columns is None and not loc.problems:
         loc.add(None, "CAP803", "no header row found: name the columns (Action, Lead agency, Target date ...) "
                 "or give --map \"Column=field\"")
     elif not out and not loc.problems:
         loc.add(None, "CAP802", "no actions found under the header row")
     return out
+
+
+@dataclass
+class Under:
+    """The review and the recommendation (its number, its text) the rows read are under."""
+
+    review: Scr | None = None
+    recommendation: tuple[int | None, str] | None = None
 
 
 def _heading_theme(text, row, book, loc, outcome, opts, new_theme, what) -> Theme | bool | None:
@@ -206,13 +253,48 @@ def build_actions(
     return out
 
 
+def split_numbered(records: list[TrackerRow], loc: Located, outcome: ImportOutcome) -> list[TrackerRow]:
+    """A row whose Action cell numbers several actions -> one TrackerRow each (cap.importer.numbered)."""
+    out: list[TrackerRow] = []
+    for r in records:
+        parts, why = split_row(r.cells)
+        if why:
+            outcome.notes.append(f"{loc.place(r.row)}: {why}")
+        if not parts:
+            out.append(r)
+            continue
+        outcome.notes.append(f"{loc.place(r.row)}: the Action cell numbers {len(parts)} actions: imported as "
+                             f"{len(parts)}, each with its own owner and date where those cells are numbered alike")
+        for k, cells in enumerate(parts, start=1):
+            if cells.get("ref"):
+                cells["ref"] = f"{cells['ref']} ({k})"
+            one = TrackerRow(r.row, cells, r.theme, columns=r.columns, recommendation=r.recommendation,
+                             review=r.review)
+            one.rec_number = r.rec_number
+            out.append(one)
+    return out
+
+
+def answered(records: list[TrackerRow], reviews: ReviewBook, outcome: ImportOutcome) -> None:
+    """Each row under a review and a recommendation answers it: the recommendation is the review's
+    (found by its text, or added), named by the row's action."""
+    for r in records:
+        text = r.recommendation if r.recommendation is not None else r.cells.get("recommendation")
+        if not text or r.review is None:
+            continue
+        scr = reviews.find(r.review)
+        r.rec_id = reviews.recommendation(scr, text, r.rec_number).id
+    outcome.new_scrs.extend(reviews.new)
+    outcome.new_recommendations = reviews.added
+
+
 def next_free_number(themes: list[Theme], made: list[Theme]) -> int:
     return max([t.number for t in [*themes, *made]], default=0) + 1
 
 
 def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, opts: TrackerOptions,
                    progress_date: dt.date, existing: list[Action],
-                   taken: set[str] = frozenset()) -> list[tuple[Record, Action | None]]:
+                   taken: set[str] = frozenset(), scrs: list[Scr] = ()) -> list[tuple[Record, Action | None]]:
     """The whole tracker: rows -> (record, action) pairs, new themes in `outcome.new_themes`."""
     made: list[Theme] = []
 
@@ -246,11 +328,17 @@ def tracker_import(rows, book: ThemeBook, loc: Located, outcome: ImportOutcome, 
             loc.add(None, "CAP805", f"--theme {opts.theme!r} is not a theme; the themes are: {book.titles()} "
                     "(give --add-themes to add it)")
             return []
-    records = read_rows(rows, book, loc, outcome, opts, new_theme)
+    reviews = ReviewBook(list(scrs), add=opts.add_reviews)
+    if opts.review and reviews.review(opts.review) is None:
+        loc.add(None, "CAP805", f"--review {opts.review!r} is not a review in scrs.yaml (the reviews: "
+                f"{', '.join(s.id for s in scrs) or 'none'}); give --add-reviews to add it")
+        return []
+    records = read_rows(rows, book, loc, outcome, opts, new_theme, reviews)
     for rec in records:
         if rec.theme is None:
             rec.theme = fixed
-    records = [r for r in records if r.theme is not None]
+    records = split_numbered([r for r in records if r.theme is not None], loc, outcome)
+    answered(records, reviews, outcome)
     outcome.new_themes = made
     counters: dict[str, int] = {}
 

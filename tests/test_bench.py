@@ -13,8 +13,8 @@ from cap.cli import app
 from cap.loader import load_plan
 from tests.conftest import ROOT
 
-# One run of the benchmark (the module fixture `results`) on one worker; a real process end to end.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]
+# Real processes end to end (the benchmark script, run once: the module fixture `results`).
+pytestmark = pytest.mark.slow
 
 SCRIPT = ROOT / "bench" / "run.py"
 WHOLE_PLAN = ["list-json", "list-overdue", "list-table", "list-theme-overdue", "validate", "report-html",

@@ -23,9 +23,6 @@ from cap.personaldata import (
 )
 from tests.conftest import AS_OF, DATA, MINIMAL_SCRS, MINIMAL_THEMES, action_yaml, write_files
 
-# The generated 2,000-action plan (`plan_2000`, module-scoped) is made once, on one worker.
-pytestmark = pytest.mark.xdist_group("plan-2000")
-
 ROOT = Path(__file__).resolve().parents[1]
 
 # Pieces that make the patterns' near-misses and hits: digits, separators, capitals, words.

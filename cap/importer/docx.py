@@ -12,20 +12,15 @@
   rows that follow (cap.importer.tracker decides). Other prose is not read.
 
 Every row knows its table and its row in it (`table 2, row 5, column C` in a message).
-The document is opened in one place, `open_document`.
+The document is opened in one place, `open_document`, through cap.intake's bounds.
 """
 
 from __future__ import annotations
-
-import io
-import zipfile
 
 from cap.importer.rows import LINE_BREAK, Located, SourceRow
 
 #: How far down a table its header row is looked for.
 HEADER_SEARCH_ROWS = 5
-#: A document whose parts unpack to more than this is not a plan (a zip bomb is refused unread).
-MAX_UNPACKED_BYTES = 60_000_000
 #: A bold line longer than this is prose, not a heading.
 HEADING_MAX_CHARS = 200
 
@@ -34,29 +29,17 @@ class DocumentError(ValueError):
     """Not a Word document cap can read; the message is one line."""
 
 
-def open_document(raw: bytes):
-    """The python-docx Document of `raw`, bounded before it is unpacked; DocumentError if unreadable.
-
-    The one place a Word document is opened (cap.intake will bound it, when it lands)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise DocumentError(f"the document unpacks to {unpacked:,} bytes; a plan is far smaller "
-                                    f"(limit {MAX_UNPACKED_BYTES:,})")
-            if any(name.lower().startswith("encryptioninfo") for name in archive.namelist()):
-                raise DocumentError("the document is encrypted: save it without a password and import again")
-    except zipfile.BadZipFile:
-        if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise DocumentError("an old Word document (.doc) or an encrypted one: open it in Word and save it "
-                                "as .docx (Word Document), without a password") from None
-        raise DocumentError("not a Word document (.docx) cap can read") from None
-    import docx
+def open_document(raw: bytes, shown: str = "the document"):
+    """The python-docx Document of `raw`, every bound checked before it is unpacked
+    (cap.intake: size, parts, tables, rows, cells; encrypted, .doc and DOCTYPE refused);
+    DocumentError (one line) if refused or unreadable. The one place a Word document is opened."""
+    from cap.intake import IntakeError
+    from cap.intake import open_document as open_bounded
 
     try:
-        return docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # KeyError, ValueError, lxml errors ...
-        raise DocumentError(f"not a Word document cap can read ({type(exc).__name__}: {exc})") from None
+        return open_bounded(raw, shown)
+    except IntakeError as exc:
+        raise DocumentError(exc.refusal.where + exc.refusal.message) from None
 
 
 def _paragraph_text(paragraphs) -> str:
@@ -109,7 +92,7 @@ def read_document(raw: bytes, loc: Located, *, table: int | None = None, header_
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = open_document(raw)
+    document = open_document(raw, loc.shown)
     body = document.element.body
     pending: list[SourceRow] = []
     out: list[SourceRow] = []

@@ -18,6 +18,13 @@ format, personal data), so an unchanged file is read, hashed and looked up inste
   `CAP_NO_CACHE=1` turns it off.
 - A cache that cannot be written (or that another cap is writing) is skipped silently:
   it only ever saves time.
+- No content of the cache file can vouch for a file: each entry is sealed with a MAC
+  (keyed BLAKE2b, 256 bits) of its key and value under a secret that is not in the cache
+  folder: `$CAP_CACHE_KEY` (a CI secret), else a per-user key file (`cache_key_file`,
+  32 random bytes made on first use with mode 0600, in the user's configuration folder).
+  An entry whose seal does not match - forged, copied from another file's key, or made
+  under another secret - is a miss: the file is read from its bytes. Without a usable
+  secret there is no cache at all.
 
     >>> cache = LoadCache.for_data_dir(Path("data"), os.environ)      # doctest: +SKIP
     >>> entry = cache.entry("4.4", raw)                                # doctest: +SKIP
@@ -27,13 +34,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import marshal
 import os
+import secrets
+import stat
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 #: Bump when the meaning of an entry changes.
-FORMAT = 2
+FORMAT = 3
 #: The modules whose code decides what a file loads as, or what a check says of it.
 _SEMANTIC_MODULES = ("models.py", "yamlio.py", "canonical.py", "loader.py", "modelproblems.py", "checks.py",
                      "filechecks.py", "store.py", "cache.py", "safetext.py", "personaldata.py", "plaindata.py", "refs.py",
@@ -51,6 +61,74 @@ def cache_folder(env: Mapping[str, str]) -> Path | None:
     if env.get("XDG_CACHE_HOME"):
         return Path(env["XDG_CACHE_HOME"]) / "cap"
     return Path.home() / ".cache" / "cap"
+
+
+#: The length of an entry's seal (a keyed BLAKE2b digest).
+_SEAL = 32
+
+
+def cache_key_file(env: Mapping[str, str]) -> Path:
+    """Where the per-user secret lives: `$CAP_CACHE_KEY_FILE`, else the user's
+    configuration folder (`%APPDATA%\\cap`, `$XDG_CONFIG_HOME/cap`, `~/.config/cap`), never
+    the cache folder, which CI carries between runs."""
+    if env.get("CAP_CACHE_KEY_FILE"):
+        return Path(env["CAP_CACHE_KEY_FILE"])
+    if os.name == "nt" and env.get("APPDATA"):
+        return Path(env["APPDATA"]) / "cap" / "cache.key"
+    if env.get("XDG_CONFIG_HOME"):
+        return Path(env["XDG_CONFIG_HOME"]) / "cap" / "cache.key"
+    return Path.home() / ".config" / "cap" / "cache.key"
+
+
+def cache_secret(env: Mapping[str, str]) -> bytes | None:
+    """The secret that seals the cache's entries, or None (then no cache is used).
+
+    `$CAP_CACHE_KEY` if set (any text; in CI a repository secret, so that a cache carried
+    between runs is used only by runs that hold it); else the key file, made on first use
+    (mode 0600). A key file that others may write, or that is not the user's, is not used.
+    """
+    if env.get("CAP_CACHE_KEY"):
+        return hashlib.blake2b(env["CAP_CACHE_KEY"].encode("utf-8", "surrogateescape"), digest_size=32,
+                               person=b"cap-cache-key").digest()
+    path = cache_key_file(env)
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            os.write(fd, secrets.token_bytes(32))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except FileExistsError:
+        pass  # another cap made it first: use theirs
+    except OSError:
+        return None
+    try:
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if os.name == "posix" and (info.st_uid != os.geteuid() or info.st_mode & 0o022):
+            return None  # another user's, or writable by others: not a secret of ours
+        key = os.read(fd, 64)
+    finally:
+        os.close(fd)
+    return key if len(key) >= 16 else None
 
 
 def _salt() -> bytes:
@@ -77,9 +155,12 @@ class LoadCache:
     """Entries for one data folder, {key: {"record": JSON bytes, <verdict>: value, ...}},
     in an SQLite file: each is looked up as its file is read, never all held at once."""
 
-    def __init__(self, path: Path, salt: bytes = b""):
+    def __init__(self, path: Path, salt: bytes = b"", secret: bytes | None = None):
         self.path = path
         self.salt = salt
+        #: The secret that seals each entry: given, else the user's (`cache_secret`), else
+        #: a fresh random one (this process believes only what it wrote itself).
+        self.secret = secret or cache_secret(os.environ) or secrets.token_bytes(32)
         self._db: Any = None
         self._writing = False
         self._pending: dict[bytes, dict[str, Any]] = {}
@@ -98,8 +179,11 @@ class LoadCache:
             where = str(Path(data_dir).resolve())
         except OSError:
             return None
+        secret = cache_secret(env)
+        if secret is None:
+            return None
         name = hashlib.blake2b(where.encode(), digest_size=12).hexdigest()
-        return cls(folder / f"{name}.cache", _salt())
+        return cls(folder / f"{name}.cache", _salt(), secret)
 
     def _connection(self) -> Any:
         """The open database (opened on first use), or None when there is no cache this time."""
@@ -190,10 +274,26 @@ class LoadCache:
                 if row is None:
                     return None
                 value = row[0]
-            values = marshal.loads(value)
+            payload = self._opened(key, value)
+            if payload is None:
+                return None  # forged, moved from another key, or sealed under another secret
+            values = marshal.loads(payload)
         except Exception:  # noqa: BLE001 - a damaged row is a miss
             return None
         return values if isinstance(values, dict) else None
+
+    def _seal(self, key: bytes, payload: bytes) -> bytes:
+        """The entry's value as stored: its seal, then the payload."""
+        mac = hashlib.blake2b(key + payload, key=self.secret, digest_size=_SEAL, person=b"cap-entry")
+        return mac.digest() + payload
+
+    def _opened(self, key: bytes, value: bytes) -> bytes | None:
+        """The payload of a stored value whose seal matches this key and secret, else None."""
+        if not isinstance(value, bytes) or len(value) < _SEAL:
+            return None
+        seal, payload = value[:_SEAL], value[_SEAL:]
+        mac = hashlib.blake2b(key + payload, key=self.secret, digest_size=_SEAL, person=b"cap-entry")
+        return payload if hmac.compare_digest(seal, mac.digest()) else None
 
     def _store(self, key: bytes, values: dict[str, Any]) -> None:
         self._pending[key] = values
@@ -213,7 +313,7 @@ class LoadCache:
                 self._writing = True
             self._db.executemany(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?)",
-                [(key, marshal.dumps(values)) for key, values in pending.items()],
+                [(key, self._seal(key, marshal.dumps(values))) for key, values in pending.items()],
             )
         except Exception:  # noqa: BLE001 - locked by another cap, disk full, ...: no cache
             self._give_up()

@@ -105,8 +105,9 @@ jobs:
             exit 1
           fi
           python -m pip install "$CAP_INSTALL"
-      # cap's load cache is keyed on each file's content, so a kept one is always safe:
-      # only files changed since it was saved are read in full (docs/ci.md).
+      # cap's load cache is keyed on each file's content, and each entry is sealed with the
+      # secret CAP_CACHE_KEY (a repository secret): only files changed since it was saved
+      # are read in full. Without the secret every file is read (docs/ci.md).
       - name: Keep cap's load cache between runs
         uses: actions/cache@v4
         with:
@@ -118,6 +119,7 @@ jobs:
       - name: Validate the plan
         env:
           CAP_CACHE_DIR: ${{ runner.temp }}/cap-cache
+          CAP_CACHE_KEY: ${{ secrets.CAP_CACHE_KEY }}
         run: cap validate --format github --strict
 """
 

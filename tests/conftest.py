@@ -51,6 +51,10 @@ def _stable_environment(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("CAP_DEBUG", raising=False)
     # The load cache of every test (and of the cap processes it starts) in its own folder.
     monkeypatch.setenv("CAP_CACHE_DIR", str(tmp_path_factory.mktemp("cap-cache")))
+    # ... and the secret that seals its entries in a folder of the session's own (never the
+    # user's configuration folder, never beside the cache).
+    monkeypatch.setenv("CAP_CACHE_KEY_FILE", str(tmp_path_factory.getbasetemp() / "cap-cache.key"))
+    monkeypatch.delenv("CAP_CACHE_KEY", raising=False)
     monkeypatch.delenv("CAP_NO_CACHE", raising=False)
 
 

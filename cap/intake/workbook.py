@@ -40,7 +40,7 @@ MAX_MERGED = 2_000
 MAX_PROBLEMS = 50
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})\Z")
 _NO_VALUE = ("holds a formula with no saved value (a script wrote it, or Excel never calculated it): "
              "open the file in Excel, save it, and send it again")
 

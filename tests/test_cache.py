@@ -125,6 +125,7 @@ def test_the_cache_folder_is_named_by_cap_cache_dir(plan_dir, monkeypatch, tmp_p
     assert [p.suffix for p in (tmp_path / "kept-by-ci").iterdir()] == [".cache"]
 
 
+@pytest.mark.slow
 def test_a_cache_another_cap_is_writing_costs_only_time(plan_dir):
     import sqlite3
 
@@ -165,6 +166,7 @@ def test_entries_of_files_since_changed_or_removed_are_dropped(plan_dir):
     assert rows() == 20
 
 
+@pytest.mark.slow
 def test_the_salt_covers_every_module_loading_and_checking_import():
     """A module that decides what a file loads as must be in the salt, or a changed cap
     could serve an entry made by the old one (cap.problems and cap.text only word messages)."""

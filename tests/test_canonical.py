@@ -61,6 +61,7 @@ def _libyaml_read(text: str):
         return f"refused {fault.code}"
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(_ANY_RECORD)
 @example({"ref": "4.4", "scrs": [], "impact": {}, "lead": ["MASH"], "progress": [{"date": dt.date(2017, 1, 31)}]})
@@ -100,6 +101,7 @@ _LINES = st.sampled_from(["a: >-", "b:", "- >-", "- a: b", "- c:", "  x", "    y
 _YAMLISH = st.lists(_LINES, max_size=12).map(lambda lines: "".join(line + "\n" for line in lines))
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(st.one_of(_texts(), _YAMLISH))
 @example("ref: '4.4'\nref: '4.5'\n")  # a duplicate key
@@ -132,6 +134,7 @@ def test_every_file_of_the_real_plan_is_read_without_libyaml(path):
     assert repr(data) == repr(parse_nodes(text).data)
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(_PLANLIKE)
 def test_what_cap_writes_is_read_back_without_libyaml_when_written_without_it(data):
@@ -167,6 +170,7 @@ def test_a_text_not_in_the_canonical_format_goes_to_libyaml():
         assert type(parse(text)).__name__ == "Document"
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(_ANY_RECORD, _ANY_RECORD)
 def test_same_is_equality_with_order_and_types(a, b):
@@ -178,6 +182,7 @@ def test_same_is_equality_with_order_and_types(a, b):
     assert same(a, swapped) == (list(a) == list(swapped) and repr(a) == repr(swapped))
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(st.one_of(_YAMLISH, _texts()))
 @example("a: >-\n")

@@ -110,6 +110,7 @@ def test_broken_reference_data_is_reported(small_data):
     assert not (small_data / "actions" / "1.2.yaml").exists()
 
 
+@pytest.mark.slow
 def test_installed_cap_add(data_copy):
     result = run_cap("--data", str(data_copy), "add", *BASIC, "--scr", "Q")
     assert result.returncode == 0, result.stderr

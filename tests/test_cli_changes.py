@@ -178,6 +178,7 @@ def test_unknown_format(history):
 # ------------------------------------------------------------------ the installed program
 
 
+@pytest.mark.slow
 def test_installed_cap_changes_since_a_date(history):
     repo, sha = history
     result = run_cap("changes", "--since", "2017-03-01", "--format", "json", cwd=repo.root)
@@ -185,6 +186,7 @@ def test_installed_cap_changes_since_a_date(history):
     assert json.loads(result.stdout)["since"]["commit"] == sha["february"]
 
 
+@pytest.mark.slow
 def test_installed_cap_without_git_on_path(history, tmp_path):
     repo, _ = history
     exe = os.path.join(os.path.dirname(sys.executable), "cap")

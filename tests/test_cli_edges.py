@@ -41,6 +41,7 @@ def test_plain_cap_shows_the_help():
     assert "Commands:" in result.stdout and "list" in result.stdout
 
 
+@pytest.mark.slow
 def test_output_is_utf8_whatever_the_locale(tmp_path):
     shutil.copytree(DATA, tmp_path / "data")
     assert Cap(tmp_path / "data")("progress", "4.4", "Agreed 🎉 → next step", "--date", "2017-02-01").exit_code == 0
@@ -67,6 +68,7 @@ def test_full_standard_output_is_one_line():
     assert result.stderr == "cap: error: No space left on device\n"
 
 
+@pytest.mark.slow
 def test_a_reader_that_goes_away_ends_cap_quietly(tmp_path):
     # Enough output to fill the pipe: the whole plan as JSON, many times over.
     reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)

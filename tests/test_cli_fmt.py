@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cap.loader import load_plan
 from tests.conftest import MINIMAL_SCRS, MINIMAL_THEMES, Cap, action_yaml, write_files
 from tests.test_cli_show import run_cap
@@ -142,6 +144,7 @@ def test_reference_files_are_formatted_too(small_data):
     assert (small_data / "themes.yaml").read_text() == MINIMAL_THEMES
 
 
+@pytest.mark.slow
 def test_installed_cap_fmt(small_data):
     result = run_cap("--data", str(small_data), "fmt", "--check")
     assert result.returncode == 1 and "would reformat data/actions/1.1.yaml" in result.stdout

@@ -82,6 +82,7 @@ def test_install_completion_writes_the_script(cap, tmp_path, monkeypatch, in_bas
         p.read_text() for p in tmp_path.rglob("*") if p.is_file())
 
 
+@pytest.mark.slow
 def test_completes_refs_themes_cases_statuses_and_leads():
     assert complete("cap show 4.1") == ["4.1", "4.10", "4.11"]
     assert complete("cap history 2.") == ["2.1", "2.2", "2.3", "2.4"]
@@ -95,6 +96,7 @@ def test_completes_refs_themes_cases_statuses_and_leads():
     assert "NSCB" in complete("cap add --lead NS")
 
 
+@pytest.mark.slow
 def test_completion_never_fails_or_prints_errors(tmp_path):
     assert complete("cap show 4", data=tmp_path / "nowhere") == []
     broken = write_files(tmp_path, {"data/themes.yaml": "themes: [", "data/scrs.yaml": "::",

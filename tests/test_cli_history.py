@@ -65,6 +65,7 @@ def test_markdown(history):
     )
 
 
+@pytest.mark.slow
 def test_merged_branches_show_at_their_own_commits(history):
     repo, _ = history
     repo.checkout("main")

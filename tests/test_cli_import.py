@@ -90,6 +90,7 @@ def test_source_page_break_row_is_joined_and_reported(repo):
     assert one(repo, "4.6").action.endswith("ensure this is used effectively and routinely.")
 
 
+@pytest.mark.slow
 def test_installed_cap_inits_and_imports_as_a_real_process(tmp_path):
     made = run_cap("init", "plan", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
@@ -319,6 +320,7 @@ def test_report_csv_round_trip_gives_the_same_action_files(repo, tmp_path, full)
     validates(repo)
 
 
+@pytest.mark.slow
 def test_full_report_round_trip_keeps_every_field_validate_needs(repo, tmp_path, data_copy, fixed_today):
     """The reviewer's round trip: close, withdraw, retarget, authors and a text on several
     lines; the full CSV imported into a fresh `cap init` gives the same files, and they validate."""
@@ -351,6 +353,7 @@ def test_full_report_round_trip_keeps_every_field_validate_needs(repo, tmp_path,
     ]
 
 
+@pytest.mark.slow
 def test_the_reviewers_round_trip_as_real_processes(tmp_path, data_copy):
     """close, withdraw, report --full -o f.csv, then import into a fresh cap init: validate passes."""
     data = str(data_copy)

@@ -172,6 +172,7 @@ def test_git_reads_the_merge_attribute(tmp_path):
     assert out.splitlines() == ["data/actions/4.10.yaml: merge: cap", "data/themes.yaml: merge: unspecified"]
 
 
+@pytest.mark.slow
 def test_installed_cap_init_ships_its_templates(tmp_path):
     """The real process, from a folder outside the project: the templates are in the package."""
     result = run_cap("init", "board", cwd=tmp_path)

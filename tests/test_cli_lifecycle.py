@@ -22,6 +22,7 @@ def listed(data, *args):
 # ------------------------------------------------------------------ retarget
 
 
+@pytest.mark.slow
 def test_retarget_keeps_the_history_and_show_list_json_carry_it(data_copy, fixed_today):
     cap = Cap(data_copy)
     result = cap("retarget", "4.4", "01/09/17", "--reason", "Awaiting the MASH evaluation.", "--date", "2017-01-15")
@@ -239,6 +240,7 @@ def test_reopen_refusals(data_copy, fixed_today, args, code, message):
 # ------------------------------------------------------------------ the installed program
 
 
+@pytest.mark.slow
 def test_installed_cap_lifecycle(repo):  # noqa: F811
     data = str(repo / "data")
     steps = [

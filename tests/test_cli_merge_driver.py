@@ -53,6 +53,7 @@ def test_git_setup_writes_the_attribute_and_the_driver_once(tmp_path):
     assert r.git("check-attr", "merge", "data/actions/4.4.yaml").stdout == "data/actions/4.4.yaml: merge: cap\n"
 
 
+@pytest.mark.slow
 def test_installed_cap_git_setup_names_itself_as_the_driver(tmp_path):
     r = GitRepo(tmp_path / "plan", data=DATA)
     (r.root / "sub").mkdir()
@@ -67,6 +68,7 @@ def test_git_setup_outside_a_repository(small_data):
     assert result.exit_code == 1 and "is not inside a git repository" in result.stderr
 
 
+@pytest.mark.slow
 def test_two_branches_add_progress_to_the_same_action(repo):
     two_branches(
         repo,

@@ -223,6 +223,7 @@ def cap_exe() -> str:
     return beside if os.path.exists(beside) else shutil.which("cap")
 
 
+@pytest.mark.slow
 def test_installed_cap_progress(repo):
     result = run_cap("--data", str(repo / "data"), "progress", "4.4", "Recorded by the real program.",
                      "--date", "2017-06-30", "--author", "MEO")
@@ -233,6 +234,7 @@ def test_installed_cap_progress(repo):
     assert changed_lines(repo)[0] == []
 
 
+@pytest.mark.slow
 def test_twenty_writers_at_once_lose_nothing(repo):
     data = repo / "data"
     files_before = sorted(p.relative_to(data) for p in data.rglob("*"))

@@ -219,6 +219,7 @@ def test_bad_data_names_the_file_and_line(small_data):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_installed_cap_writes_a_report(tmp_path):
     out = tmp_path / "board.html"
     result = run_cap("report", "--as-of", "2026-11-26", "-o", str(out))

@@ -248,12 +248,14 @@ def run_on_a_terminal(*args: str, columns: int = 80) -> str:
     return out
 
 
+@pytest.mark.slow
 def test_list_on_a_real_terminal_of_80_columns():
     out = run_on_a_terminal("list", "--as-of", "2017-07-01")
     fits(out, 80)
     assert len(out.splitlines()) == 1 + 22 + 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [("stats", "--as-of", "2017-07-01"), ("show", "4.4", "--as-of", "2017-07-01")])
 def test_views_on_a_real_terminal_of_80_columns(args):
     out = run_on_a_terminal(*args)

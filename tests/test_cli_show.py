@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import DATA, ROOT, Cap, action_yaml, write_files
 
 
@@ -103,6 +105,7 @@ def run_cap(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
 
 
+@pytest.mark.slow
 def test_installed_cap_lists_and_shows():
     result = run_cap("list", "--theme", "curiosity", "--overdue", "--as-of", "2017-07-01", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -111,6 +114,7 @@ def test_installed_cap_lists_and_shows():
     assert shown.returncode == 0 and "MASH" in shown.stdout
 
 
+@pytest.mark.slow
 def test_installed_cap_version_and_usage_errors():
     assert run_cap("--version").stdout.startswith("cap ")
     bad = run_cap("list", "--no-such-option")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Cap, action_yaml, write_files
 from tests.test_cli_show import run_cap
 
@@ -64,6 +66,7 @@ def test_errors(cap):
     assert cap("stats", "--stale-since", "soon").exit_code == 2
 
 
+@pytest.mark.slow
 def test_installed_cap_stats():
     result = run_cap("stats", "--as-of", "2026-11-26")
     assert result.returncode == 0, result.stderr

@@ -83,6 +83,7 @@ def test_read_commands_refuse_it_too(data_copy):
         assert result.exit_code == 2 and result.stderr.count("\n") == 1, args
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="file names are bytes only on POSIX")
 def test_paths_are_not_text_any_name_is_kept(data_copy, tmp_path):
     out = tmp_path / "paper\udcff.md"
@@ -97,6 +98,7 @@ def test_paths_are_not_text_any_name_is_kept(data_copy, tmp_path):
     assert (data_copy / "actions" / "1.9.yaml").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="arguments are bytes only on POSIX")
 def test_installed_cap_with_a_byte_that_is_not_utf8(data_copy):
     before = snapshot(data_copy)

@@ -241,6 +241,7 @@ def test_the_guides_contents_list_every_section():
 # ----------------------------------------------------------------------- every example runs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "page", [p for p in PAGES if any(e.needs is None for e in examples(p))], ids=lambda p: str(p.relative_to(ROOT))
 )
@@ -282,6 +283,7 @@ def test_run_examples_matches_elisions_and_commit_ids():
     assert not matches(["a"], ["b"])
 
 
+@pytest.mark.slow
 def test_run_examples_checks_and_updates_a_pages_outputs(tmp_path, capsys):
     run_examples = _run_examples()
     page = tmp_path / "page.md"

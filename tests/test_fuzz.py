@@ -113,6 +113,7 @@ def arguments(draw, name: str) -> list[str]:
     return [name, *flat, *(["--"] if dashed else []), *positional]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(commands()))
 def test_no_arguments_reach_an_internal_error(name):
     @FUZZ
@@ -192,6 +193,7 @@ COMMANDS_ON_A_FILE = [["validate"], ["list"], ["show", "4.4"], ["show", "4.4", "
                       ["progress", "4.4", "x"], ["reopen", "4.4", "--reason", "r"], ["retarget", "4.4", "ongoing", "--reason", "r"]]
 
 
+@pytest.mark.slow
 @FUZZ_FILES
 @given(st.sampled_from(FIELDS), st.one_of(st.sampled_from(SCALARS), st.text(max_size=20).map(lambda t: repr(t)[1:-1])),
        st.sampled_from(COMMANDS_ON_A_FILE))
@@ -245,6 +247,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(writes, min_size=1, max_size=6))
 def test_what_the_write_commands_write_validate_accepts(steps):
@@ -284,6 +287,7 @@ cells = st.one_of(st.sampled_from(HOSTILE + ["curiosity", "1.1", "1.2", "4.10", 
                   st.text(max_size=10))
 
 
+@pytest.mark.slow
 @FUZZ_FILES
 @given(st.sampled_from(HEADERS), st.lists(st.lists(cells, min_size=1, max_size=14), max_size=4),
        st.sampled_from([",", ";", "\t"]), st.sampled_from([["--dry-run"], [], ["--update"], ["--add-themes", "--dry-run"]]))
@@ -307,6 +311,7 @@ REFERENCE_FIELDS = [("themes.yaml", ("themes", 0, key)) for key in ("id", "numbe
     ("scrs.yaml", ("scrs", 0, key)) for key in ("id", "title", "note")]
 
 
+@pytest.mark.slow
 @FUZZ_FILES
 @given(st.sampled_from(REFERENCE_FIELDS), st.sampled_from(SCALARS), st.sampled_from(COMMANDS_ON_A_FILE[:6]))
 def test_no_field_of_themes_or_scrs_reaches_an_internal_error(where, value, args):

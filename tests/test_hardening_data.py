@@ -225,6 +225,7 @@ def test_import_refuses_a_line_break_in_a_lead(tmp_path, fixed_today):
 # ------------------------------------------------------------------ 4. no write the reader refuses
 
 
+@pytest.mark.slow
 def test_a_progress_entry_that_would_take_the_file_over_the_read_limit_is_refused(data_copy, fixed_today):
     from cap.loader import MAX_FILE_BYTES
 

@@ -60,6 +60,7 @@ def test_report_workbook_round_trip_rebuilds_the_plan(repo, tmp_path, full):
     validates(repo)
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_sign_offs_withdrawals_revisions_authors_and_line_breaks(repo, tmp_path, data_copy,
                                                                                   fixed_today):
     cap = Cap(data_copy)
@@ -92,6 +93,7 @@ def test_without_full_the_latest_entry_comes_back(repo, tmp_path, data_copy, fix
     assert [(e.date, e.text, e.author) for e in entries] == [(dt.date(2017, 3, 1), "Later.", "Pat")]
 
 
+@pytest.mark.slow
 def test_round_trip_as_real_processes(tmp_path):
     out = tmp_path / "plan.xlsx"
     made = run_cap("--data", str(DATA), "report", "--as-of", "2017-07-01", "-o", str(out))
@@ -213,6 +215,7 @@ def test_format_option_reads_a_workbook_whatever_its_name(repo, tmp_path):
     assert one(repo, "1.1").lead == ["NSCB"]
 
 
+@pytest.mark.slow
 def test_one_sheet_of_a_report_workbook_and_a_monthly_update(repo, tmp_path, data_copy, fixed_today):
     cap = Cap(data_copy)
     out = tmp_path / "plan.xlsx"

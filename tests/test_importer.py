@@ -165,6 +165,7 @@ def _dated_like_a_log(day: dt.date, text: str) -> list[Action]:
                    progress=[ProgressEntry(date=day, text=text, author="2: x")])]
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(actions(), min_size=1, max_size=5, unique_by=lambda a: a.ref), st.booleans())
 @example(_dated_like_a_log(dt.date(2017, 3, 1), "2017-03-01: meeting held.\n  2017-03-02: and after"), False)

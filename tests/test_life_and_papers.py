@@ -112,6 +112,7 @@ def test_impact_log(data_copy, fixed_today):
     assert cap("validate", "--strict", "--as-of", "2017-07-01").exit_code == 0
 
 
+@pytest.mark.slow
 def test_impact_as_a_real_process(data_copy):
     assert run_cap("--data", str(data_copy), "close", "2.4", "--by", "RG", "--date", "2017-03-01").returncode == 0
     done = run_cap("--data", str(data_copy), "impact", "2.4", "In use.", "--date", "2017-06-01")

@@ -23,6 +23,9 @@ from cap.personaldata import (
 )
 from tests.conftest import AS_OF, DATA, MINIMAL_SCRS, MINIMAL_THEMES, action_yaml, write_files
 
+# End to end (a browser, real processes, generated plans): `pytest -m 'not slow'` leaves them out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Pieces that make the patterns' near-misses and hits: digits, separators, capitals, words.

@@ -15,6 +15,9 @@ from cap.reports.html import STATUS_COLOURS
 from tests import chromium
 from tests.conftest import ROOT, Cap, action_yaml, write_files
 
+# End to end (a browser, real processes, generated plans): `pytest -m 'not slow'` leaves them out.
+pytestmark = pytest.mark.slow
+
 PICTURE = ROOT / "docs" / "report.png"
 SIZE = (1400, 1100)
 PICTURE_SIZE = (1400, 1640)

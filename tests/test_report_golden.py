@@ -67,6 +67,7 @@ def test_every_format_has_a_golden_file():
     assert {name.rsplit(".", 1)[1] for name in CASES} == {"md", "html", "csv", "json"}
 
 
+@pytest.mark.slow
 def test_same_data_and_date_give_the_same_bytes(cap, tmp_path):
     for fmt in ("md", "html", "csv", "json"):
         first = cap("report", "--as-of", "2017-07-01", "--format", fmt).stdout_bytes

@@ -178,6 +178,7 @@ def test_withdrawn_closed_and_retargeted_actions(data_copy, fixed_today):
     assert "target put back from 01/03/2017 (Awaiting MASH.)" in moved[10]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ["--kind", "exceptions"], ["--kind", "agency", "--lead", "Health"], ["--theme", "curiosity"],
     ["--lead", "nscb", "--overdue"], ["--search", "audit"], ["--status", "complete"],
@@ -237,6 +238,7 @@ def test_word_text_is_exactly_the_stored_text(hostile):
     assert cells[5].text == "31/01/2017 -2+3\n<b>*bold*</b> & \t end"
 
 
+@pytest.mark.slow
 def test_same_data_same_bytes_and_the_report_day_as_timestamp(cap):
     for fmt in ("xlsx", "docx"):
         first = report_bytes(cap, fmt)
@@ -335,6 +337,7 @@ def _parts(data: bytes, drop: bytes | None = None) -> dict[str, bytes]:
         return {n: re.sub(drop, b"", z.read(n)) if drop else z.read(n) for n in z.namelist()}
 
 
+@pytest.mark.slow
 def test_a_workbook_written_as_it_is_made_is_the_workbook_held_whole(plan):
     """`render` uses openpyxl's write-only mode; the same code held whole gives the same
     parts, in the same order, but for the empty row a write-only sheet writes for a blank line."""
@@ -352,6 +355,7 @@ def test_a_workbook_written_as_it_is_made_is_the_workbook_held_whole(plan):
     assert wb["1. Professional curiosity"]["J3"].value == "Amber" and wb["Summary"].freeze_panes is None
 
 
+@pytest.mark.slow
 def test_a_word_paper_written_as_it_is_made_is_the_paper_held_whole(plan):
     """`render` writes each table's rows into word/document.xml one at a time; the same
     report made whole by python-docx gives the same bytes."""
@@ -373,6 +377,7 @@ def test_a_word_paper_written_as_it_is_made_is_the_paper_held_whole(plan):
 # ------------------------------------------------------------------ the command line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,fmt", [("plan.xlsx", "xlsx"), ("paper.docx", "docx"), ("PAPER.DOCX", "docx")])
 def test_format_follows_the_file_name(cap, tmp_path, name, fmt):
     out = tmp_path / name
@@ -393,6 +398,7 @@ def test_binary_report_is_not_sent_to_a_terminal(cap, monkeypatch):
     assert result.stdout_bytes == b""
 
 
+@pytest.mark.slow
 def test_installed_cap_writes_a_workbook_to_a_pipe_and_refuses_a_terminal(tmp_path):
     piped = subprocess.run([*_cap_command(), "report", "--format", "docx", "--as-of", "2017-07-01"],
                            capture_output=True, timeout=60, cwd=tmp_path, env=_env())

@@ -15,6 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from cap.loader import load_action_file
 from cap.models import STATUSES, Action, ProgressEntry, SignOff, TargetRevision
 from cap.safetext import control_problem
@@ -73,6 +75,7 @@ actions = st.builds(
 SETTINGS = settings(max_examples=int(os.environ.get("CAP_HYPOTHESIS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(actions)
 @example(Action(ref="4.10", theme="t", action=" leading space, and long enough to be folded by the writer " * 2,
@@ -92,6 +95,7 @@ def test_load_of_save_is_the_same_action(action):
         assert canonical_text(loaded) == text  # loading and saving an unchanged file: the same bytes
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(actions, texts)
 @example(  # a last text ending in blank lines: PyYAML closed the file with `...`
@@ -107,6 +111,7 @@ def test_a_progress_entry_only_adds_lines(action, text):
     assert after_text.startswith(before_text)  # the first entry too: `progress:` is added, not changed
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(any_texts)
 @example("next line\x85here")
@@ -117,6 +122,7 @@ def test_the_writer_keeps_every_text_exactly_even_one_cap_refuses(text):
     assert parse(dump(data)).data == data
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(any_texts.filter(lambda t: control_problem(t) is not None), st.sampled_from(["action", "outcome", "lead", "evidence"]))
 def test_a_text_holding_a_control_character_is_never_written(text, field):
@@ -165,6 +171,7 @@ def _mutations(data: dict) -> list[dict]:
     return found
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=min(SETTINGS.max_examples, 100))
 @given(actions, actions)
 def test_written_as_is_the_same_data_as_to_data_without_making_it(action, other):

@@ -11,6 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from cap.loader import parse_bytes
 from cap.safetext import raw_texts, text_problems
 from cap.yamlio import CanonicalDocument, dump

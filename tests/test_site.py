@@ -353,6 +353,7 @@ def test_output_that_is_a_file_is_a_clear_error(small_data, tmp_path):
     assert result.exit_code == 1 and "is a file, not a folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_installed_cap_builds_the_same_site_whatever_the_hash_seed(repo, tmp_path, monkeypatch):
     for seed in ("1", "2"):
         monkeypatch.setenv("PYTHONHASHSEED", seed)
@@ -378,6 +379,7 @@ def test_templates_are_package_data():
     assert shipped and all(any(fnmatch.fnmatch(f, pat) for pat in patterns) for f in shipped), shipped
 
 
+@pytest.mark.slow
 def test_the_benchmark_history_loads_at_every_commit_and_builds(tmp_path):
     """bench/run.py's generated history (small here): valid files, the commits asked for, a site."""
     import importlib.util

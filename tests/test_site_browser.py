@@ -27,6 +27,9 @@ from tests.conftest import Cap
 from tests.gitrepo import git_env  # noqa: F401
 from tests.test_site import AS_OF, EXPECTED, EXPECTED_REVISIONS, history_repo
 
+# End to end (a browser, real processes, generated plans): `pytest -m 'not slow'` leaves them out.
+pytestmark = pytest.mark.slow
+
 VISIBLE_ROWS = "Array.from(document.querySelectorAll('#all-actions tbody tr')).filter(r => !r.hidden).map(r => r.cells[0].textContent)"
 
 

@@ -109,6 +109,7 @@ def _stack_modules() -> frozenset[str]:
     return frozenset(_modules_after(code))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_cap_show_loads_only_what_it_needs(fmt):
     loaded = _run_console_script(["--data", str(DATA), "show", "4.4", "--as-of", "2017-07-01", "--format", fmt])
@@ -117,6 +118,7 @@ def test_cap_show_loads_only_what_it_needs(fmt):
     assert "cap.models" in loaded and "pydantic.main" in loaded  # what it shows is validated
 
 
+@pytest.mark.slow
 def test_cap_progress_loads_only_what_it_needs(tmp_path):
     shutil.copytree(DATA, tmp_path / "data")
     loaded = _run_console_script(["--data", str(tmp_path / "data"), "progress", "4.4", "Audit presented.",
@@ -188,6 +190,7 @@ def _run_main(argv, monkeypatch, capsys) -> tuple[int, str, str]:
     return exc.value.code, out, err
 
 
+@pytest.mark.slow
 def test_a_command_built_alone_helps_and_fails_as_among_the_others(monkeypatch, capsys):
     """Every command's help, a usage mistake and a bad ref read the same through the
     console script with only that command built as with every command built."""

@@ -216,6 +216,7 @@ def test_report_to_a_folder_is_one_line(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
 def test_installed_cap_reports_to_its_stdout_through_a_link_and_to_a_file_through_a_link(tmp_path):
     # Like `-o /dev/stdout`, but through a link of our own: if the fix regressed, only the

@@ -205,13 +205,18 @@ def load_agencies(data_dir: Path) -> tuple[list[Agency] | None, list[Problem]]:
     return source.record.agencies, problems
 
 
-#: The comment `cap init` heads an empty agencies.yaml with (kept by every rewrite).
-EMPTY_HEADER = """\
+#: The comment heading an agencies.yaml cap makes (kept by every rewrite).
+HEADER = """\
 # The partnership's agencies: who leads actions, and whom to ask for their updates.
 # Optional. Each agency has an id, the name papers show, the aliases that mean it in an
 # action's `lead` (say `Health`, `NHS Kernow`, `CCG`), and contacts (name, role, email).
 # With agencies listed, `cap validate` warns about a lead that names none of them.
-# See docs/data-format.md. An example:
+# See docs/data-format.md.
+"""
+
+#: The comment `cap init` heads an empty agencies.yaml with: HEADER and an example.
+EMPTY_HEADER = HEADER + """\
+# An example:
 #
 # agencies:
 # - id: health

@@ -64,6 +64,10 @@ def import_command(
     add_themes: Annotated[
         bool, typer.Option("--add-themes", help="Add unknown theme headings to themes.yaml (numbered from their refs).")
     ] = False,
+    add_agencies: Annotated[
+        bool, typer.Option("--add-agencies", help="Add the lead agencies it meets that data/agencies.yaml does not name "
+                           "to that file (made if missing), with the actions.")
+    ] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="auto, csv, text (tab-separated), xlsx or docx.")] = "auto",
     sheet: Annotated[
         Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first with a header row).")
@@ -134,6 +138,7 @@ def import_command(
       cap import plan.txt --progress-date 31/01/17
       cap import march.csv --update --progress-date 2017-03-31
       cap import tracker.xlsx --dry-run --map "Agency Lead Person=owner" --theme curiosity
+      cap import plan.csv --add-agencies --progress-date 2017-01-31
     """
     from cap.dates import DateError, parse_date, today, too_early
     from cap.importer import FORMATS as IMPORT_FORMATS
@@ -177,7 +182,7 @@ def import_command(
     outcome, problems = guarded_write(
         lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
                             kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker,
-                            table=table),
+                            table=table, add_agencies=add_agencies),
         "the imported files", "each file is either as it was or written whole",
     )
     if dry_run:  # the tracker's columns and their fields, before anything else; then how each date was read

@@ -29,6 +29,8 @@ class ImportOutcome:
     new_themes: list[Theme] = field(default_factory=list)
     #: Recommendations added to reviews scrs.yaml has (review id -> its new recommendations).
     new_recommendations: dict[str, list[Recommendation]] = field(default_factory=dict)
+    #: Agencies added to data/agencies.yaml (`--add-agencies`): cap.agencies.Agency values.
+    new_agencies: list = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)

@@ -39,6 +39,7 @@ def import_plan(
     all_sheets: bool = False,
     tracker: TrackerOptions | None = None,
     table: int | None = None,
+    add_agencies: bool = False,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
 
@@ -59,7 +60,7 @@ def import_plan(
     with plan_lock(data_dir):
         outcome, problems = prepare_import(
             data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
-            kind=kind, sheet=sheet, all_sheets=all_sheets, tracker=tracker, table=table,
+            kind=kind, sheet=sheet, all_sheets=all_sheets, tracker=tracker, table=table, add_agencies=add_agencies,
         )
         if not problems and not dry_run:
             apply_import(data_dir, outcome)
@@ -80,8 +81,12 @@ def prepare_import(
     all_sheets: bool = False,
     tracker: TrackerOptions | None = None,
     table: int | None = None,
+    add_agencies: bool = False,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Read, map and validate everything; compute every file to write. Writes nothing.
+
+    With `add_agencies`, the leads that name no agency of data/agencies.yaml are added to
+    it (made if missing), written with the actions (cap/importer/agencies.py).
 
     The files it would write are put through `cap validate`'s checks (as of `today`)
     first: an error there is reported at the row it came from, and nothing is written.
@@ -216,6 +221,10 @@ def prepare_import(
     outcome.writes = _writes(data_dir, outcome, themes, scrs)
     rows = {rec.cells["ref"]: rec.row for rec, _action in actions}
     problems = _would_be_problems(data_dir, outcome, themes, scrs, today, rows, loc)
+    if not problems:
+        from cap.importer.agencies import plan_agencies
+
+        problems = plan_agencies(data_dir, outcome, add_agencies)
     if problems:
         outcome.writes = []
         return outcome, problems
@@ -389,6 +398,9 @@ def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iter
     if recs:
         verb = "would add" if dry_run else "added"
         yield f"{verb} recommendations to scrs.yaml: " + ", ".join(r.id for r in recs)
+    if outcome.new_agencies:
+        verb = "would add" if dry_run else "added"
+        yield f"{verb} agencies to agencies.yaml: {', '.join(a.name for a in outcome.new_agencies)}"
     yield from outcome.skipped
     yield from outcome.notes
     if outcome.ignored_columns:

@@ -123,14 +123,44 @@ def _csv_cell(key: str, value: Any) -> str:
     return str(value)
 
 
+def cells(text: str) -> int:
+    """The columns `text` takes in a terminal: a CJK character or an emoji takes two, a
+    combining accent none (rich.cells, as the terminal output itself is measured)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 def shorten(text: str, width: int, collapse: bool = True) -> str:
-    """One line of at most `width` characters, `…` where it was cut (with `collapse`, runs
-    of white space, line breaks included, become one space first)."""
+    """One line of at most `width` columns (display width, `cells`), `…` where it was cut
+    (with `collapse`, runs of white space, line breaks included, become one space first)."""
     if collapse:
         text = " ".join(text.split())
     if width < 1:
         return ""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if text.isascii():
+        return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if cells(text) <= width:
+        return text
+    from rich.cells import get_character_cell_size
+
+    used, cut = 0, 0
+    for cut, char in enumerate(text):
+        size = get_character_cell_size(char)
+        if used + size > width - 1:
+            break
+        used += size
+    else:  # pragma: no cover - cells(text) > width means the loop breaks
+        cut = len(text)
+    return text[:cut].rstrip() + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` filled with spaces to `width` columns (display width), on the left with `right`."""
+    fill = " " * max(width - cells(text), 0)
+    return fill + text if right else text + fill
 
 
 def json_list(records: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -188,7 +218,7 @@ def list_lines(actions: list[Action], as_of: dt.date, width: int) -> list[ListLi
             visible(action.action),
         ))
     columns = list(range(len(LIST_HEADER) - 1))  # every column but the action, by index
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(LIST_HEADER[:-1])]
+    widths = [max([len(h), *(cells(r[i]) for r in rows)]) for i, h in enumerate(LIST_HEADER[:-1])]
 
     def fixed() -> int:
         return sum(widths[i] + len(GAP) for i in columns)
@@ -201,19 +231,18 @@ def list_lines(actions: list[Action], as_of: dt.date, width: int) -> list[ListLi
         columns.remove(LIST_HEADER.index(name))
     action_width = max(width - fixed(), 1)
     overdue_col = LIST_HEADER.index("Overdue")
-    overdue_at = sum(widths[i] + len(GAP) for i in columns if i < overdue_col)
 
-    def line(cells: tuple[str, ...], action_text: str) -> str:
-        left = [
-            shorten(cells[i], widths[i]).rjust(widths[i]) if i == overdue_col else shorten(cells[i], widths[i]).ljust(widths[i])
-            for i in columns
-        ]
-        return shorten(GAP.join(left) + GAP + action_text, width, collapse=False).rstrip()
+    def line(row: tuple[str, ...], action_text: str) -> tuple[str, int]:
+        """The line, and where (in characters) its Overdue cell starts."""
+        left = [pad(shorten(row[i], widths[i]), widths[i], right=i == overdue_col) for i in columns]
+        at = sum(len(cell) + len(GAP) for i, cell in zip(columns, left) if i < overdue_col)
+        return shorten(GAP.join(left) + GAP + action_text, width, collapse=False).rstrip(), at
 
-    out = [ListLine(line(LIST_HEADER[:-1], LIST_HEADER[-1]), header=True)]
+    out = [ListLine(line(LIST_HEADER[:-1], LIST_HEADER[-1])[0], header=True)]
     for row in rows:
-        text = line(row[:-1], shorten(row[-1], action_width))
-        span = (overdue_at, overdue_at + widths[overdue_col]) if row[overdue_col] and overdue_at < len(text) else None
+        text, overdue_at = line(row[:-1], shorten(row[-1], action_width))
+        span = ((overdue_at, overdue_at + widths[overdue_col])
+                if row[overdue_col] and overdue_col in columns and overdue_at < len(text) else None)
         out.append(ListLine(text, overdue=span))
     return out
 

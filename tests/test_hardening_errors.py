@@ -295,3 +295,33 @@ def test_a_file_of_50000_unknown_keys_is_checked_within_a_cpu_bound(small_data, 
                           env={**__import__("os").environ, "CAP_NO_CACHE": "1"})
     assert done.returncode == 1, done.stderr[-500:]
     assert "... and 49,990 more problems in this file" in done.stdout
+
+
+# ------------------------------------------------------------------ wide characters in cap list
+
+
+@pytest.mark.parametrize("columns", ["80", "60", "120"])
+def test_a_list_row_with_wide_characters_fits_the_terminal(small_data, monkeypatch, columns):
+    from rich.cells import cell_len
+
+    wide = "儿童保护行动计划审查" * 6 + " 👶🏽👨‍👩‍👧 done"
+    write_files(small_data, {
+        "actions/1.1.yaml": action_yaml(action=f"'{wide}'", lead="['社会服务 Children''s Services', 'NSCB']"),
+        "actions/1.2.yaml": action_yaml("1.2", action="'Plain text for a plain row, long enough to be cut at eighty columns.'"),
+    })
+    monkeypatch.setenv("COLUMNS", columns)
+    result = Cap(small_data)("list", "--as-of", "2017-07-01")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) >= 3
+    assert max(cell_len(line) for line in lines) <= int(columns), [cell_len(line) for line in lines]
+    assert any("儿童" in line for line in lines)
+
+
+def test_shorten_and_pad_count_columns_not_characters():
+    from cap.render import cells, pad, shorten
+
+    assert cells("儿童") == 4 and cells("abc") == 3
+    assert cells(shorten("儿童保护行动计划", 7)) <= 7 and shorten("儿童保护行动计划", 7).endswith("…")
+    assert cells(pad("儿童", 6)) == 6 and pad("ab", 4, right=True) == "  ab"
+    assert shorten("abcdef", 4) == "abc…"

@@ -96,8 +96,8 @@ def test_a_round_as_agencies_fill_it(round_, data_copy, tmp_path):
         "  4.8  asks for a new target date, 30/09/2017 (not applied: for the board to decide)",
         "  3.1  progress entry of 10/07/2017 by Jo Bloggs (Education); status in-progress -> complete; evidence added",
         "  4.7  progress entry of 10/07/2017 by Education",
-        "  note: sheet Actions, row 5, column J: proposed new target date: 'TBC' is not a date; no request was "
-        "recorded (its reason: Staff shortages)",
+        "  note: sheet Actions, row 5, column J: 'TBC' is not a date: no new target date was recorded "
+        "(its reason: Staff shortages)",
         "health.xlsx: Health, round 2017-07, reported 12/07/2017",
         "  2.2  progress entry of 12/07/2017 by Health; asks for a new target date, 31/07/2017 (not applied: "
         "for the board to decide)",
@@ -105,7 +105,7 @@ def test_a_round_as_agencies_fill_it(round_, data_copy, tmp_path):
         "mash.xlsx: MASH, round 2017-07, reported 12/07/2017",
         "  4.4  no update (blank row)",
         "collected 3 returns: 3 progress entries, 1 complete, 2 new target dates asked for, 0 rows refused, 1 blank",
-        "round 2017-07: 3 of 7 agencies have returned (cap round status)",
+        "round 2017-07: 3 of 7 agencies returned (cap round status)",
     ]
     done = action(data_copy, "3.1")
     assert done.status == "complete" and done.completed == dt.date(2017, 7, 10)

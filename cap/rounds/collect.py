@@ -252,7 +252,7 @@ def _reported(form: ReadForm, result: FileResult, today: dt.date, date: dt.date 
         why = f"{format_uk(day, full_year=True)} is after today" if day > today else f"{day} is too early"
     result.notes.append(Issue(result.shown, f"the date of this update: {why or 'not a date'}; "
                               f"{format_uk(fallback, full_year=True)} is used instead",
-                              "Cover", cell.row, cell.column, error=False))
+                              form.cover_place, cell.row, cell.column, error=False))
     return fallback
 
 
@@ -386,8 +386,7 @@ def _collect_row(row: FormRow, asked, agency: AgencyRound, outcome: Collection, 
     if target_cell is not None:
         if target is None:
             reason = f" (its reason: {texts['reason']})" if texts["reason"] else ""
-            _issue(result, row, target_cell, f"proposed new target date: {target_why}; no request was recorded"
-                   f"{reason}", error=False)
+            _issue(result, row, target_cell, f"{target_why}: no new target date was recorded{reason}", error=False)
         elif not action.is_open:
             _issue(result, row, target_cell, f"a new target date for {ref}, which is {action.status}: "
                    "no request was recorded", error=False)

@@ -75,16 +75,21 @@ class Issue:
     column: str | None = None
     error: bool = True
 
+    def where(self) -> str:
+        """`sheet Actions, row 5, column J: ` (a workbook), `table 3 (4.4), line Evidence: ` (a Word form)."""
+        if self.sheet is None:
+            return ""
+        if self.sheet.startswith("table "):
+            return self.sheet + (f", line {self.column}" if self.column else "") + ": "
+        where = f"sheet {self.sheet}"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return where + ": "
+
     def text(self) -> str:
-        where = ""
-        if self.sheet is not None:
-            where = f"sheet {self.sheet}"
-            if self.row is not None:
-                where += f", row {self.row}"
-            if self.column is not None:
-                where += f", column {self.column}"
-            where += ": "
-        return f"{self.file}: {where}{self.message}"
+        return f"{self.file}: {self.where()}{self.message}"
 
 
 @dataclass
@@ -128,6 +133,8 @@ class ReadForm:
     agency_key: str | None = None
     agency_name: str | None = None
     reported: Cell | None = None
+    #: Where the cover is: the sheet (xlsx) or the table (docx).
+    cover_place: str = COVER_SHEET
     sheet: str = ACTIONS_SHEET
     rows: list[FormRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

@@ -31,14 +31,7 @@ def file_lines(result: FileResult, dry_run: bool) -> list[str]:
 
 
 def _where(issue) -> str:
-    if issue.sheet is None:
-        return ""
-    where = f"sheet {issue.sheet}"
-    if issue.row is not None:
-        where += f", row {issue.row}"
-    if issue.column is not None:
-        where += f", column {issue.column}"
-    return where + ": "
+    return issue.where()
 
 
 def totals(outcome: Collection, files: list[FileResult]) -> str:
@@ -61,7 +54,7 @@ def round_line(outcome: Collection) -> list[str]:
         record = outcome.rounds[round_id]
         returned = sum(1 for a in record.agencies if a.returns)
         lines.append(f"round {round_id}: {returned} of {plural(len(record.agencies), 'agency', 'agencies')} "
-                     "have returned (cap round status)")
+                     "returned (cap round status)")
     return lines
 
 

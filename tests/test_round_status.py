@@ -118,3 +118,37 @@ def test_installed_cap_status_and_chase(tmp_path):
     assert json.loads(status.stdout)["returned"] == 0
     chased = run_cap("round", "chase", "--as-of", "2017-07-20", cwd=tmp_path)
     assert chased.returncode == 0 and "7 not returned" in chased.stdout
+
+
+def test_the_board_papers_show_the_latest_round(data_copy, today, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    assert start(data_copy).exit_code == 0
+    folder = data_copy.parent / "returns" / "2017-07"
+    form = fill(folder / "education.xlsx", tmp_path / "e.xlsx",
+                {"4.8": {"H": "Audit planned.", "J": "30/09/17", "K": "Waiting for the audit."}})
+    assert collect(data_copy, form, "--date", "18/07/17").exit_code == 0
+    cap = Cap(data_copy)
+    headline = ("Update round 2017-07 (return by 14/07/2017): 1 of 7 agencies returned; 7 late: NSCB, Health, "
+                "Education, Children's Services, MASH, DASVB partners, All partners.")
+    retarget = "4.8: Education asks for 30/09/2017: Waiting for the audit."
+    md = cap("report", "--as-of", "2017-07-20", "--format", "md").stdout
+    assert headline in md and f"- {retarget}" in md
+    for kind in ("plan", "exceptions"):
+        out = tmp_path / f"{kind}.html"
+        assert cap("report", "--kind", kind, "--as-of", "2017-07-20", "-o", str(out)).exit_code == 0
+        page = out.read_text(encoding="utf-8")
+        assert "<h2>Update round 2017-07 (return by 14/07/2017)</h2>" in page
+        assert f"<li>{retarget}</li>" in page
+    assert cap("report", "--as-of", "2017-07-20", "-o", str(tmp_path / "b.docx")).exit_code == 0
+    text = [p.text for p in Document(str(tmp_path / "b.docx")).paragraphs]
+    assert headline in text and f"- {retarget}" in text
+    assert cap("report", "--as-of", "2017-07-20", "-o", str(tmp_path / "b.xlsx")).exit_code == 0
+    cells = [c for row in load_workbook(tmp_path / "b.xlsx")["Summary"].iter_rows(values_only=True) for c in row]
+    assert headline in cells and f"- {retarget}" in cells
+    assert cap("site", "-o", str(tmp_path / "site"), "--as-of", "2017-07-20").exit_code == 0
+    assert "Update round 2017-07" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    # The agency pack is about one agency's actions: no round block.
+    agency = cap("report", "--kind", "agency", "--lead", "Health", "--as-of", "2017-07-20", "--format", "md")
+    assert "Update round" not in agency.stdout

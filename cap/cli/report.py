@@ -201,6 +201,13 @@ def report_command(
         return
     report = build_report_for(plan, filters, day, amber_days, stale_since, kind=kind, full=full,
                               title=title, stamp=today() if stamp else None)
+    if kind in ("plan", "exceptions"):  # the latest update round's return rate (issue 23)
+        import dataclasses
+
+        from cap.cli.common import data_dir
+        from cap.rounds.status import round_block
+
+        report = dataclasses.replace(report, round=round_block(data_dir(), plan, day))
     del plan  # the report holds what it shows: the records can go before the file is made
     # A text format is written as it is made (a 10,000-action page is never held whole).
     body = render(report, fmt) if fmt in BINARY else stream(report, fmt)

@@ -411,6 +411,12 @@ def build_document(report: Report, body: _Body | None = None):
     if report.stamp:
         _write(meta, f" Produced on {format_uk(report.stamp, full_year=True)}.")
     _write(doc.add_paragraph(), report.summary.headline + ".", bold=True, size=13)
+    if report.round is not None:  # the latest update round (issue 23)
+        _write(doc.add_paragraph(), f"{report.round.title}: {report.round.headline}.", bold=True)
+        if report.round.retargets:
+            _write(doc.add_paragraph(), "New target dates asked for, awaiting the board's decision:")
+            for line in report.round.retarget_lines():
+                _write(doc.add_paragraph(), "- " + line)
     if report.kind == "exceptions":  # the short list the board discusses: its groups first
         _sections(doc, body, report)
         _summary(doc, body, report)

@@ -60,6 +60,9 @@ def _ref(row: Row) -> str:
 def summary(report: Report) -> list[str]:
     s = report.summary
     out = ["## Summary", "", f"**{escape(s.headline)}.**", ""]
+    if report.round is not None:  # the latest update round (issue 23)
+        out += [f"{escape(report.round.title)}: {escape(report.round.headline)}.", ""]
+        out += [f"- {escape(line)}" for line in report.round.retarget_lines()] + ([""] if report.round.retargets else [])
     if not s.total:
         return out + ["No actions are selected.", "", *key(report)]
 

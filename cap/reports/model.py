@@ -175,6 +175,27 @@ class Section:
 
 
 @dataclass(frozen=True)
+class RoundBlock:
+    """The latest update round, for the papers (cap/rounds/status.py `round_block`): its
+    return rate and the new target dates agencies asked for, awaiting the board."""
+
+    id: str
+    due: dt.date
+    #: `9 of 11 agencies returned; 2 late: Education, Housing`.
+    headline: str
+    #: (ref, agency, asked for, reason), one per retarget awaiting a decision.
+    retargets: tuple[tuple[str, str, dt.date | str, str], ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"Update round {self.id} (return by {format_uk(self.due, full_year=True)})"
+
+    def retarget_lines(self) -> list[str]:
+        return [f"{ref}: {agency} asks for {format_uk(to, full_year=True)}: {reason}"
+                for ref, agency, to, reason in self.retargets]
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     kind: str
@@ -195,6 +216,8 @@ class Report:
     key: tuple[tuple[str, str], ...] = field(default=())
     #: A paper that is not the plan's table (sign-off pack, annual statistics): see cap/reports/paper.py.
     paper: "Paper | None" = None
+    #: The latest update round's return rate and retargets awaiting a decision (issue 23).
+    round: RoundBlock | None = None
 
     @property
     def as_of_text(self) -> str:

@@ -436,6 +436,12 @@ def _summary_rows(sheet: _Sheet, report: Report) -> None:
         meta += f" Produced on {format_uk(report.stamp, full_year=True)}."
     sheet.line(meta)
     sheet.line(s.headline + ".", bold=True, size=13)
+    if report.round is not None:  # the latest update round (issue 23)
+        sheet.line(f"{report.round.title}: {report.round.headline}.", bold=True)
+        if report.round.retargets:
+            sheet.line("New target dates asked for, awaiting the board's decision:")
+            for line in report.round.retarget_lines():
+                sheet.line("- " + line)
     sheet.blank()
 
     def heading(text: str) -> None:

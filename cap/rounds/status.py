@@ -163,3 +163,19 @@ def chase(data_dir: Path, record: Round, actions: dict[str, Action], *, folder: 
         atomic_write(path, raw)
         out.append(Chased(agency, path))
     return out
+
+
+def round_block(data_dir: Path, plan, as_of: dt.date):
+    """The latest round as the papers show it (cap.reports.model.RoundBlock), or None."""
+    from cap.reports.model import RoundBlock
+    from cap.rounds.record import latest_round, rounds_dir
+
+    if not rounds_dir(data_dir).is_dir():
+        return None
+    record, _problems = latest_round(data_dir)
+    if record is None:
+        return None
+    actions = {a.ref: a for a in plan.actions}
+    status = round_status(record, actions, as_of)
+    return RoundBlock(record.id, record.due, status.headline(),
+                      tuple((r.ref, a.name, r.to, r.reason) for a, r in status.pending))

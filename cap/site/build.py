@@ -14,6 +14,8 @@ as-of date give the same bytes (the build date appears only with `stamp`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +173,9 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
         timeline = read_timeline(data_dir, as_of)
     title = title or DEFAULT_TITLE
     report = build_report(plan, Filters(), as_of, title=title, stamp=stamp)
+    from cap.rounds.status import round_block
+
+    report = dataclasses.replace(report, round=round_block(data_dir, plan, as_of))  # the latest round (issue 23)
     lead_texts, lead_slugs, agencies = _lead_pages(plan, agencies)
     rows = {r.ref: r for r in report.rows}
     actions = {a.ref: a for a in plan.actions}

@@ -26,6 +26,7 @@ RECORD_KEYS = (
     "overdue", "days_overdue", "slipped", "original_target_date", "target_history",
     "signed_off", "withdrawn_reason", "owner", "outcome", "review_date", "evidence", "progress",
     "recommendations", "opened", "completed", "withdrawn", "impact_review", "no_impact_review", "impact",
+    "rating", "source_ref",
 )
 
 
@@ -69,6 +70,9 @@ def record(action: Action, as_of: dt.date) -> dict[str, Any]:
         "impact_review": _iso(action.impact_review),
         "no_impact_review": action.no_impact_review,
         "impact": [{"date": e.date.isoformat(), "text": e.text, "author": e.author} for e in action.impact],
+        # What an imported tracker said: the board's own rating and the tracker's ref.
+        "rating": action.rating,
+        "source_ref": action.source_ref,
     }
 
 

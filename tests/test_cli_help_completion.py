@@ -105,3 +105,17 @@ def test_completion_never_fails_or_prints_errors(tmp_path):
     assert complete("cap list --theme x", data=broken) == []
     assert complete("cap list --lead x", data=broken) == []
     assert complete("cap list --scr x", data=broken) == []
+
+
+def test_the_command_list_shows_each_description_whole(cap, monkeypatch):
+    from cap.cli import app
+    import typer.main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cap("--help").stdout
+    listing = out[out.index("Commands:"):]
+    assert "..." not in listing and "…" not in listing
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert command.short_help, name
+        assert command.short_help in " ".join(listing.split()), name

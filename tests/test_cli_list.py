@@ -269,3 +269,18 @@ def test_table_fits_the_width_and_cuts_with_an_ellipsis(cap, monkeypatch):
     assert all(len(line) <= 100 for line in lines)
     assert any(line.endswith("…") for line in lines)
     assert "NSCB Monitoring…" in cap("list").stdout  # the lead gives way first
+
+
+def test_json_and_csv_carry_every_field_of_the_record(small_data):
+    from cap.models import Action
+
+    write_files(small_data.parent, {"data/actions/1.1.yaml": action_yaml("1.1", rating="Amber", source_ref="'7'")})
+    result = Cap(small_data)("list", "--format", "json", "--as-of", "2017-07-01")
+    assert result.exit_code == 0, result.stderr
+    got = next(r for r in json.loads(result.stdout) if r["ref"] == "1.1")
+    assert (got["rating"], got["source_ref"]) == ("Amber", "7")
+    renamed = {"original_target_date"}  # target_date's first value, beside the state as of the day
+    assert set(Action.model_fields) <= set(got) - renamed
+    rows = list(csv.DictReader(io.StringIO(Cap(small_data)("list", "--format", "csv").stdout)))
+    assert set(got) == set(rows[0])
+    assert (rows[0]["rating"], rows[0]["source_ref"]) == ("Amber", "7")

@@ -12,7 +12,7 @@ from cap.cli.common import app, fail, say, data_dir, parse_as_of
 VALIDATE_FORMATS = ("text", "github", "json")
 
 
-@app.command("validate")
+@app.command("validate", short_help='Check every data file: each problem with its file and line.')
 def validate_command(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (they are reported as errors).")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="text, github (Actions annotations) or json.")] = "text",
@@ -60,7 +60,7 @@ def validate_command(
 SCHEMA_KINDS = ("action", "themes", "scrs", "agencies", "round")
 
 
-@app.command("schema")
+@app.command("schema", short_help="Print a data file's JSON Schema, for editors.")
 def schema_command(
     kind: Annotated[
         str, typer.Argument(metavar="[action|themes|scrs|agencies|round]",

@@ -61,6 +61,24 @@ class _Group(typer.core.TyperGroup):
         super().__init__(*args, **kwargs)
         for command in self.commands.values():
             _plain_help(command)
+            _whole_short_help(command)
+
+
+def _whole_short_help(command) -> None:
+    """A command (and each of a group's commands) with no short help of its own gets its
+    first sentence, whole: click would cut it with `...` to fit the list."""
+    if not command.short_help:
+        command.short_help = first_sentence(command.help or "")
+    for sub in getattr(command, "commands", {}).values():
+        _whole_short_help(sub)
+
+
+def first_sentence(text: str) -> str:
+    """A command's help up to the end of its first sentence, whole: what `cap --help` lists
+    for a command with no short help of its own (click would cut it with `...`)."""
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    end = re.search(r"[.](\s|$)", paragraph)
+    return paragraph[: end.start() + 1] if end else paragraph
 
 
 app = typer.Typer(

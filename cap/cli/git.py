@@ -21,7 +21,7 @@ def git_fail(exc) -> NoReturn:
     fail(str(exc), exc.exit_code)
 
 
-@app.command("changes")
+@app.command("changes", short_help='What changed in the plan between two points.')
 def changes_command(
     since: Annotated[
         str, typer.Option("--since", metavar="REV|DATE", help="A revision, or a date: the plan as it stood at the start of that day.")
@@ -66,7 +66,7 @@ def changes_command(
         print_view(view.changes_table(changes))
 
 
-@app.command("history")
+@app.command("history", short_help='The life of one action, commit by commit.')
 def history_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.10.", autocompletion=complete_ref)],
     format: GitFormat = "table",
@@ -102,7 +102,7 @@ def history_command(
         print_view(view.history_table(history, terminal_width()))
 
 
-@app.command("merge-driver")
+@app.command("merge-driver", short_help='Merge two versions of an action file (git runs this).')
 def merge_driver_command(
     base: Annotated[Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")],
@@ -148,7 +148,7 @@ def merge_driver_command(
         raise typer.Exit(1)
 
 
-@app.command("git-setup")
+@app.command("git-setup", short_help='Install the merge driver in this repository.')
 def git_setup_command() -> None:
     """Install the merge driver in this repository (safe to run again).
 

@@ -16,7 +16,7 @@ from cap.cli.common import (
 FORMATS = ("table", "json", "csv")
 
 
-@app.command("list")
+@app.command("list", short_help='List actions, filtered, in ref order.')
 def list_command(
     theme: ThemeOpt = None,
     scr: ScrOpt = None,
@@ -68,7 +68,7 @@ def list_command(
         print_list(lines, render.shorten(footer, width))
 
 
-@app.command("show")
+@app.command("show", short_help='Show everything about one action.')
 def show_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.10.", autocompletion=complete_ref)],
     as_of: AsOf = None,

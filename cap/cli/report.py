@@ -104,7 +104,7 @@ def build_report_for(plan, filters, day, amber_days, stale_since, **options):
         fail(str(exc), 2)
 
 
-@app.command("report")
+@app.command("report", short_help='Write the plan as a board paper: HTML, Word, Excel or CSV.')
 def report_command(
     theme: ThemeOpt = None,
     scr: ScrOpt = None,
@@ -289,7 +289,7 @@ def _write_packs(plan, day, fmt, folder, amber_days, stale_since, full, title, s
                f"skipped, as of {day.isoformat()}", err=True)
 
 
-@app.command("stats")
+@app.command("stats", short_help="The report's summary in the terminal.")
 def stats_command(
     theme: ThemeOpt = None,
     scr: ScrOpt = None,

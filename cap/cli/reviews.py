@@ -9,7 +9,7 @@ import typer
 from cap.cli.common import AsOf, app, fail, load_plan, parse_as_of, print_view
 
 
-@app.command("reviews")
+@app.command("reviews", short_help='Each review: its recommendations and their actions.')
 def reviews_command(
     case: Annotated[Optional[str], typer.Argument(metavar="[CASE]", help="One case in full, for example Q.")] = None,
     as_of: AsOf = None,

@@ -10,7 +10,7 @@ import typer
 from cap.cli.common import app, fail, say, data_dir, report_problems, guarded_write
 
 
-@app.command("init")
+@app.command("init", short_help='Make a new plan repository.')
 def init_command(
     directory: Annotated[Path, typer.Argument(help="Where to make the repository (default: here).")] = Path("."),
     blank: Annotated[bool, typer.Option("--blank", help="No themes: start themes.yaml empty.")] = False,
@@ -49,7 +49,7 @@ _MAP_FIELDS = ("ref, theme, action, recommendation, scope, lead, owner, target_d
                "withdrawn_reason, source_ref")
 
 
-@app.command("import")
+@app.command("import", short_help='Bring a plan kept in Excel or Word in.')
 def import_command(
     file: Annotated[Path, typer.Argument(help="The plan: an Excel workbook (.xlsx), a Word document (.docx), a CSV, "
                                          "or a table copied as text.")],

@@ -10,7 +10,7 @@ import typer
 from cap.cli.common import app, fail, data_dir, load_agencies, load_plan, parse_as_of, AsOf
 
 
-@app.command("site")
+@app.command("site", short_help='Write the plan as a static website.')
 def site_command(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="DIR", help="The folder to write the site into (made if missing).")

@@ -9,7 +9,7 @@ import typer
 from cap.cli.common import app, data_dir, fail, guarded_write, say
 
 
-@app.command("undo", short_help="Take back cap's last change to the plan that is not yet committed.")
+@app.command("undo", short_help="Take back cap's last change that is not yet committed.")
 def undo_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Change nothing: say what would be taken back.")] = False,
 ) -> None:

@@ -49,7 +49,7 @@ def _update(ref: str, change, done) -> None:
     _report_write(outcome, lambda w: done(w.before, w.action))
 
 
-@app.command("progress")
+@app.command("progress", short_help='Add a dated progress entry (and perhaps a new status).')
 def progress_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref, for example 4.4.", autocompletion=complete_ref)],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What was done, as reported (quote it).")],
@@ -92,7 +92,7 @@ def progress_command(
             done)
 
 
-@app.command("add")
+@app.command("add", short_help='Add a new action.')
 def add_command(
     theme: Annotated[
         Optional[str],
@@ -165,7 +165,7 @@ def add_command(
     _report_write(written, lambda w: f"added {w.action.ref}")
 
 
-@app.command("retarget")
+@app.command("retarget", short_help="Put an action's target date back, with the reason.")
 def retarget_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     target: Annotated[str, typer.Argument(metavar="DATE", help="The new target date, or ongoing.")],
@@ -201,7 +201,7 @@ def retarget_command(
     _update(ref, lambda a: retarget(a, new_target, reason, today=today, date=day, author=author), done)
 
 
-@app.command("close")
+@app.command("close", short_help='Sign a complete action off: it becomes closed.')
 def close_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     by: Annotated[Optional[str], typer.Option("--by", metavar="WHO", help="Who signed it off (required).")] = None,
@@ -251,7 +251,7 @@ def close_command(
             done)
 
 
-@app.command("impact")
+@app.command("impact", short_help="Add an entry to a done action's impact log.")
 def impact_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.")],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What changed, and how we know (quote it).")],
@@ -272,7 +272,7 @@ def impact_command(
             lambda before, after: f"{after.ref}: impact entry of {(day or today).isoformat()} added")
 
 
-@app.command("withdraw")
+@app.command("withdraw", short_help='Withdraw an action that will not be done.')
 def withdraw_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     reason: ReasonOpt = None,
@@ -296,7 +296,7 @@ def withdraw_command(
     )
 
 
-@app.command("reopen")
+@app.command("reopen", short_help='Put a complete, closed or withdrawn action back in progress.')
 def reopen_command(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action's ref.", autocompletion=complete_ref)],
     reason: ReasonOpt = None,
@@ -320,7 +320,7 @@ def reopen_command(
     )
 
 
-@app.command("fmt")
+@app.command("fmt", short_help='Rewrite the data files in the canonical format.')
 def fmt_command(
     check: Annotated[bool, typer.Option("--check", help="Change nothing: list the files that differ; exit 1 if any.")] = False,
 ) -> None:

@@ -29,13 +29,14 @@ THEME_MIN = 16
 STATS_DROP_ORDER = ("withdrawn", "closed", "open", "complete", "in-progress", "total")
 
 
-def stats_columns(status_totals, width: int | None) -> list[str]:
-    """The count columns of "Status by theme" that fit `width` (None: all of them)."""
+def stats_columns(status_totals, width: int | None, theme_min: int = THEME_MIN) -> list[str]:
+    """The count columns of "Status by theme" that fit `width` (None: all of them) beside
+    a theme column `theme_min` wide (each count column takes its name and a space each side)."""
     names = [*STATUSES, "total", "overdue"]
     totals = dict(zip(STATUSES, status_totals))
 
     def needed() -> int:
-        return THEME_MIN + sum(len(n) + 1 for n in names)
+        return theme_min + sum(len(n) + 2 for n in names)
 
     for name in STATS_DROP_ORDER:
         if width is None or needed() <= width:
@@ -43,6 +44,19 @@ def stats_columns(status_totals, width: int | None) -> list[str]:
         if name == "total" or totals.get(name) == 0:
             names.remove(name)
     return names
+
+
+def theme_names(themes, width: int | None, columns: list[str]) -> list[str]:
+    """Each theme as "Status by theme" names it: its heading (`1. Professional curiosity`)
+    when every heading fits beside the count columns, else its number and id
+    (`1. curiosity`), never a title cut mid-word."""
+    headings = [visible(t.heading) for t in themes]
+    if width is None:
+        return headings
+    room = width - sum(len(n) + 2 for n in columns)
+    if all(len(h) <= room for h in headings):
+        return headings
+    return [visible(f"{t.number}. {t.id}") for t in themes]
 
 
 def stats_view(report: Report, width: int | None = None):
@@ -64,17 +78,19 @@ def stats_view(report: Report, width: int | None = None):
 
     by_theme = table("Status by theme")
     by_theme.add_column("Theme", ratio=1)
-    shown = stats_columns(s.status_totals, width)
+    ids = [len(visible(f"{t.theme.number}. {t.theme.id}")) for t in s.by_theme]
+    shown = stats_columns(s.status_totals, width, max([THEME_MIN, *ids]))
     for name in shown:
         by_theme.add_column(name, justify="right", no_wrap=True, min_width=len(name))
 
     def counts(values: dict) -> list:
         return [values[name] for name in shown]
 
-    for t in s.by_theme:
+    names = theme_names([t.theme for t in s.by_theme], width, shown)
+    for t, name in zip(s.by_theme, names):
         values = {**{n: Text(str(c)) for n, c in zip(STATUSES, t.counts)}, "total": Text(str(t.total)),
                   "overdue": Text(str(t.overdue), style="red" if t.overdue else "")}
-        by_theme.add_row(cell(t.theme.heading), *counts(values))
+        by_theme.add_row(cell(name), *counts(values))
     totals = {**dict(zip(STATUSES, map(str, s.status_totals))), "total": str(s.total), "overdue": str(len(s.overdue))}
     by_theme.add_row(Text("Total", style="bold"), *(Text(c, style="bold") for c in counts(totals)))
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,10 +74,16 @@ def _rel(path: Path, top: Path) -> str | None:
         return None
 
 
+#: An entry is a few lines `key value`, each value base64 (a path may hold any character)
+#: but `after`, a hex digest; `before` is absent for a new file. (No json: a write stays
+#: as light as it was.)
+SUFFIX = ".entry"
+
+
 def _entries(journal: Path) -> list[Path]:
     """The journal's entries, oldest first (their names are sequence numbers)."""
     try:
-        names = [p for p in journal.iterdir() if p.suffix == ".json" and p.stem.isdigit()]
+        names = [p for p in journal.iterdir() if p.suffix == SUFFIX and p.stem.isdigit()]
     except OSError:
         return []
     return sorted(names, key=lambda p: int(p.stem))
@@ -102,13 +107,12 @@ def record(data_dir: Path, path: Path, before: bytes | None) -> None:
         place.journal.mkdir(parents=True, exist_ok=True)
         entries = _entries(place.journal)
         number = int(entries[-1].stem) + 1 if entries else 1
-        entry = {
-            "data": data_rel, "path": rel, "after": _digest(after),
-            "before": None if before is None else base64.b64encode(before).decode("ascii"),
-        }
+        lines = [f"data {_b64(data_rel.encode('utf-8'))}", f"path {_b64(rel.encode('utf-8'))}", f"after {_digest(after)}"]
+        if before is not None:
+            lines.append(f"before {_b64(before)}")
         from cap.store import atomic_write
 
-        atomic_write(place.journal / f"{number:08d}.json", json.dumps(entry, indent=1) + "\n")
+        atomic_write(place.journal / f"{number:08d}{SUFFIX}", "\n".join(lines) + "\n")
         for old in entries[: max(0, len(entries) + 1 - KEPT)]:
             old.unlink()
 
@@ -174,12 +178,23 @@ def _undo(data_dir: Path, dry_run: bool) -> Undone:
     return Undone(True, "", what, shown, removes=before is None)
 
 
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
 def _read(entry: Path) -> dict:
+    """An entry's fields (`data`, `path`, `after`, and `before` unless the file was new),
+    or {} for an entry that cannot be read."""
     try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        fields = dict(line.split(" ", 1) for line in entry.read_text(encoding="ascii").splitlines() if " " in line)
+        out: dict = {"after": fields["after"]}
+        out["data"] = base64.b64decode(fields["data"], validate=True).decode("utf-8")
+        out["path"] = base64.b64decode(fields["path"], validate=True).decode("utf-8")
+        if "before" in fields:
+            out["before"] = fields["before"]
+        return out
+    except (OSError, ValueError, KeyError):
         return {}
-    return data if isinstance(data, dict) and isinstance(data.get("path"), str) and isinstance(data.get("after"), str) else {}
 
 
 def _lf(raw: bytes) -> bytes:

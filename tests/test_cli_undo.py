@@ -98,7 +98,7 @@ def test_the_journal_keeps_the_last_changes_only(data_copy, fixed_today, monkeyp
     cap = Cap(data_copy)
     for n in range(5):
         assert cap("progress", "4.4", f"Entry {n}.").exit_code == 0
-    assert len(list((data_copy.parent / ".cap-undo").glob("*.json"))) == 3
+    assert len(list((data_copy.parent / ".cap-undo").glob("*.entry"))) == 3
     for _ in range(3):
         assert cap("undo").exit_code == 0
     assert cap("undo").exit_code == 1

@@ -104,6 +104,9 @@ def remove_leftover_temps(data_dir: Path) -> None:
     for path in leftover_temps(data_dir):
         with contextlib.suppress(OSError):
             path.unlink()
+    from cap.staging import remove_unmoved_stages
+
+    remove_unmoved_stages(data_dir)  # an import cut off before it moved anything in
 
 
 def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:

@@ -363,15 +363,16 @@ def _writes(data_dir: Path, outcome: ImportOutcome, themes: list[Theme], scrs: l
 
 
 def apply_import(data_dir: Path, outcome: ImportOutcome) -> None:
-    """Write the prepared files (the caller holds the lock); each write is atomic."""
+    """Write the prepared files (the caller holds the lock): all or nothing, staged in the
+    data folder and moved in only when every one is written (cap/staging.py)."""
     from cap.lineends import ending_of, with_ending
     from cap.loader import ACTIONS_DIR
-    from cap.store import atomic_write
+    from cap.staging import write_all
 
     (data_dir / ACTIONS_DIR).mkdir(parents=True, exist_ok=True)
-    for path, text in outcome.writes:
-        atomic_write(path, with_ending(text, ending_of(path)))  # a CRLF file keeps its endings
-        outcome.written.append(path)
+    # a CRLF file keeps its endings
+    write_all(data_dir, [(path, with_ending(text, ending_of(path))) for path, text in outcome.writes])
+    outcome.written.extend(path for path, _text in outcome.writes)
 
 
 def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iterable[str]:

@@ -186,7 +186,10 @@ def test_withdrawn_closed_and_retargeted_actions(data_copy, fixed_today):
 def test_every_kind_and_filter_lists_the_reports_rows(cap, args):
     wb = workbook(report_bytes(cap, "xlsx", *args))
     listed = [r[0] for name in wb.sheetnames[1:] for r in sheet_rows(wb[name])]
-    assert listed == refs_of(cap, *args) and listed
+    # (the exception report lists its groups in turn: overdue, put back, stale)
+    from cap.models import natural_key
+
+    assert sorted(listed, key=natural_key) == refs_of(cap, *args) and listed
     paper = document(report_bytes(cap, "docx", *args))
     in_word = [t.rows[i].cells[0].text for t in paper.tables if t.rows[0].cells[1].text == "SCR Ref"
                for i in range(1, len(t.rows))]

@@ -31,15 +31,15 @@ from cap.reports.package import StableZip, as_of_stamp, entry, inert
 from cap.reports.xlsx import BRAG_COLOURS, HEAD_FILL
 
 #: The theme tables' columns and their widths in centimetres (A4 landscape less margins: 27.3 cm).
+#: Each at least as wide as its header's longest word and a date (`01/06/2017`) on one line.
 COLUMNS = (
-    ("Ref", 1.2), ("SCR Ref", 1.9), ("Action", 6.6), ("Lead agency", 2.6), ("Target date", 1.9),
+    ("Ref", 1.2), ("SCR Ref", 1.9), ("Action", 6.4), ("Lead agency", 2.6), ("Target date", 2.5),
     ("Progress", 8.2), ("Status", 2.9), ("BRAG", 1.6),
 )
 WITHDRAWN_COLUMNS = (
-    ("Ref", 1.2), ("SCR Ref", 1.9), ("Action", 8.6), ("Lead agency", 2.6), ("Target date", 1.9), ("Reason", 11.1),
+    ("Ref", 1.2), ("SCR Ref", 1.9), ("Action", 8.6), ("Lead agency", 2.6), ("Target date", 2.5), ("Reason", 10.5),
 )
 
-LEAD_WIDTHS = (7.0, 2.0, 12.0)
 
 
 def _qn(tag: str) -> str:
@@ -129,8 +129,8 @@ def _table(doc, header, widths=None):
         _shade(cell, HEAD_FILL)
     _repeat_header(table.rows[0])
     if widths:
-        for column, width in zip(table.columns, widths):
-            column.width = Cm(width)
+        for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
+            column.width = cell.width = Cm(width)  # the grid and the header's cells: Word reads both
     return table
 
 
@@ -191,8 +191,16 @@ class _Body:
             out.write(text)
 
 
-def _simple_table(doc, body: _Body, header, rows, widths, bold_last=False, brag_col=None) -> None:
-    table = _table(doc, header, widths)
+#: The width of an A4 landscape page less its margins, in centimetres.
+PAGE_CM = 27.3
+
+
+def _simple_table(doc, body: _Body, header, rows, bold_last=False, brag_col=None) -> None:
+    """A table whose column widths follow its content (cap/reports/widths.py): a ref or a
+    count narrow, a text wide, no word broken in the middle."""
+    from cap.reports.widths import fit_widths
+
+    table = _table(doc, header, fit_widths(header, rows, PAGE_CM))
     last = len(rows) - 1
 
     def fill(cells, item):
@@ -236,21 +244,20 @@ def _summary(doc, body: _Body, report: Report) -> None:
         doc.add_heading("Status by theme", level=2)
         rows = [[t.theme.heading, *t.counts, t.total, t.overdue] for t in s.by_theme]
         rows.append(["Total", *s.status_totals, s.total, len(s.overdue)])
-        _simple_table(doc, body, ["Theme", *STATUSES, "total", "overdue"], rows,
-                      [9.0] + [2.4] * (len(STATUSES) + 2), bold_last=True)
+        _simple_table(doc, body, ["Theme", *STATUSES, "total", "overdue"], rows, bold_last=True)
         if s.slipped:
             doc.add_paragraph("Target date put back: " + ", ".join(r.ref for r in s.slipped) + ".")
     doc.add_heading("BRAG", level=2)
     counts = dict(s.brag_counts)
     _simple_table(doc, body, ["BRAG", "Meaning", "Actions"],
                   [[b, meaning, counts.get(b, 0)] for b, meaning in report.key]
-                  + [["withdrawn", WITHDRAWN_NOTE, s.withdrawn]], [2.4, 12.0, 2.0], brag_col=0)
+                  + [["withdrawn", WITHDRAWN_NOTE, s.withdrawn]], brag_col=0)
     if not s.total:
         return
     doc.add_heading("Overdue by lead agency", level=2)
     if s.overdue_by_lead:
         _simple_table(doc, body, ["Lead agency", "Overdue", "Refs"],
-                      [[c.lead, c.count, ", ".join(c.refs)] for c in s.overdue_by_lead], LEAD_WIDTHS)
+                      [[c.lead, c.count, ", ".join(c.refs)] for c in s.overdue_by_lead])
         doc.add_paragraph("An action with more than one lead agency counts for each.")
     else:
         doc.add_paragraph("None.")
@@ -259,14 +266,13 @@ def _summary(doc, body: _Body, report: Report) -> None:
         noun = "action has" if len(s.stale) == 1 else "actions have"
         doc.add_paragraph(f"{len(s.stale)} open or in-progress {noun} no progress entry since then.")
         _simple_table(doc, body, ["Lead agency", "Actions", "Refs"],
-                      [[c.lead, c.count, ", ".join(c.refs)] for c in s.stale_by_lead], LEAD_WIDTHS)
+                      [[c.lead, c.count, ", ".join(c.refs)] for c in s.stale_by_lead])
     else:
         doc.add_paragraph("None.")
     doc.add_heading(f"Due in the next {report.amber_days} days (to {report.due_until_text})", level=2)
     if s.due_soon:
         _simple_table(doc, body, ["Ref", "Target date", "Lead agency", "Action"],
-                      [[r.ref, target_text(r), r.lead_label, r.action] for r in s.due_soon],
-                      [1.4, 2.2, 5.0, 18.0])
+                      [[r.ref, target_text(r), r.lead_label, r.action] for r in s.due_soon])
     else:
         doc.add_paragraph("None.")
 
@@ -372,10 +378,7 @@ def _paper(doc, body: _Body, report: Report) -> None:
             if not table.rows:
                 _write(doc.add_paragraph(), table.empty, italic=True)
                 continue
-            first = 6.0 if len(table.columns) > 2 else 4.5
-            rest = (27.3 - first) / max(1, len(table.columns) - 1)
-            _simple_table(doc, body, list(table.columns), [list(r) for r in table.rows],
-                          [first, *([rest] * (len(table.columns) - 1))])
+            _simple_table(doc, body, list(table.columns), [list(r) for r in table.rows])
         for paragraph in block.closing:
             _write(doc.add_paragraph(), paragraph, bold=True)
     for note in paper.notes:

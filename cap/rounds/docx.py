@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 from cap.dates import format_uk
 from cap.rounds.forms import FORM_VERSION, HOW_TO, FormRequest, cover_lines, form_key, latest
@@ -132,15 +131,9 @@ def _stable(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def read_docx(path: Path, form: ReadForm) -> None:
-    """Fill `form` from a returned Word form."""
-    from docx import Document
-
+def read_docx(doc, form: ReadForm) -> None:
+    """Fill `form` from a returned Word form (a python-docx Document opened by cap.intake)."""
     form.kind = "docx"
-    try:
-        doc = Document(str(path))
-    except Exception as exc:  # noqa: BLE001 - a damaged file: one line
-        raise FormError(f"cannot be opened as a Word document ({type(exc).__name__})") from None
     keywords = (doc.core_properties.keywords or "").split("|")
     if len(keywords) == 3 and keywords[0] == FORM_VERSION:
         form.round_id, form.agency_key = keywords[1] or None, keywords[2] or None

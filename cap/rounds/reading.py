@@ -1,8 +1,9 @@
 """Reading a returned form, whatever the agency did to it, into plain rows.
 
-A returned file is untrusted: it is bounded before it is unpacked (size, entries,
-uncompressed size), read streaming (openpyxl's read-only mode), and no formula is ever
-taken (a formula cell is an error at its cell). What people do to a form is tolerated:
+A returned file is untrusted: it is read only through cap.intake (its size asked first,
+its zip's bounds checked before anything is unpacked, its sheets streamed within bounds:
+the limits are listed there and in docs/rounds.md), and no formula is ever taken (a
+formula cell is an error at its cell, its saved value ignored). What people do to a form is tolerated:
 a renamed file, sorted or filtered rows, deleted rows, an added column (columns are
 found by their headers), the cover sheet left out, the protection removed, text
 wrapped over several lines, dates typed as text. A `.xls`, `.xlsm`, `.ods`, `.doc` or
@@ -18,20 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cap.rounds.forms import ACTIONS_SHEET, COLUMNS, COVER_SHEET, KEY_HEADER, META_SHEET, parse_key
-
-#: Bounds on a returned file, checked before anything is unpacked.
-MAX_FILE_BYTES = 20_000_000
-MAX_UNCOMPRESSED = 200_000_000
-MAX_ENTRIES = 2_000
-MAX_RATIO = 200
-MAX_ROWS = 20_000
-MAX_COLS = 100
-MAX_CELL_CHARS = 32_767
 
 #: What to do with a file that is not an .xlsx or .docx, by its ending.
 SAVE_AS = {
@@ -145,172 +136,156 @@ def fold(text: object) -> str:
 
 
 def read_form(path: Path, shown: str | None = None) -> ReadForm:
-    """The form in `path` (.xlsx or .docx, whatever its name says). Raises FormError."""
+    """The form in `path` (.xlsx or .docx, whatever its name says), read through cap.intake
+    (its size asked first, its zip's bounds checked before anything is unpacked, its sheets
+    streamed). Raises FormError."""
+    from cap.intake import IntakeError, read_bytes, save_as, sniff
+
     path = Path(path)
     shown = shown or path.name
-    suffix = path.suffix.lower()
-    if suffix in SAVE_AS:
-        raise FormError(f"is {SAVE_AS[suffix]}")
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FormError(f"cannot be read ({exc.strerror or exc})") from None
-    if not path.is_file():
-        raise FormError("is not a file")
-    if size > MAX_FILE_BYTES:
-        raise FormError(f"is {size:,} bytes, over the {MAX_FILE_BYTES:,} a form may be: it is not a return form")
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    kind = _bounded_zip(path)
-    form = ReadForm(path, shown, digest, kind)
-    if kind == "docx":
-        from cap.rounds.docx import read_docx
+        raw = read_bytes(path, shown=shown)
+    except IntakeError as exc:
+        raise FormError(exc.refusal.message) from None
+    kind = sniff(raw, path.name)
+    if kind not in ("xlsx", "docx"):
+        suffix = path.suffix.lower()
+        if kind == "text" and suffix in SAVE_AS:
+            raise FormError(f"is {SAVE_AS[suffix]}")
+        raise FormError(save_as(kind, "xlsx") or "is not an Excel workbook (.xlsx) or a Word document (.docx)")
+    form = ReadForm(path, shown, hashlib.sha256(raw).hexdigest()[:16], kind)
+    try:
+        if kind == "docx":
+            from cap.intake import open_document
+            from cap.rounds.docx import read_docx
 
-        read_docx(path, form)
-    else:
-        _read_xlsx(path, form)
+            read_docx(open_document(raw, shown), form)
+        else:
+            from cap.intake import open_workbook
+
+            _read_xlsx(open_workbook(raw, shown), form)
+    except IntakeError as exc:
+        refusal = exc.refusal
+        if refusal.sheet is None:
+            raise FormError(refusal.message) from None
+        from cap.intake.workbook import column_letter
+
+        form.issues.append(Issue(shown, refusal.message, refusal.sheet, refusal.row,
+                                 column_letter(refusal.column) if refusal.column else None))
     return form
 
 
-def _bounded_zip(path: Path) -> str:
-    """`xlsx` or `docx`, after checking the zip's bounds; FormError for anything else."""
-    if not zipfile.is_zipfile(path):
-        head = path.read_bytes()[:8]
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise FormError("is an older Office file (.xls or .doc) or an encrypted one: save it as an Excel "
-                            "Workbook (.xlsx) or a Word Document (.docx) without a password, then collect that")
-        raise FormError("is not an Excel workbook (.xlsx) or a Word document (.docx)")
-    with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise FormError(f"holds {len(infos):,} parts, over the {MAX_ENTRIES:,} a form may hold: refused unread")
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNCOMPRESSED:
-            raise FormError(f"would unpack to {total:,} bytes, over the {MAX_UNCOMPRESSED:,} a form may: refused unread")
-        for info in infos:
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
-                raise FormError(f"is compressed too deeply ({info.filename}): refused unread")
-        names = {i.filename for i in infos}
-    if "xl/workbook.xml" in names:
-        if "xl/vbaProject.bin" in names:
-            raise FormError("holds macros (cap never runs them): save it as an Excel Workbook (.xlsx), then collect that")
-        return "xlsx"
-    if "word/document.xml" in names:
-        return "docx"
-    raise FormError("is not an Excel workbook (.xlsx) or a Word document (.docx)")
+def _read_xlsx(book, form: ReadForm) -> None:
+    """Fill `form` from a bounded workbook (cap.intake.Workbook)."""
+    names = book.sheetnames
+    if META_SHEET in names:
+        meta = book.sheet(META_SHEET)
+        values = {fold(_value(meta, r, 1)): _value(meta, r, 2) for r in range(1, 11) if _value(meta, r, 1)}
+        form.round_id = _str(values.get("round"))
+        form.agency_key = _str(values.get("agency"))
+        form.agency_name = _str(values.get("name"))
+    if COVER_SHEET in names:
+        _read_cover(book.sheet(COVER_SHEET), form)
+    sheet = _actions_sheet(book, names)
+    if sheet is None:
+        raise FormError("has no sheet of actions with the form's headers (Ref, Done since then ...): "
+                        "it is not a return form")
+    _read_rows(book.sheet(sheet), form)
 
 
-def _read_xlsx(path: Path, form: ReadForm) -> None:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - a damaged file: one line
-        raise FormError(f"cannot be opened as a workbook ({type(exc).__name__})") from None
-    try:
-        names = wb.sheetnames
-        if META_SHEET in names:
-            meta = {fold(r[0]): r[1] for r in _values(wb[META_SHEET], 10, 2) if r and r[0] is not None and len(r) > 1}
-            form.round_id = _str(meta.get("round"))
-            form.agency_key = _str(meta.get("agency"))
-            form.agency_name = _str(meta.get("name"))
-        if COVER_SHEET in names:
-            _read_cover(wb[COVER_SHEET], form)
-        sheet = _actions_sheet(wb, names)
-        if sheet is None:
-            raise FormError("has no sheet of actions with the form's headers (Ref, Done since then ...): "
-                            "it is not a return form")
-        _read_rows(wb[sheet], sheet, form)
-    finally:
-        wb.close()
-
-
-def _values(ws, rows: int, cols: int) -> list[tuple]:
-    return [tuple(r) for r in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)]
+def _value(sheet, row: int, column: int):
+    cell = sheet.cell(row, column)
+    return None if cell is None else cell.value
 
 
 def _str(value) -> str | None:
     return None if value is None else str(value).strip() or None
 
 
-def _read_cover(ws, form: ReadForm) -> None:
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=30, max_col=4), start=1):
-        cells = [c for c in row if getattr(c, "value", None) is not None]
-        if len(cells) >= 1 and fold(cells[0].value) == "date of this update":
-            value_cell = next((c for c in row[1:] if getattr(c, "value", None) is not None), None)
-            if value_cell is not None:
-                form.reported = Cell(_cell_value(value_cell, form, COVER_SHEET, number, value_cell.column_letter),
-                                     value_cell.column_letter, number)
-        elif len(cells) >= 2 and fold(cells[0].value) == "agency" and form.agency_name is None:
+def _read_cover(sheet, form: ReadForm) -> None:
+    form.issues += [_problem(form, p) for p in sheet.problems]
+    for number, cells in sheet.rows():
+        if number > 30:
+            break
+        if not cells or not isinstance(cells[0].value, str):
+            continue
+        label = fold(cells[0].value)
+        if label == "date of this update" and len(cells) > 1:
+            form.reported = Cell(_cell_value(cells[1], form, sheet.title), cells[1].coordinate.rstrip("0123456789"),
+                                 number)
+        elif label == "agency" and len(cells) > 1 and form.agency_name is None:
             form.agency_name = _str(cells[1].value)
 
 
-def _actions_sheet(wb, names: list[str]) -> str | None:
+def _problem(form: ReadForm, refusal) -> Issue:
+    from cap.intake.workbook import column_letter
+
+    return Issue(form.shown, refusal.message, refusal.sheet, refusal.row,
+                 column_letter(refusal.column) if refusal.column else None)
+
+
+def _actions_sheet(book, names: list[str]) -> str | None:
     ordered = ([ACTIONS_SHEET] if ACTIONS_SHEET in names else []) + [n for n in names if n != ACTIONS_SHEET]
     for name in ordered:
-        if name == META_SHEET:
+        if name in (META_SHEET, COVER_SHEET):
             continue
-        if _header(wb[name]) is not None:
+        if _header(book.sheet(name)) is not None:
             return name
     return None
 
 
-def _header(ws) -> tuple[int, dict[str, int]] | None:
-    """(row number, {field: column index}) of the form's header, in the first 20 rows."""
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=20, max_col=MAX_COLS, values_only=True), start=1):
-        found = {}
-        for index, value in enumerate(row):
-            if isinstance(value, str) and fold(value) in FIELDS:
-                found.setdefault(FIELDS[fold(value)], index)
+def _header(sheet) -> tuple[int, dict[str, int]] | None:
+    """(row number, {field: column number}) of the form's header, in the first 20 rows."""
+    for number, cells in sheet.rows():
+        if number > 20:
+            return None
+        found: dict[str, int] = {}
+        for cell in cells:
+            if isinstance(cell.value, str) and fold(cell.value) in FIELDS:
+                found.setdefault(FIELDS[fold(cell.value)], cell.column)
         if "done" in found and ("ref" in found or "key" in found):
             return number, found
     return None
 
 
-def _read_rows(ws, sheet: str, form: ReadForm) -> None:
-    from openpyxl.utils import get_column_letter
+def _read_rows(sheet, form: ReadForm) -> None:
+    from cap.intake.workbook import column_letter
 
-    header_row, columns = _header(ws)
-    form.sheet = sheet
-    count = 0
-    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=MAX_COLS), start=header_row + 1):
-        count += 1
-        if count > MAX_ROWS:
-            raise FormError(f"has more than {MAX_ROWS:,} rows on sheet {sheet}: it is not a return form")
-        got = FormRow(sheet, number)
-        for name, index in columns.items():
-            if index >= len(row):
+    header_row, columns = _header(sheet)
+    form.sheet = sheet.title
+    form.issues += [_problem(form, p) for p in sheet.problems]
+    wanted = {column: name for name, column in columns.items()}
+    for number, cells in sheet.rows():
+        if number <= header_row:
+            continue
+        got = FormRow(sheet.title, number)
+        for cell in cells:
+            name = wanted.get(cell.column)
+            if name is None or cell.value is None:
                 continue
-            cell = row[index]
-            if getattr(cell, "value", None) is None:
-                continue
-            letter = get_column_letter(index + 1)
-            value = _cell_value(cell, form, sheet, number, letter)
+            letter = column_letter(cell.column)
+            value = _cell_value(cell, form, sheet.title, number, letter)
             if value is not None:
-                got.cells[name] = Cell(value, letter)
+                got.cells[name] = Cell(value, letter, number)
         if got.cells and (got.key is not None or got.ref is not None):
             form.rows.append(got)
-        elif any(n != "key" and n != "ref" for n in got.cells):
+        elif any(n not in ("key", "ref") for n in got.cells):
             form.issues.append(Issue(form.shown, "a row with no ref: it was not collected (was a row added "
-                                     "by hand? each action has its own row)", sheet, number, error=False))
+                                     "by hand? each action has its own row)", sheet.title, number, error=False))
 
 
 def _cell_value(cell, form: ReadForm, sheet: str, row: int | None = None, letter: str | None = None):
-    """A cell's value: a date, a text or a number; a formula is an error at its cell."""
-    value = cell.value
-    row = row if row is not None else getattr(cell, "row", None)
-    letter = letter or getattr(cell, "column_letter", None)
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")
-                                                    and getattr(cell, "data_type", "s") != "s"):
+    """A cell's value: a date, a text or a number; a formula is an error at its cell,
+    never taken (its saved value included)."""
+    row = row if row is not None else cell.row
+    letter = letter or cell.coordinate.rstrip("0123456789")
+    if cell.formula:
         form.issues.append(Issue(form.shown, "holds a formula, which cap never takes: type the value itself",
                                  sheet, row, letter))
         return None
+    value = cell.value
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        form.issues.append(Issue(form.shown, f"holds {len(value):,} characters, over the {MAX_CELL_CHARS:,} "
-                                 "a cell can", sheet, row, letter))
-        return None
     return value
 
 

@@ -182,7 +182,8 @@ def import_command(
     outcome, problems = guarded_write(
         lambda: import_plan(folder, file, progress_date=day, today=now, update=update, add_themes=add_themes,
                             kind=format, dry_run=dry_run, sheet=sheet, all_sheets=all_sheets, tracker=tracker,
-                            table=table, add_agencies=add_agencies),
+                            table=table, add_agencies=add_agencies,
+                            progress_date_given=progress_date is not None),
         "the imported files", "each file is either as it was or written whole",
     )
     if dry_run:  # the tracker's columns and their fields, before anything else; then how each date was read

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ class Update:
 
     action: Action
     added: list[ProgressEntry]
+    #: Other changes made, as a person reads them (`board rating Amber -> Green`).
+    changes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -43,5 +46,7 @@ class ImportOutcome:
     readings: list[str] = field(default_factory=list)
     #: Each header row's shape (its names) -> where it was first read.
     headers: dict[tuple, str] = field(default_factory=dict)
+    #: Without --progress-date: (actions opened, entries dated) on the import's day, and that day.
+    dated_today: tuple[int, int, dt.date] | None = None
     #: Rows skipped, each with why (guidance rows, --skip-row, --skip-incomplete).
     skipped: list[str] = field(default_factory=list)

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable
 
+from cap.dates import format_uk
 from cap.importer.build import Record, ThemeBook, assemble, map_record
 from cap.importer.columns import COLUMNS, REQUIRED, header_name, is_header
 from cap.importer.tracker import TrackerOptions, is_tracker_header, tracker_import
@@ -40,6 +41,7 @@ def import_plan(
     tracker: TrackerOptions | None = None,
     table: int | None = None,
     add_agencies: bool = False,
+    progress_date_given: bool = True,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Import a plan file into `data_dir`: all or nothing, under the data folder's lock.
 
@@ -61,6 +63,7 @@ def import_plan(
         outcome, problems = prepare_import(
             data_dir, raw, shown, progress_date=progress_date, today=today, update=update, add_themes=add_themes,
             kind=kind, sheet=sheet, all_sheets=all_sheets, tracker=tracker, table=table, add_agencies=add_agencies,
+            progress_date_given=progress_date_given,
         )
         if not problems and not dry_run:
             apply_import(data_dir, outcome)
@@ -82,6 +85,7 @@ def prepare_import(
     tracker: TrackerOptions | None = None,
     table: int | None = None,
     add_agencies: bool = False,
+    progress_date_given: bool = True,
 ) -> tuple[ImportOutcome, list[Problem]]:
     """Read, map and validate everything; compute every file to write. Writes nothing.
 
@@ -206,10 +210,14 @@ def prepare_import(
             problems.extend(found)
             loc.add(rec.row, "CAP804", f"cannot update {action.ref}: {path.name} has problems (listed above)")
             continue
-        added = _new_entries(existing, action, rec, loc)
-        if added:
+        added = _new_entries(existing, action, rec, loc, progress_date, outcome)
+        changes = []
+        if action.rating is not None and action.rating != existing.rating:
+            changes.append(f"board rating {existing.rating or 'none'} -> {action.rating}")
+            existing.rating = action.rating
+        if added or changes:
             existing.progress.extend(added)
-            outcome.updated.append(Update(existing, added))
+            outcome.updated.append(Update(existing, added, changes))
         elif action.progress:
             outcome.unchanged.append((action.ref, "exists, its log already holds this progress"))
         else:
@@ -218,6 +226,12 @@ def prepare_import(
             outcome.notes.append(f"{action.ref}: {name} differs from the file; not changed")
     if problems or loc.problems:
         return outcome, problems + loc.problems
+    if not progress_date_given:
+        entries = [e for a in outcome.created for e in a.progress] + [e for u in outcome.updated for e in u.added]
+        dated = (sum(1 for a in outcome.created if a.opened == progress_date),
+                 sum(1 for e in entries if e.date == progress_date))
+        if any(dated):
+            outcome.dated_today = (*dated, progress_date)
     outcome.writes = _writes(data_dir, outcome, themes, scrs)
     rows = {rec.cells["ref"]: rec.row for rec, _action in actions}
     problems = _would_be_problems(data_dir, outcome, themes, scrs, today, rows, loc)
@@ -317,11 +331,21 @@ def _settle_new_themes(book: ThemeBook, themes: list[Theme], loc: Located) -> li
     return made
 
 
-def _new_entries(existing: Action, imported: Action, rec: Record, loc: Located) -> list[ProgressEntry]:
-    """Imported entries whose text the log does not hold yet; none may predate its latest."""
+def _new_entries(existing: Action, imported: Action, rec: Record, loc: Located, progress_date: dt.date,
+                 outcome: ImportOutcome) -> list[ProgressEntry]:
+    """Imported entries whose text the log does not hold yet; none may predate its latest.
+
+    A changed text the file dates no later than the log's latest entry (the old row's date,
+    left as it was) is dated `progress_date` (--progress-date, or today) instead, and said."""
     held = {e.text for e in existing.progress}
     added = [e for e in imported.progress if e.text not in held]
     latest = existing.latest_progress
+    for i, entry in enumerate(added):
+        if latest is not None and entry.date != progress_date and entry.date <= latest.date:
+            outcome.notes.append(f"{existing.ref}: the file dates its new progress {format_uk(entry.date, full_year=True)}"
+                                 f", no later than the log's latest entry: dated {format_uk(progress_date, full_year=True)}"
+                                 " (--progress-date, or today) instead")
+            added[i] = entry = entry.model_copy(update={"date": progress_date})
     for entry in added:
         if latest is not None and entry.date < latest.date:
             loc.add(rec.row, "CAP808", f"the new progress of {existing.ref} would be dated {entry.date.isoformat()}, "
@@ -385,7 +409,8 @@ def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iter
     verb = "would update" if dry_run else "updated"
     for upd in outcome.updated:
         dates = ", ".join(e.date.isoformat() for e in upd.added)
-        yield f"{verb} {display_path(action_path(data_dir, upd.action.ref), data_dir)}  (new progress {dates})"
+        said = ([f"new progress {dates}"] if upd.added else []) + upd.changes
+        yield f"{verb} {display_path(action_path(data_dir, upd.action.ref), data_dir)}  ({'; '.join(said)})"
     for ref, why in outcome.unchanged:
         yield f"unchanged {ref}: {why}"
     if outcome.new_themes:
@@ -404,6 +429,14 @@ def summary_lines(outcome: ImportOutcome, data_dir: Path, dry_run: bool) -> Iter
         yield f"{verb} agencies to agencies.yaml: {', '.join(a.name for a in outcome.new_agencies)}"
     yield from outcome.skipped
     yield from outcome.notes
+    if outcome.dated_today:
+        actions, entries, day = outcome.dated_today
+        counted = ([f"{actions} action{'s' if actions != 1 else ''}"] if actions else []) + (
+            [f"{entries} progress entr{'ies' if entries != 1 else 'y'}"] if entries else [])
+        yield (f"{' and '.join(counted)} {'would be' if dry_run else 'were'} dated today "
+               f"({format_uk(day, full_year=True)}): the file gives no "
+               "date for them. If the tracker is older, give --progress-date DATE (the date it stood at), so that the "
+               "plan's dates and annual figures are right")
     if outcome.ignored_columns:
         yield f"ignored columns: {', '.join(dict.fromkeys(outcome.ignored_columns))}"
     counts = f"{len(outcome.created)} created, {len(outcome.updated)} updated, {len(outcome.unchanged)} unchanged"

@@ -9,6 +9,7 @@ Knows nothing of the plan's files beyond their paths (cap.history reads those).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -18,6 +19,22 @@ from pathlib import Path
 from typing import Any, ClassVar, Sequence
 
 from cap.dates import DateError, parse_date, shift
+
+
+#: The largest blob read from history: the loader's own limit on a data file
+#: (cap.loader.MAX_FILE_BYTES); a larger one is refused by its size, unread.
+MAX_BLOB_BYTES = 1_000_000
+
+
+class TooLarge(bytes):
+    """A blob not read because it is over the limit: empty bytes carrying its `size`."""
+
+    size: int
+
+    def __new__(cls, size: int) -> "TooLarge":
+        made = super().__new__(cls, b"")
+        made.size = size
+        return made
 
 
 class GitError(Exception):
@@ -240,24 +257,58 @@ class Repo:
 
     # ------------------------------------------------------------ reading files
 
-    def blobs(self, names: Sequence[str]) -> list[bytes | None]:
-        """The contents of objects named `oid` or `rev:path` (None: missing, or not a file)."""
+    def sizes(self, names: Sequence[str]) -> list[tuple[str, int] | None]:
+        """(kind, size) of each object named `oid` or `rev:path`, from `cat-file
+        --batch-check` (nothing read); None when it is missing."""
         if not names:
             return []
-        out = self.git("cat-file", "--batch", input=("\n".join(names) + "\n").encode("utf-8"))
-        results: list[bytes | None] = []
+        out = self.git("cat-file", "--batch-check", input=("\n".join(names) + "\n").encode("utf-8"))
+        found: list[tuple[str, int] | None] = []
+        for header in out.split(b"\n")[: len(names)]:
+            parts = header.split(b" ")
+            if len(parts) != 3 or header.endswith((b" missing", b" ambiguous")):
+                found.append(None)
+            else:
+                found.append((parts[1].decode(), int(parts[2])))
+        return found
+
+    def blobs(self, names: Sequence[str], limit: int | None = MAX_BLOB_BYTES) -> list[bytes | None]:
+        """The contents of objects named `oid` or `rev:path` (None: missing, or not a file).
+
+        A blob over `limit` bytes is never read: its size is asked first (`cat-file
+        --batch-check`) and it comes back as `TooLarge(size)`, empty bytes that say how
+        large the file is (the loader reports it, CAP001), so a 300 MB file anywhere in
+        history costs nothing to refuse.
+        """
+        if not names:
+            return []
+        results: list[bytes | None] = [None] * len(names)
+        wanted: list[int] = []
+        for i, info in enumerate(self.sizes(names)):
+            if info is None or info[0] != "blob":
+                continue
+            if limit is not None and info[1] > limit:
+                results[i] = TooLarge(info[1])
+            else:
+                wanted.append(i)
+        if not wanted:
+            return results
+        out = self.git("cat-file", "--batch", input=("\n".join(names[i] for i in wanted) + "\n").encode("utf-8"))
         pos = 0
-        for _name in names:
+        for i in wanted:
             nl = out.index(b"\n", pos)
             header, pos = out[pos:nl], nl + 1
             if header.endswith((b" missing", b" ambiguous")):
-                results.append(None)
                 continue
             _oid, kind, size = header.split(b" ")
             body = out[pos: pos + int(size)]
             pos += int(size) + 1
-            results.append(body if kind == b"blob" else None)
+            results[i] = body if kind == b"blob" else None
         return results
+
+    def reader(self, limit: int | None = MAX_BLOB_BYTES) -> "BlobReader":
+        """A reader of one blob at a time, on demand (`with repo.reader() as read: read(oid)`)."""
+        return BlobReader(self.top, limit)
 
     def tree(self, sha: str, *paths: str) -> list[tuple[str, str]]:
         """The files (blobs) under `paths` at commit `sha`: (oid, path from the top), in git's order."""
@@ -275,3 +326,80 @@ class Repo:
     def log(self, *args: str) -> list[Commit]:
         """`git log` with `args` (revisions, options, `--` paths), parsed into commits."""
         return _parse_log(self.git("log", "-z", f"--format={_LOG_FORMAT}", *args))
+
+
+class BlobReader:
+    """Blobs read one at a time, as they are needed, from two long-running git processes
+    (`cat-file --batch-check` for the size, then `cat-file --batch` only for a blob within
+    the limit): memory holds one blob, never the history. A context manager."""
+
+    def __init__(self, top: Path, limit: int | None = MAX_BLOB_BYTES):
+        self.top = top
+        self.limit = limit
+        self._check: subprocess.Popen | None = None
+        self._batch: subprocess.Popen | None = None
+
+    def _start(self, option: str) -> subprocess.Popen:
+        env = {**os.environ, **_GIT_ENV}
+        try:
+            return subprocess.Popen([git_program(), *_GIT_CONFIG, "cat-file", option], cwd=self.top, env=env,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+
+    @staticmethod
+    def _ask(proc: subprocess.Popen, name: str) -> bytes:
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(name.encode("utf-8") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline()
+        except OSError as exc:
+            raise GitError(f"git cat-file stopped: {exc.strerror or exc}") from None
+        if not header:
+            raise GitError("git cat-file stopped without an answer")
+        return header.rstrip(b"\n")
+
+    def __call__(self, name: str) -> bytes | None:
+        """The blob named `name` (an oid or `rev:path`); None when missing or not a file;
+        `TooLarge(size)` when over the limit (not read)."""
+        if self._check is None:
+            self._check = self._start("--batch-check")
+        header = self._ask(self._check, name)
+        parts = header.split(b" ")
+        if len(parts) != 3 or parts[1] != b"blob":
+            return None
+        size = int(parts[2])
+        if self.limit is not None and size > self.limit:
+            return TooLarge(size)
+        if self._batch is None:
+            self._batch = self._start("--batch")
+        header = self._ask(self._batch, name)
+        parts = header.split(b" ")
+        if len(parts) != 3:
+            return None
+        assert self._batch.stdout is not None
+        body = self._batch.stdout.read(int(parts[2]))
+        self._batch.stdout.read(1)  # the newline after the contents
+        return body if parts[1] == b"blob" else None
+
+    def close(self) -> None:
+        for proc in (self._check, self._batch):
+            if proc is None:
+                continue
+            with contextlib.suppress(OSError):
+                proc.stdin.close()  # type: ignore[union-attr]
+            with contextlib.suppress(Exception):
+                proc.wait(timeout=10)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            with contextlib.suppress(OSError):
+                proc.stdout.close()  # type: ignore[union-attr]
+        self._check = self._batch = None
+
+    def __enter__(self) -> "BlobReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -231,8 +231,9 @@ def parse_bytes(raw: bytes, shown: str, *, collect: bool = False) -> tuple[Docum
     stop the parse: the document comes back with one problem per fault (it is also
     marked, `doc.faults`, so `validate_document` never makes a record of it).
     """
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [_problem(shown, "CAP001", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    size = getattr(raw, "size", len(raw))  # a blob from git refused by its size (gitio.TooLarge)
+    if size > MAX_FILE_BYTES:
+        return None, [_problem(shown, "CAP001", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

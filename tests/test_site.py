@@ -176,7 +176,8 @@ def test_old_versions_are_read_without_touching_the_working_tree_or_index(repo, 
 
 
 def test_history_reads_git_in_a_fixed_number_of_calls(repo, tmp_path, monkeypatch):
-    """Never a call per month or per file: two logs, one cat-file (and finding the repository and HEAD)."""
+    """Never a call per month or per file: two logs, one cat-file and its size check (and finding the
+    repository and HEAD)."""
     from cap import gitio
 
     calls = []
@@ -187,8 +188,17 @@ def test_history_reads_git_in_a_fixed_number_of_calls(repo, tmp_path, monkeypatc
         return real(args, cwd, input)
 
     monkeypatch.setattr(gitio, "git_process", spy)
+    started = gitio.BlobReader._start
+
+    def start(self, option):
+        calls.append(f"cat-file {option}")
+        return started(self, option)
+
+    monkeypatch.setattr(gitio.BlobReader, "_start", start)
     read_timeline(repo.data, dt.date.fromisoformat(AS_OF))
-    assert sorted(calls) == sorted(["rev-parse", "rev-parse", "rev-parse", "log", "log", "log", "cat-file"])
+    # The blobs stream from one long-running cat-file (with its size check beside it).
+    assert sorted(calls) == sorted(["rev-parse", "rev-parse", "rev-parse", "log", "log", "log",
+                                    "cat-file --batch-check", "cat-file --batch"])
 
 
 # ------------------------------------------------------------------ pages and links

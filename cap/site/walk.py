@@ -2,8 +2,10 @@
 
 Nothing is checked out and no file is read once per month. Two `git log --raw` calls
 list, for every commit that touched `data/actions/`, which files it changed and the
-blob ids before and after (git's own diff plumbing); one `cat-file --batch` call reads
-every distinct blob once; each distinct blob is parsed once. Then:
+blob ids before and after (git's own diff plumbing); the blobs are read as they are
+needed, one at a time, from one long-running `cat-file --batch` (a blob over the loader's
+size limit is refused by its size, unread), and the parsed versions kept are bounded by
+the plan's size, not the history's. Then:
 
 - `month_ends`: the plan is replayed along the first-parent line, applying each commit's
   changes to a map of path -> blob; at each month end the actions standing that day are
@@ -21,9 +23,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from cap.changes import diff_actions
 from cap.gitio import Commit, GitError, Repo
@@ -148,12 +151,14 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 class _Blobs:
-    """Each distinct blob read once (one cat-file call) and parsed once."""
+    """Blobs read as they are needed (cap.gitio.BlobReader: one at a time, a blob over the
+    loader's size limit refused by its size, unread) and parsed; the parsed ones kept in a
+    cache bounded by the plan's size (`most`), not the history's: the history streams."""
 
-    def __init__(self, repo: Repo, oids: set[str]):
-        ordered = sorted(oids)
-        self.raw = dict(zip(ordered, repo.blobs(ordered)))
-        self.parsed: dict[tuple[str, str], tuple[Action | None, list[Problem]]] = {}
+    def __init__(self, read: Callable[[str], bytes | None], most: int):
+        self.read = read
+        self.most = max(most, 64)
+        self.parsed: OrderedDict[tuple[str, str], tuple[Action | None, list[Problem]]] = OrderedDict()
 
     def action(self, oid: str | None, path: str, short: str) -> tuple[bool, Action | None, list[Problem]]:
         """(present, action or None if it did not load, problems)."""
@@ -161,9 +166,15 @@ class _Blobs:
             return False, None, []
         stem = path.rpartition("/")[2][: -len(".yaml")]
         key = (oid, stem)
-        if key not in self.parsed:
-            self.parsed[key] = action_from_bytes(self.raw.get(oid) or b"", stem, f"{short}:{path}")
-        action, problems = self.parsed[key]
+        found = self.parsed.get(key)
+        if found is None:
+            raw = self.read(oid)
+            found = self.parsed[key] = action_from_bytes(b"" if raw is None else raw, stem, f"{short}:{path}")
+            if len(self.parsed) > self.most:
+                self.parsed.popitem(last=False)
+        else:
+            self.parsed.move_to_end(key)
+        action, problems = found
         return True, action, problems
 
 
@@ -186,13 +197,20 @@ def read_timeline(data_dir: Path, as_of: dt.date) -> Timeline:
     line = parse_raw_log(repo.git("log", "--first-parent", "--diff-merges=first-parent", "--reverse",
                                   *common, "HEAD", "--", folder))
     every = parse_raw_log(repo.git("log", "--date-order", "--reverse", "-c", *common, "HEAD", "--", folder))
-    wanted = {oid for c in (*line, *every) for f in c.files for oid in (*f.before, f.after)
-              if oid and _is_action(f.path, folder)}
-    blobs = _Blobs(repo, wanted)
     shallow = repo.git("rev-parse", "--is-shallow-repository").strip() == b"true"
     timeline = Timeline(True, commits=len(every), shallow=shallow)
-    timeline.histories = _histories(every, blobs, folder)
-    _replay(timeline, line, blobs, folder, as_of)
+    # The parsed versions kept at once: a few times the files of the plan at its largest
+    # (the month-end replay needs every action standing; the histories, each one's last).
+    standing: set[str] = set()
+    largest = 0
+    for changed in line:
+        for f in changed.files:
+            (standing.discard if f.after is None else standing.add)(f.path)
+        largest = max(largest, len(standing))
+    with repo.reader() as read:
+        blobs = _Blobs(read, 3 * largest + 16)
+        timeline.histories = _histories(every, blobs, folder)
+        _replay(timeline, line, blobs, folder, as_of)
     return timeline
 
 

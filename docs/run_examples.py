@@ -10,8 +10,10 @@ fenced code blocks, in order, in a fresh copy of the repository with a short git
 In a shown output, a line `...` stands for any number of lines, and a 7-digit commit id
 matches any (the copy's commits differ from one run to the next as the files do); the
 folder cap is installed in is shown as /home/you/.venv/bin.
-`--update` rewrites only outputs without `...`; the others it reports. The test checks
-exit statuses only: run this after changing a command whose output a page shows.
+`--update` rewrites only outputs without `...`; the others it reports. A line `$ cd DIR`
+in a block moves the examples after it into DIR, inside the copy (the guide
+goes into the demonstration plan `cap init --demo demo` makes). The test checks exit
+statuses only: run this after changing a command whose output a page shows.
 """
 
 from __future__ import annotations
@@ -31,6 +33,18 @@ from tests.docs_repo import git_environment, make_docs_repo  # noqa: E402
 FENCE = re.compile(r"^\s*(```|~~~)(\w*)")
 NEEDS = re.compile(r"#\s*needs:\s*\S.*$")
 SHA = re.compile(r"\b[0-9a-f]{7}\b")
+CD = re.compile(r"^\$ cd ([\w./-]+)\s*(?:#.*)?$")
+
+
+def moved(cwd: Path, repo: Path, line: str) -> Path | None:
+    """The folder a `cd DIR` line moves the examples to (never out of the copy), or None."""
+    m = CD.match(line.strip())
+    if m is None:
+        return None
+    target = (cwd / m.group(1)).resolve()
+    if not target.is_relative_to(repo.resolve()):
+        raise ValueError(f"{line.strip()}: an example may not leave the copy of the repository")
+    return target
 
 
 def _matches(shown: list[str], actual: list[str]) -> bool:
@@ -53,6 +67,7 @@ def run_page(page: Path, update: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env["CAP_CACHE_DIR"] = str(Path(tmp) / "cache")
         repo = make_docs_repo(Path(tmp) / "repo", env)
+        cwd = repo
         out: list[str] = []
         fence = None
         i = 0
@@ -65,6 +80,10 @@ def run_page(page: Path, update: bool) -> int:
                 fence = None if fence is not None else m.group(2)
                 continue
             if fence is None:
+                continue
+            there = moved(cwd, repo, text)
+            if there is not None:
+                cwd = there
                 continue
             command = text.strip()
             prompt = command.startswith("$ ")
@@ -79,7 +98,7 @@ def run_page(page: Path, update: bool) -> int:
                 i += 1
             if NEEDS.search(command):
                 continue
-            result = subprocess.run(["bash", "-c", command], cwd=repo, env=env, text=True,
+            result = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, text=True,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
             if not (fence == "console" and prompt):
                 continue

@@ -69,6 +69,10 @@ def examples(page: Path) -> list[Example]:
         if not in_fence:
             continue
         command = text.strip()
+        if re.match(r"\$ cd [\w./-]+\s*(#.*)?$", command):  # the examples after it run in that folder
+            found.append(Example(page=str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else page.name,
+                                 line=number, command=command, expected=0, needs=None))
+            continue
         if command.startswith("$ "):
             command = command[2:].lstrip()
         if not command.startswith("cap "):
@@ -253,9 +257,14 @@ def test_the_examples_of_each_page_run_in_order(page, tmp_path):
     env["NO_COLOR"] = "1"
     repo = make_docs_repo(tmp_path / "repo", env)
     failures = []
+    cwd, moved = repo, _run_examples().moved
     for example in runnable:
+        there = moved(cwd, repo, example.command)
+        if there is not None:
+            cwd = there
+            continue
         result = subprocess.run(
-            ["bash", "-c", example.command], cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+            ["bash", "-c", example.command], cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
         )
         if result.returncode != example.expected:
             failures.append(

@@ -14,6 +14,10 @@ from cap.cli.common import app, fail, say, data_dir, report_problems, guarded_wr
 def init_command(
     directory: Annotated[Path, typer.Argument(help="Where to make the repository (default: here).")] = Path("."),
     blank: Annotated[bool, typer.Option("--blank", help="No themes: start themes.yaml empty.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="A demonstration plan to try cap on: the January 2017 plan and a "
+                           "dated git history of monthly updates to July 2017.")
+    ] = False,
 ) -> None:
     """Make a new plan repository: data/, a README, the pre-commit hook and CI check.
 
@@ -24,12 +28,31 @@ def init_command(
     turning Pages on) and .gitattributes.
     Refuses to touch an existing data folder; other files that exist are kept.
 
+    With --demo, a new folder becomes a demonstration plan to try cap on (cap changes
+    --since, cap history, the site's trends): the January 2017 plan and a git commit
+    for each month to July 2017. It needs git.
+
     \b
     Examples:
       cap init norfolk-cap
       cap init --blank
+      cap init --demo demo
     """
     from cap.scaffold import InitRefused, create_repository
+
+    if demo:
+        if blank:
+            fail("give --demo or --blank, not both", 2)
+        from cap.demo import DemoRefused, make_demo
+
+        try:
+            made = guarded_write(lambda: make_demo(directory), "the demonstration plan")
+        except (DemoRefused, InitRefused) as exc:
+            fail(str(exc))
+        say(f"made a demonstration plan in {directory}: the January 2017 plan and {len(made.subjects)} commits, "
+            "one a month to July 2017")
+        say(f"next: cd {directory} and try cap changes --since 2017-05-01, cap history 4.4 or cap site -o public")
+        return
 
     try:
         created = create_repository(directory, blank=blank)

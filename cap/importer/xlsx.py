@@ -124,7 +124,7 @@ def sheet_rows(ws) -> list[SourceRow]:
             for col in range(1, width + 1):
                 if (number, col) in merged:
                     texts[col - 1] = merged[(number, col)]
-        while texts and not texts[-1].strip():
+        while texts and not texts[-1]:
             texts.pop()
         rows.append(SourceRow(number, number, texts, sheet=ws.title))
     return rows
@@ -156,6 +156,25 @@ def _row_texts(ws, number: int) -> list[str]:
     return texts
 
 
+def _joined(rows: list[SourceRow]) -> list[SourceRow]:
+    """A text longer than a cell holds, as `cap report` writes it (cap/reports/cellsplit.py):
+    each continuation row (Ref `1.1 (continued)`) joined to the row above, cell after cell."""
+    from cap.reports.cellsplit import continued_ref
+
+    out: list[SourceRow] = []
+    for row in rows:
+        ref = continued_ref(row.cells[0]) if row.cells else None
+        if ref is not None and out and out[-1].cells and out[-1].cells[0] == ref:
+            last = out[-1].cells
+            for i, cell in enumerate(row.cells[1:], start=1):
+                if cell:
+                    last.extend([""] * (i + 1 - len(last)))
+                    last[i] += cell
+            continue
+        out.append(row)
+    return out
+
+
 def _continued(text: str) -> str:
     return text.replace("\n", "\n  ")
 
@@ -167,7 +186,7 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
 
     log: dict[str, list[tuple[str, str, str]]] = {}
     if LOG_SHEET in wb.sheetnames:
-        for row in sheet_rows(wb.sheet(LOG_SHEET))[2:]:
+        for row in _joined(sheet_rows(wb.sheet(LOG_SHEET))[2:]):
             ref, day, text, by = (row.cells + [""] * 4)[:4]
             if ref:
                 log.setdefault(ref, []).append((day, text, by))
@@ -185,6 +204,7 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
         withdrawn = ws.title == WITHDRAWN_SHEET and header[: len(withdrawn_names)] == withdrawn_names
         if not withdrawn and header[: len(theme_names)] != theme_names:
             continue
+        rows = rows[:2] + _joined(rows[2:])
         at = {name: i for i, name in enumerate(header)}
         heading = _HEADING.match(rows[0].cells[0] if rows[0].cells else "")
         # A workbook made before the life-date columns: without them, as the CSV without them.

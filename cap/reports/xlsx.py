@@ -19,6 +19,8 @@
 
 Excel types: dates are date cells shown dd/mm/yyyy (a target, a progress entry, a
 sign-off, Opened, Completed, Withdrawn on, Impact review), counts are numbers,
+a text longer than a cell holds (32,767 characters) goes on over continuation rows
+(`1.1 (continued)`, cap/reports/cellsplit.py) that `cap import` joins back,
 `ongoing` and `none: REASON` (no impact review) are text. Every text is a text cell, never a formula, whatever it begins with. A BRAG cell is
 filled with its colour and carries its word. Header rows are frozen and filtered, text
 is wrapped, columns are sized to fit, pages are A4 landscape. The workbook's timestamps
@@ -395,10 +397,15 @@ def _table(sheet: _Sheet, columns, rows, brag_col=None) -> tuple[int, int]:
 
 def _actions_sheet(wb, name: str, heading: str, columns, rows, count: int, brag_col=None, printed=None,
                    footer: str | None = None) -> None:
-    """A sheet of `count` actions (or entries): `rows` gives each one's values as it is
-    written, so a write-only workbook never holds more than a row."""
+    """A sheet of actions (or entries): `rows()` gives each one's values as it is written,
+    so a write-only workbook never holds more than a row. A text longer than a cell holds
+    goes on over continuation rows (cap/reports/cellsplit.py), which `count` does not
+    count: they are counted here, in a first pass over `rows()`."""
     from openpyxl.utils import get_column_letter
 
+    from cap.reports.cellsplit import rows_needed, split_row
+
+    count += sum(rows_needed(values) - 1 for values in rows())
     first = 2  # the heading's line, then the header
     last = first + count
     sheet = _Sheet(wb.create_sheet(name), [w for _n, w in columns], size=(last, len(columns)))
@@ -407,7 +414,8 @@ def _actions_sheet(wb, name: str, heading: str, columns, rows, count: int, brag_
     area = f"A1:{get_column_letter(printed)}{last}" if printed else None
     sheet.page(f"{first}:{first}", area, footer)
     sheet.line(heading, bold=True, size=13)
-    if _table(sheet, columns, rows, brag_col) != (first, last):
+    split = (part for values in rows() for part in split_row(values))
+    if _table(sheet, columns, split, brag_col) != (first, last):
         raise AssertionError(f"sheet {name!r}: {count} rows were announced, {sheet.row - first - 1} written")
 
 
@@ -563,15 +571,16 @@ def build_workbook(report: Report, write_only: bool = False):
     footer = report.footer_text
     for section in report.sections:
         _actions_sheet(wb, sheet_name(section.theme.heading, taken, section.theme.id), section.theme.heading,
-                       columns, (theme_values(report, r) for r in section.rows), len(section.rows),
+                       columns, lambda rows=section.rows: (theme_values(report, r) for r in rows), len(section.rows),
                        brag_col=BRAG_COLUMN, printed=printed, footer=footer)
     withdrawn = report.withdrawn
     if withdrawn:
         _actions_sheet(wb, WITHDRAWN_SHEET, "Withdrawn actions", withdrawn_columns(report),
-                       (withdrawn_values(report, r) for r in withdrawn), len(withdrawn), printed=7, footer=footer)
+                       lambda: (withdrawn_values(report, r) for r in withdrawn), len(withdrawn), printed=7,
+                       footer=footer)
     if report.full and report.rows:
         _actions_sheet(wb, LOG_SHEET, "Progress log: every entry, oldest first", LOG_COLUMNS,
-                       ([r.ref, e.date, e.text, e.author] for r in report.rows for e in r.progress),
+                       lambda: ([r.ref, e.date, e.text, e.author] for r in report.rows for e in r.progress),
                        sum(len(r.progress) for r in report.rows), footer=footer)
     stamp = as_of_stamp(report)
     props = wb.properties

@@ -109,14 +109,23 @@ def resolve_lead(query: str, actions: Iterable[Action], agencies: Iterable[Agenc
     An agency of the file that leads no action is a lead all the same (it selects none).
     """
     groups = lead_groups(actions, agencies)
-    want = fold(query)
-    chosen = [g for g, (names, _t) in groups.items() if want and any(fold(n) == want for n in names)]
-    if not chosen:
-        chosen = [g for g, (names, _t) in groups.items() if want and any(fold(n).startswith(want) for n in names)]
+    chosen = lead_keys(query, {g: names for g, (names, _t) in groups.items()})
     if not chosen:
         raise UnknownLead(_no_lead(query, groups))
     texts = frozenset(t for g in chosen for t in groups[g][1])
     return LeadChoice(query, tuple(chosen), texts)
+
+
+def lead_keys(query: str, names: dict) -> list:
+    """The keys of `names` (key -> the names that choose it) that `--lead QUERY` chooses,
+    in their order: those with a name equal to QUERY (any case, spaces as one), else
+    those with a name beginning with it; [] when none (the rule of `resolve_lead`)."""
+    want = fold(query)
+    if not want:
+        return []
+    folded = {key: [fold(n) for n in given] for key, given in names.items()}
+    whole = [key for key, given in folded.items() if want in given]
+    return whole or [key for key, given in folded.items() if any(n.startswith(want) for n in given)]
 
 
 def _no_lead(query: str, groups: dict[Lead, tuple[set, set]]) -> str:
@@ -278,6 +287,6 @@ def select(actions: Iterable[Action], filters: Filters, as_of: dt.date) -> list[
 
 __all__ = [
     "ACTIVE_STATUSES", "AMBER_DAYS", "BRAG", "Filters", "LeadChoice", "UnknownLead", "UnknownTheme", "brag",
-    "days_overdue", "is_due_within", "is_impact_due", "is_overdue", "is_slipped", "is_stale", "lead_groups",
+    "days_overdue", "is_due_within", "is_impact_due", "is_overdue", "is_slipped", "is_stale", "lead_groups", "lead_keys",
     "resolve_lead", "resolve_theme", "select",
 ]

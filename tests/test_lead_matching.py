@@ -170,3 +170,17 @@ def test_each_agency_page_of_the_site_lists_what_lead_selects(tmp_path, no_agenc
         assert _page_refs(page) == list_refs(cap, "--lead", lead), page.name
     if with_file:
         assert not (tmp_path / "site" / "agencies" / "nscb-business-manager.html").exists()
+
+
+def test_the_round_chooses_its_agencies_by_the_same_rule():
+    from cap.rounds.leads import Recipient, UnknownLead as RoundUnknown, choose
+
+    groups = [(Recipient("health", "Health", names=("health", "Health", "NHS Kernow")), []),
+              (Recipient("Health visiting", "Health visiting", names=("Health visiting",)), []),
+              (Recipient("Education", "Education", names=("Education",)), [])]
+    assert [g[0].key for g in choose(groups, ["health"])] == ["health"]  # whole, not also "Health visiting"
+    assert [g[0].key for g in choose(groups, ["nhs"])] == ["health"]  # the start of an alias
+    assert [g[0].key for g in choose(groups, ["heal"])] == ["health", "Health visiting"]
+    assert [g[0].key for g in choose(groups, ["educ", "nhs kernow"])] == ["health", "Education"]
+    with pytest.raises(RoundUnknown):
+        choose(groups, ["cation"])  # a part of a name in the middle is not a prefix

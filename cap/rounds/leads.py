@@ -54,15 +54,17 @@ def group_actions(plan: Plan, data_dir: Path, actions: Iterable[Action] | None =
 
 
 def choose(groups: list[tuple[Recipient, list[Action]]], wanted: list[str]) -> list[tuple[Recipient, list[Action]]]:
-    """The groups `--lead` names (an id, a name or an alias, any case; else a part of a
-    name). Raises UnknownLead naming the nearest."""
+    """The groups `--lead` names, as every command reads `--lead` (cap.query.lead_keys: an
+    id, a name or an alias, whole, any case; else the start of one). Raises UnknownLead
+    naming the nearest."""
+    from cap.query import lead_keys
+
     if not wanted:
         return groups
     chosen: dict[str, tuple[Recipient, list[Action]]] = {}
+    by_key = {g[0].key: g for g in groups}
     for text in wanted:
-        needle = " ".join(text.split()).lower()
-        exact = [g for g in groups if needle in {n.lower() for n in (g[0].key, g[0].name, *g[0].names)}]
-        found = exact or [g for g in groups if needle and needle in g[0].name.lower()]
+        found = [by_key[k] for k in lead_keys(text, {g[0].key: (g[0].key, g[0].name, *g[0].names) for g in groups})]
         if not found:
             from cap.nearest import unknown
 

@@ -49,7 +49,9 @@ def stdout_is_terminal() -> bool:
         return False
 SinceOpt = Annotated[
     Optional[str],
-    typer.Option("--since", metavar="DATE", help="Sign-off pack: also list actions signed off since DATE (default: as-of minus 90 days)."),
+    typer.Option("--since", metavar="REV|DATE", help="The plan paper: add what changed since REV or DATE (the last commit "
+                 "before that day), as cap changes --since; the sign-off pack: also list actions signed off since DATE "
+                 "(default: as-of minus 90 days)."),
 ]
 FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Annual statistics: the period's first day.")]
 ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Annual statistics: the period's last day.")]
@@ -152,6 +154,7 @@ def report_command(
       cap report --as-of 2017-07-01 -o board-2017-07.html
       cap report --kind exceptions --as-of 2017-07-01 > exceptions.md
       cap report --kind exceptions --stale-days 60 -o exceptions.docx
+      cap report --since 2017-06-01 -o board-2017-07.docx
       cap report --kind agency --lead Health -o health.html
       cap report --full --format csv -o plan.csv
       cap report --as-of 2017-07-01 -o plan.xlsx
@@ -171,8 +174,8 @@ def report_command(
             fail("--each writes one file per agency: give the folder with -o DIR", 2)
         if lead is not None:
             fail("--each makes a pack for every lead agency: leave out --lead", 2)
-    if since is not None and kind != "signoff":
-        fail("--since is for the sign-off pack (--kind signoff)", 2)
+    if since is not None and (kind == "annual" or each):
+        fail("--since is for the plan paper (what changed since the last meeting) or the sign-off pack", 2)
     period = period_for(start, end, year)
     if period is not None and kind != "annual":
         fail("--year, --from and --to are for the annual statistics (--kind annual)", 2)
@@ -208,6 +211,8 @@ def report_command(
         from cap.rounds.status import round_block
 
         report = dataclasses.replace(report, round=round_block(data_dir(), plan, day))
+    if since is not None:  # what changed since the last meeting, as cap changes --since says it
+        report = _with_changes_since(report, since)
     del plan  # the report holds what it shows: the records can go before the file is made
     # A text format is written as it is made (a 10,000-action page is never held whole).
     body = render(report, fmt) if fmt in BINARY else stream(report, fmt)
@@ -219,6 +224,26 @@ def report_command(
         return
     write_paper_or_fail(output, body)
     say(f"wrote {output}: {plural(len(report.rows), 'action')}, as of {report.as_of_text}", err=True)
+
+
+def _with_changes_since(report, since: str):
+    """The report with what changed since `since` (a revision, or a date: the last commit
+    before that day), from the same data as `cap changes --since`."""
+    import dataclasses
+
+    from cap.cli.common import data_dir
+    from cap.cli.git import git_fail
+    from cap.gitio import GitError
+    from cap.history import plan_changes
+    from cap.reports.since import changes_block
+
+    try:
+        changes = plan_changes(data_dir(), since)
+    except GitError as exc:
+        git_fail(exc)
+    for problem in changes.problems:
+        say(problem.text(), err=True)
+    return dataclasses.replace(report, blocks=(*report.blocks, changes_block(changes, since)))
 
 
 def refuse_output(output, folder=False):

@@ -355,8 +355,6 @@ def _page_setup(doc, report: Report) -> None:
 def _paper(doc, body: _Body, report: Report) -> None:
     """A paper (sign-off pack, annual statistics, reviews): its blocks as headings,
     paragraphs and tables (a chart as its table of values)."""
-    from cap.reports.paper import Table
-
     paper = report.paper
     doc.add_heading(inert(paper.title), level=0)
     meta = doc.add_paragraph()
@@ -364,25 +362,33 @@ def _paper(doc, body: _Body, report: Report) -> None:
     if report.stamp:
         _write(meta, f" Produced on {format_uk(report.stamp, full_year=True)}.")
     for block in paper.blocks:
-        doc.add_heading(inert(block.heading), level=min(max(block.level - 1, 1), 3))
-        for paragraph in block.paragraphs:
-            _write(doc.add_paragraph(), paragraph)
-        tables = list(block.tables)
-        if block.chart is not None:
-            c = block.chart
-            tables.append(Table(c.title, ("Month", *(n for n, _v in c.series)),
-                                tuple((label, *(str(v[i]) for _n, v in c.series)) for i, label in enumerate(c.labels))))
-        for table in tables:
-            if table.title:
-                _write(doc.add_paragraph(), table.title, bold=True)
-            if not table.rows:
-                _write(doc.add_paragraph(), table.empty, italic=True)
-                continue
-            _simple_table(doc, body, list(table.columns), [list(r) for r in table.rows])
-        for paragraph in block.closing:
-            _write(doc.add_paragraph(), paragraph, bold=True)
+        _block(doc, body, block)
     for note in paper.notes:
         _write(doc.add_paragraph(), note, italic=True)
+
+
+def _block(doc, body: _Body, block) -> None:
+    """One Block (of a paper, or of a report's `blocks`): heading, paragraphs, tables (a
+    chart as its table of values), closing lines."""
+    from cap.reports.paper import Table
+
+    doc.add_heading(inert(block.heading), level=min(max(block.level - 1, 1), 3))
+    for paragraph in block.paragraphs:
+        _write(doc.add_paragraph(), paragraph)
+    tables = list(block.tables)
+    if block.chart is not None:
+        c = block.chart
+        tables.append(Table(c.title, ("Month", *(n for n, _v in c.series)),
+                            tuple((label, *(str(v[i]) for _n, v in c.series)) for i, label in enumerate(c.labels))))
+    for table in tables:
+        if table.title:
+            _write(doc.add_paragraph(), table.title, bold=True)
+        if not table.rows:
+            _write(doc.add_paragraph(), table.empty, italic=True)
+            continue
+        _simple_table(doc, body, list(table.columns), [list(r) for r in table.rows])
+    for paragraph in block.closing:
+        _write(doc.add_paragraph(), paragraph, bold=True)
 
 
 def build_document(report: Report, body: _Body | None = None):
@@ -422,9 +428,13 @@ def build_document(report: Report, body: _Body | None = None):
                 _write(doc.add_paragraph(), "- " + line)
     if report.kind == "exceptions":  # the short list the board discusses: its groups first
         _sections(doc, body, report)
+        for block in report.blocks:
+            _block(doc, body, block)
         _summary(doc, body, report)
     else:
         _summary(doc, body, report)
+        for block in report.blocks:  # what changed since the last meeting, ...
+            _block(doc, body, block)
         _sections(doc, body, report)
     props = doc.core_properties
     stamp = as_of_stamp(report)

@@ -86,6 +86,20 @@ def data(report: Report) -> dict[str, Any]:
         **({"exception_groups": {key: [r.ref for r in rows] for key, _t, rows in report.exception_groups}}
            if report.kind == "exceptions" else {}),
         "withdrawn": [row_data(report, r) for r in report.withdrawn],
+        **({"blocks": [block_data(b) for b in report.blocks]} if report.blocks else {}),
+    }
+
+
+def block_data(b) -> dict[str, Any]:
+    """A Block (of a paper, or of a report's `blocks`) as laid out."""
+    return {
+        "heading": b.heading,
+        "paragraphs": [*b.paragraphs, *b.closing],
+        "tables": [{"title": t.title, "columns": list(t.columns), "rows": [list(r) for r in t.rows]}
+                   for t in b.tables],
+        "chart": None if b.chart is None else {
+            "title": b.chart.title, "labels": list(b.chart.labels),
+            "series": {name: list(values) for name, values in b.chart.series}},
     }
 
 
@@ -98,18 +112,7 @@ def paper_data(report: Report) -> dict[str, Any]:
         "description": paper.description,
         "as_of": report.as_of.isoformat(),
         **paper.data,
-        "blocks": [
-            {
-                "heading": b.heading,
-                "paragraphs": [*b.paragraphs, *b.closing],
-                "tables": [{"title": t.title, "columns": list(t.columns), "rows": [list(r) for r in t.rows]}
-                           for t in b.tables],
-                "chart": None if b.chart is None else {
-                    "title": b.chart.title, "labels": list(b.chart.labels),
-                    "series": {name: list(values) for name, values in b.chart.series}},
-            }
-            for b in paper.blocks
-        ],
+        "blocks": [block_data(b) for b in paper.blocks],
         "notes": list(paper.notes),
     }
 

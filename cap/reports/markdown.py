@@ -150,29 +150,35 @@ def render_paper(report: Report) -> str:
         lines[-1] += f" Produced on {format_uk(report.stamp, full_year=True)}."
     lines.append("")
     for block in paper.blocks:
-        lines += ["#" * block.level + " " + escape(block.heading), ""]
-        for paragraph in block.paragraphs:
-            lines += [escape(paragraph), ""]
-        for t in block.tables:
-            if t.title:
-                lines += [f"**{escape(t.title)}**", ""]
-            if not t.rows:
-                lines += [f"_{escape(t.empty)}_", ""]
-                continue
-            lines += table([escape(c) for c in t.columns], [[escape(c) for c in row] for row in t.rows],
-                           set(t.numeric))
-            lines.append("")
-        if block.chart is not None:
-            c = block.chart
-            lines += table([escape(c.title), *(escape(name) for name, _ in c.series)],
-                           [[escape(label), *(str(values[i]) for _, values in c.series)]
-                            for i, label in enumerate(c.labels)], set(range(1, len(c.series) + 1)))
-            lines.append("")
-        for paragraph in block.closing:
-            lines += [escape(paragraph), ""]
+        lines += block_lines(block)
     for note in paper.notes:
         lines += [f"_{escape(note)}_", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def block_lines(block) -> list[str]:
+    """One Block of a paper, or of a report's `blocks`: heading, paragraphs, tables, chart."""
+    lines = ["#" * block.level + " " + escape(block.heading), ""]
+    for paragraph in block.paragraphs:
+        lines += [escape(paragraph), ""]
+    for t in block.tables:
+        if t.title:
+            lines += [f"**{escape(t.title)}**", ""]
+        if not t.rows:
+            lines += [f"_{escape(t.empty)}_", ""]
+            continue
+        lines += table([escape(c) for c in t.columns], [[escape(c) for c in row] for row in t.rows],
+                       set(t.numeric))
+        lines.append("")
+    if block.chart is not None:
+        c = block.chart
+        lines += table([escape(c.title), *(escape(name) for name, _ in c.series)],
+                       [[escape(label), *(str(values[i]) for _, values in c.series)]
+                        for i, label in enumerate(c.labels)], set(range(1, len(c.series) + 1)))
+        lines.append("")
+    for paragraph in block.closing:
+        lines += [escape(paragraph), ""]
+    return lines
 
 
 def render(report: Report) -> str:
@@ -185,5 +191,6 @@ def render(report: Report) -> str:
         intro[-1] += f" Produced on {format_uk(report.stamp, full_year=True)}."
     # The exception report is the short list the board discusses: its groups first, then the summary.
     parts = [sections(report), summary(report)] if report.kind == "exceptions" else [summary(report), sections(report)]
-    lines = [*intro, "", *parts[0], *parts[1]]
+    extra = [line for block in report.blocks for line in block_lines(block)]
+    lines = [*intro, "", *parts[0], *extra, *parts[1]]  # the blocks (--since...) after the summary
     return "\n".join(lines).rstrip("\n") + "\n"

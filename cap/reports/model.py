@@ -216,6 +216,10 @@ class Report:
     key: tuple[tuple[str, str], ...] = field(default=())
     #: A paper that is not the plan's table (sign-off pack, annual statistics): see cap/reports/paper.py.
     paper: "Paper | None" = None
+    #: Headed blocks the paper carries after its summary, each a Block of cap/reports/paper.py
+    #: that every format lays out: what changed since the last meeting (`--since`,
+    #: cap/reports/since.py), and any other a command adds with dataclasses.replace.
+    blocks: tuple = ()
     #: The latest update round's return rate and retargets awaiting a decision (issue 23).
     round: RoundBlock | None = None
 

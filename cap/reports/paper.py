@@ -48,6 +48,8 @@ class Block:
     level: int = 2
     #: Paragraphs after the tables (a sign-off pack's decision line).
     closing: tuple[str, ...] = ()
+    #: A short name for the block where one is needed (a workbook's sheet): `Changes since`.
+    short: str = ""
 
 
 @dataclass(frozen=True)

@@ -548,6 +548,36 @@ def _paper_sheet(wb, report: Report) -> None:
     sheet.close()
 
 
+def _block_sheet(wb, block, name: str, footer: str) -> None:
+    """A Block a report carries (cap/reports/paper.py) on a sheet of its own: its heading,
+    paragraphs, then its tables, each column as wide as its text asks (at most 70)."""
+    widest: dict[int, int] = {}
+    for table in block.tables:
+        for row in (table.columns, *table.rows):
+            for i, value in enumerate(row):
+                longest = max((len(line) for line in str(value).split("\n")), default=0)
+                widest[i] = max(widest.get(i, 8), min(70, longest + 2))
+    widths = [widest.get(i, 12) for i in range(max(widest, default=0) + 1)] or [60]
+    # Its sentences run on across the table's columns (their rows hold nothing else).
+    sheet = _Sheet(wb.create_sheet(name), widths)
+    sheet.page(footer=footer)
+    sheet.line(block.heading, bold=True, size=13)
+    for paragraph in block.paragraphs:
+        sheet.line(paragraph)
+    for table in block.tables:
+        sheet.blank()
+        if table.title:
+            sheet.line(table.title, bold=True)
+        if not table.rows:
+            sheet.line(table.empty)
+            continue
+        _table(sheet, [(name, 0) for name in table.columns],
+               [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
+    for paragraph in block.closing:
+        sheet.line(paragraph, bold=True)
+    sheet.close()
+
+
 def build_workbook(report: Report, write_only: bool = False):
     """The openpyxl Workbook of the report (not yet saved). `write_only`: each row is
     written to a temporary file as it is made (what `render` does); without, the workbook
@@ -569,6 +599,8 @@ def build_workbook(report: Report, write_only: bool = False):
     taken = {SUMMARY_SHEET.casefold(), WITHDRAWN_SHEET.casefold(), LOG_SHEET.casefold()}
     columns, printed = theme_columns(report)
     footer = report.footer_text
+    for block in report.blocks:  # what changed since the last meeting, ...: a sheet each, after the Summary
+        _block_sheet(wb, block, sheet_name(block.short or block.heading, taken), footer)
     for section in report.sections:
         _actions_sheet(wb, sheet_name(section.theme.heading, taken, section.theme.id), section.theme.heading,
                        columns, lambda rows=section.rows: (theme_values(report, r) for r in rows), len(section.rows),

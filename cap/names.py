@@ -55,9 +55,17 @@ def statuses(incomplete: str = "", allowed: tuple[str, ...] = STATUSES) -> list[
 
 
 def leads(data_dir: Path, incomplete: str = "") -> list[tuple[str, str]]:
-    """Every lead agency named in the plan (files that do not load are skipped)."""
+    """Every lead agency: the agencies of data/agencies.yaml (their names, then ids and
+    aliases, each with the name it stands for), then the leads named in the plan (files
+    that do not load are skipped)."""
+    from cap.agencies import load_agencies
     from cap.loader import load_plan
 
+    agencies, _problems = load_agencies(data_dir)
+    pairs = [(a.name, "") for a in agencies or []]
+    pairs += [(n, a.name) for a in agencies or [] for n in (a.id, *a.aliases)]
     plan, _problems = load_plan(data_dir)
-    names = sorted({x for a in plan.actions for x in a.lead}, key=str.casefold)
-    return _matching(((n, "") for n in names), incomplete)
+    pairs += [(n, "") for n in sorted({x for a in plan.actions for x in a.lead}, key=str.casefold)]
+    seen: set[str] = set()
+    once = [(n, h) for n, h in pairs if not (n.casefold() in seen or seen.add(n.casefold()))]  # NSCB, not also nscb
+    return _matching(once, incomplete)

@@ -184,3 +184,12 @@ def test_the_round_chooses_its_agencies_by_the_same_rule():
     assert [g[0].key for g in choose(groups, ["educ", "nhs kernow"])] == ["health", "Education"]
     with pytest.raises(RoundUnknown):
         choose(groups, ["cation"])  # a part of a name in the middle is not a prefix
+
+
+def test_tab_completion_offers_the_agencies_names_and_aliases(no_agencies):
+    from cap.names import leads
+
+    assert leads(DATA, "norf") == [("Norfolk Safeguarding Children Board", "NSCB")]
+    assert [n for n, _help in leads(DATA, "nscb")] == [
+        "NSCB", "NSCB Business Manager", "NSCB Monitoring and Evaluation Officer (MEO)"]  # the id nscb once, as NSCB
+    assert leads(no_agencies, "norf") == []

@@ -249,3 +249,55 @@ def test_site_on_a_full_disk_leaves_no_temporary_file(site_data, tmp_path, monke
     assert result.exit_code == 1 and "No space left" in result.output
     assert calls["n"] > 3
     assert [p for p in out.rglob("*") if p.name.endswith(".tmp")] == []
+
+
+# ------------------------------------------------------------------ every shape of -o path
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() and not p.is_symlink() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_no_shape_of_output_path_writes_into_the_data_folder(tmp_path, data_copy):
+    """Paths made of the parts people and attackers use: the data folder's own names,
+    `..`, `.`, links to the data folder, to a data file and to nowhere yet."""
+    import itertools
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "to-data").symlink_to(data_copy)
+    (work / "to-actions").symlink_to(data_copy / "actions")
+    (work / "to-file.md").symlink_to(data_copy / "actions" / "1.1.yaml")
+    (work / "to-new.md").symlink_to(data_copy / "actions" / "8.8.yaml")
+    (work / "to-up").symlink_to(tmp_path)
+    before = _snapshot(data_copy)
+    parts = ["to-data", "to-actions", "to-up", "..", ".", "data", "actions"]
+    leaves = ["1.1.yaml", "themes.yaml", "x.md", "to-file.md", "to-new.md"]
+    tried = written = 0
+    for depth in (0, 1, 2):
+        for middle in itertools.product(parts, repeat=depth):
+            for leaf in leaves:
+                path = work.joinpath(*middle, leaf)
+                tried += 1
+                try:
+                    write_paper(path, "# not a plan file\n", data_copy)
+                    written += 1
+                except (OutputRefused, OSError):
+                    pass
+                assert _snapshot(data_copy) == before, path
+    assert tried > 250 and written > 20  # many were written (outside), none into the data folder
+
+
+def test_report_on_a_full_disk_leaves_no_temporary_file(cap_copy, tmp_path, monkeypatch):
+    import errno
+
+    import cap.store
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cap.store.os, "fsync", full)
+    result = cap_copy("report", "--as-of", "2017-07-01", "-o", str(tmp_path / "plan.html"))
+    assert result.exit_code == 1 and "No space left" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == []

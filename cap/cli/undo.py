@@ -19,7 +19,8 @@ def undo_command(
 
     Nothing committed is touched (git revert takes back a commit), and nothing edited by
     hand since cap wrote it is lost: undo then refuses and says why. Outside git, undo
-    takes back any of cap's last 50 changes.
+    takes back any of cap's last 50 changes. What cap import and cap fmt write is not
+    taken back (git restore does that: nothing of theirs is committed yet).
 
     \b
     Examples:

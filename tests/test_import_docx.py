@@ -151,3 +151,23 @@ def test_a_text_copy_of_a_cell_of_several_lines_is_one_cell(repo, tmp_path):
     assert got["1.1"].action == "Audit supervision files.\nReport the findings.\nThen brief the board."
     assert (got["1.1"].lead, got["1.1"].target_date) == (["Police"], D(2017, 12, 31))
     assert got["1.2"].action == "Train staff."
+
+
+def test_the_docs_example_word_plan(repo):
+    """docs/examples/findings.docx, the example of docs/importing.md, imports as the page says."""
+    source = Path(__file__).resolve().parent.parent / "docs" / "examples" / "findings.docx"
+    result = Cap(repo)("import", str(source), "--progress-date", "2018-03-31", "--theme", "curiosity",
+                       "--add-reviews")
+    assert result.exit_code == 0, result.output
+    plan = loaded(repo)
+    review = next(s for s in plan.scrs if s.id == "Child-A")
+    assert [(r.id, r.text) for r in review.recommendations] == [("Child-A-1", "Use of IT"), ("Child-A-2", "Escalation")]
+    got = {a.ref: a for a in plan.actions}
+    assert (got["1.1"].lead, got["1.1"].owner, got["1.1"].target_date) == (
+        ["Norfolk and Suffolk NHS Foundation Trust"], "Michael Lozano, Patient Safety Lead", D(2018, 6, 30))
+    assert (got["1.2"].action, got["1.2"].target_date) == ("To monitor their use.", D(2018, 12, 31))
+    assert (got["1.3"].action, got["1.3"].lead) == ("Train front-line staff on the alerts.\nInclude GP practices.",
+                                                    ["Police", "Health"])
+    assert (got["1.4"].lead, got["1.4"].target_date, got["1.4"].status) == (["Police", "Health"], "ongoing", "open")
+    assert [a.recommendations for a in plan.actions] == [["Child-A-1"]] * 4 + [["Child-A-2"]]
+    assert Cap(repo)("validate", "--as-of", "2018-07-01").exit_code == 0

@@ -466,7 +466,8 @@ def check_closed_outcome(ctx: Context) -> Iterator[Problem]:
     for source, action in ctx.actions():
         if action.status == "closed" and action.outcome is None and not action.evidence:
             yield problem(source, ("status",), "CAP221",
-                          "a closed action has no `outcome` and no `evidence`: how does the board know it worked?")
+                          "a closed action has no `outcome` and no `evidence`: how does the board know it worked? "
+                          f"(cap evidence {action.ref} \"...\" or cap outcome {action.ref} \"...\")")
 
 
 # ------------------------------------------------------------------ all of them

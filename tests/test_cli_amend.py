@@ -63,3 +63,14 @@ def test_installed_cap_evidence_and_outcome(data_copy):
     assert result.returncode == 0, result.stderr
     text = (data_copy / "actions" / "2.4.yaml").read_text(encoding="utf-8")
     assert "outcome: Done well.\nevidence:\n- Minutes.\n" in text
+
+
+def test_the_documented_way_to_a_clean_strict_check(data_copy, fixed_today):
+    cap = Cap(data_copy)
+    closed = cap("close", "2.4", "--by", "SCR Review Group", "--date", "20/06/17")
+    assert closed.exit_code == 0
+    assert 'add it: cap evidence 2.4 "..." or cap outcome 2.4 "..."' in closed.stderr
+    strict = cap("validate", "--strict", "--as-of", "2017-07-01")
+    assert strict.exit_code == 1 and 'CAP221' in strict.output and 'cap evidence 2.4 "..."' in strict.output
+    assert cap("evidence", "2.4", "Minutes of the advisory group.").exit_code == 0
+    assert cap("validate", "--strict", "--as-of", "2017-07-01").exit_code == 0

@@ -242,7 +242,8 @@ def close_command(
                        else f"no impact review ({after.no_impact_review})")
         if missing_outcome(after):
             typer.echo(f"warning: {after.ref} has no outcome and no evidence: how will the board know it worked? "
-                       "(give --outcome or --evidence; cap validate --strict reports it)", err=True)
+                       f"add it: cap evidence {after.ref} \"...\" or cap outcome {after.ref} \"...\" "
+                       "(cap validate --strict, as CI runs it, fails until then)", err=True)
         return (f"{after.ref}: closed, signed off by {after.signed_off.by} on {after.signed_off.date.isoformat()}; "
                 f"{review_text}")
 

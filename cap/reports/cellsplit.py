@@ -22,7 +22,7 @@ import re
 #: Excel's limit, in UTF-16 code units.
 EXCEL_CELL_CHARS = 32_767
 CONTINUED = " (continued)"
-_CONTINUED = re.compile(r"^(.+) \(continued\)$")
+_CONTINUED = re.compile(r"^(.+) \(continued\)\Z")
 
 
 def _units(text: str) -> int:

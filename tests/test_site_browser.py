@@ -13,6 +13,7 @@ copy installed once with npm into ~/.cache/cap-tests/axe; without npm or the net
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -25,7 +26,7 @@ import pytest
 from tests import cdp, chromium
 from tests.conftest import Cap
 from tests.gitrepo import git_env  # noqa: F401
-from tests.test_site import AS_OF, EXPECTED, EXPECTED_REVISIONS, history_repo
+from tests.test_site import AS_OF, EXPECTED, EXPECTED_REVISIONS, history_repo, uk
 
 # End to end (a browser, real processes, generated plans): `pytest -m 'not slow'` leaves them out.
 pytestmark = pytest.mark.slow
@@ -119,10 +120,11 @@ def test_trend_numbers_in_the_browser_equal_the_hand_computed_ones(site, browser
         " Array.from(t.tBodies[0].rows).map(r => Array.from(r.cells).map(c => c.textContent))])")
     found = dict((caption, rows) for caption, rows in tables)
     status = found["Actions by status at each month end"]
-    assert [[r[0], *map(int, r[1:7])] for r in status] == [list(e[:7]) for e in EXPECTED]
+    assert [[r[0], *map(int, r[1:7])] for r in status] == [[uk(e[0]), *e[1:7]] for e in EXPECTED]
     themes = found["Overdue actions by theme at each month end"]
-    assert [[r[0], int(r[1]), int(r[2])] for r in themes] == [[e[0], e[7], e[8]] for e in EXPECTED]
-    assert [(r[0], int(r[1])) for r in found["Target dates revised in each month"]] == EXPECTED_REVISIONS
+    assert [[r[0], int(r[1]), int(r[2])] for r in themes] == [[uk(e[0]), e[7], e[8]] for e in EXPECTED]
+    assert [(r[0], int(r[1])) for r in found["Target dates revised in each month"]] == [
+        (dt.datetime.strptime(m, "%Y-%m").strftime("%B %Y"), n) for m, n in EXPECTED_REVISIONS]
     # Each line is labelled at its end with its name and last value (readable without colour).
     labels = tab.evaluate("Array.from(document.querySelectorAll('#main svg .series-label')).map(t => t.textContent)")
     assert "Withdrawn: 1" in labels and "Overdue: 0" in labels and "Closed: 1" in labels

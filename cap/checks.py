@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from cap.filechecks import check_canonical_format, check_personal_data, file_che
 from cap.checks_agencies import check_agencies_file, check_leads_name_agencies
 from cap.loader import ACTIONS_DIR, SCRS_FILE, SourceFile, Sources, display_path, load_sources, stray_files
 from cap.models import Action, Id, Plan
-from cap.problems import Problem
+from cap.problems import Problem, bounded
 
 #: The codes reported as warnings (everything else is an error). `--strict` fails on them too.
 WARNINGS: frozenset[str] = frozenset(
@@ -581,6 +582,10 @@ def validate(
     if strict:
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     problems.sort(key=_place)
+    # At most MAX_PER_FILE problems a file, then a count of the rest (CAP016): the checks
+    # across files add to what loading found.
+    problems = [kept for _path, group in itertools.groupby(problems, key=lambda p: p.path)
+                for kept in bounded(list(group))]
     return Report(problems, len(sources.actions), strict)
 
 

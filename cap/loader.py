@@ -466,7 +466,7 @@ def load_sources(
         for path, ahead in _read_ahead(action_files(data_dir), data_dir, load_cache):
             source, found = load_action_source(path, data_dir, load_cache, ahead)
             if visit is not None and source.doc is not None:
-                found = found + visit(source)
+                found = bounded(found + visit(source))
             if found:
                 problems += found
             if source.record is not None:

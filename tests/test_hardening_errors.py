@@ -325,3 +325,22 @@ def test_shorten_and_pad_count_columns_not_characters():
     assert cells(shorten("儿童保护行动计划", 7)) <= 7 and shorten("儿童保护行动计划", 7).endswith("…")
     assert cells(pad("儿童", 6)) == 6 and pad("ab", 4, right=True) == "  ab"
     assert shorten("abcdef", 4) == "abc…"
+
+
+def test_many_warnings_in_one_file_are_bounded_too(small_data):
+    """The content checks (personal data) of one file are counted with its other problems."""
+    entries = "".join(f"\n- date: 2017-01-{1 + n % 28:02d}\n  text: Rang 943 476 5919 about it ({n})." for n in range(60))
+    write_files(small_data, {"actions/1.1.yaml": action_yaml(progress=entries)})
+    result = Cap(small_data)("validate", "--as-of", "2017-07-01")
+    lines = [line for line in result.output.splitlines() if "1.1.yaml" in line]
+    assert len(lines) == 11, lines[:3]
+    assert "CAP016" in lines[-1] and "more problems in this file" in lines[-1]
+
+
+def test_bounded_counts_what_an_earlier_bound_counted():
+    from cap.problems import Problem, bounded
+
+    first = bounded([Problem("f", n, 1, "error", "CAP101", "x") for n in range(1, 31)])
+    assert len(first) == 11 and first[-1].message.startswith("... and 20 more")
+    again = bounded(first + [Problem("f", 99, 1, "warning", "CAP301", "y")])
+    assert len(again) == 11 and again[-1].message.startswith("... and 21 more")

@@ -27,6 +27,8 @@ class FormatResult:
     problems: list[Problem] = field(default_factory=list)
     #: (file, first line) of files left alone because a rewrite would drop a comment.
     commented: list[tuple[str, int]] = field(default_factory=list)
+    #: (path, bytes before, bytes written) of each file rewritten, for `cap undo`.
+    written: list[tuple[Path, bytes, bytes]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +61,10 @@ def format_data(data_dir: Path, *, check: bool = False) -> FormatResult:
     with plan_lock(data_dir) if not check else contextlib.nullcontext():
         for path, model in data_files(data_dir):
             _format_file(path, model, data_dir, check, result)
+        if result.written:
+            from cap.undo import record_many
+
+            record_many(data_dir, result.written)  # one change for `cap undo`
     return result
 
 
@@ -80,7 +86,7 @@ def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: F
     if record is None or any(p.is_error for p in problems):
         result.problems += problems
         return
-    raw = path.read_bytes()
+    raw = original = path.read_bytes()
     crlf = is_crlf(raw)  # a Windows checkout's CRLF endings are kept (cap/lineends.py)
     raw = as_lf(raw)
     text = checked_text(record, header_comment(raw.decode("utf-8-sig")))
@@ -93,4 +99,6 @@ def _format_file(path: Path, model: type, data_dir: Path, check: bool, result: F
         return
     result.changed.append(shown)
     if not check:
-        atomic_write(path, with_ending(text, CRLF if crlf else LF))
+        new = with_ending(text, CRLF if crlf else LF)
+        atomic_write(path, new)
+        result.written.append((path, original, new.encode("utf-8")))

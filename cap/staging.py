@@ -119,8 +119,18 @@ def write_all(data_dir: Path, writes: list[tuple[Path, str]], what: str = "the i
             "lists, then run cap validate") from None
     for folder in sorted({t.parent for t, _n, _b in staged}):
         _fsync_directory(folder)
+    from cap.undo import record_many
+
+    # One change for `cap undo`: the files as they were (a backup) or none (new).
+    with contextlib.suppress(OSError):
+        record_many(data_dir, [(target, _bytes(backup), text.encode("utf-8"))
+                               for (target, _n, backup), (_t, text) in zip(staged, writes)])
     shutil.rmtree(stage, ignore_errors=True)
     _fsync_directory(data_dir)
+
+
+def _bytes(path: Path | None) -> bytes | None:
+    return None if path is None else path.read_bytes()
 
 
 def _undo(moved: list[tuple[Path, Path | None]]) -> list[Path]:

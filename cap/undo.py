@@ -90,31 +90,54 @@ def _entries(journal: Path) -> list[Path]:
 
 
 def record(data_dir: Path, path: Path, before: bytes | None) -> None:
-    """Journal one write cap has just made to `path` (an action file of `data_dir`):
-    `before` its bytes before (None: a new file). The caller holds the plan lock.
+    """Journal one write cap has just made to `path` (a file of `data_dir`): `before`
+    its bytes before (None: a new file). The caller holds the plan lock."""
+    record_many(data_dir, [(path, before)])
+
+
+def record_many(data_dir: Path, writes: list[tuple]) -> None:
+    """Journal one change made of several writes (`cap import`, `cap fmt`, a round's
+    returns): each (file, its bytes before (None: new)[, the bytes written]). `cap undo`
+    takes them back together. The caller holds the plan lock and has written the files.
 
     The journal is a convenience: a journal that cannot be written (a read-only git
     folder) never stops the write it records; undo then has nothing to take back.
     """
     with contextlib.suppress(OSError, ValueError):
         place = place_of(data_dir)
-        rel, data_rel = _rel(path, place.top), _rel(data_dir, place.top)
-        if rel is None or data_rel is None:
+        data_rel = _rel(data_dir, place.top)
+        if data_rel is None:
             return
-        after = Path(path).read_bytes()
-        if before == after:
-            return  # nothing changed: nothing to take back
+        lines = [f"data {_b64(data_rel.encode('utf-8'))}"]
+        for path, before, *written in writes:
+            rel = _rel(path, place.top)
+            after = written[0] if written else Path(path).read_bytes()
+            if rel is None or before == after:
+                continue  # outside the repository, or nothing changed: nothing to take back
+            lines += [f"path {_b64(rel.encode('utf-8'))}", f"after {_digest(after)}"]
+            if before is not None:
+                lines.append(f"before {_b64(before)}")
+        if len(lines) == 1:
+            return
         place.journal.mkdir(parents=True, exist_ok=True)
         entries = _entries(place.journal)
         number = int(entries[-1].stem) + 1 if entries else 1
-        lines = [f"data {_b64(data_rel.encode('utf-8'))}", f"path {_b64(rel.encode('utf-8'))}", f"after {_digest(after)}"]
-        if before is not None:
-            lines.append(f"before {_b64(before)}")
         from cap.store import atomic_write
 
         atomic_write(place.journal / f"{number:08d}{SUFFIX}", "\n".join(lines) + "\n")
         for old in entries[: max(0, len(entries) + 1 - KEPT)]:
             old.unlink()
+
+
+def before_of(paths) -> list[tuple[Path, bytes | None]]:
+    """Each path with its bytes now (None: no such file), for `record_many` after the writes."""
+    out = []
+    for path in paths:
+        try:
+            out.append((Path(path), Path(path).read_bytes()))
+        except FileNotFoundError:
+            out.append((Path(path), None))
+    return out
 
 
 @dataclass(frozen=True)
@@ -131,70 +154,99 @@ class Undone:
 
 def undo_last(data_dir: Path, *, dry_run: bool = False) -> Undone:
     """Take back the newest journalled change to `data_dir` if it is not committed and
-    the file still holds what cap wrote (see the module's docstring); under the lock."""
+    its files still hold what cap wrote (see the module's docstring); under the lock."""
     from cap.store import plan_lock
 
     with plan_lock(data_dir):
         return _undo(Path(data_dir), dry_run)
 
 
+@dataclass
+class _File:
+    rel: str
+    after: str
+    before: bytes | None
+    now: bytes | None = None
+
+
 def _undo(data_dir: Path, dry_run: bool) -> Undone:
     place = place_of(data_dir)
     data_rel = _rel(data_dir, place.top)
-    mine = [e for e in _entries(place.journal) if _read(e).get("data") == data_rel]
+    mine = [e for e in _entries(place.journal) if _read(e)[0] == data_rel]
     if not mine:
         return Undone(False, "nothing to undo: cap has no record here of a change it made to this plan "
                              f"(it remembers its last {KEPT} changes)")
     newest = mine[-1]
-    entry = _read(newest)
-    path = place.top / entry["path"]
-    shown = entry["path"]
-    before = base64.b64decode(entry["before"]) if entry.get("before") is not None else None
-    try:
-        now = path.read_bytes()
-    except FileNotFoundError:
-        now = None
-    what = describe(before, now, Path(shown).stem)
+    files = _read(newest)[1]
+    for f in files:
+        try:
+            f.now = (place.top / f.rel).read_bytes()
+        except FileNotFoundError:
+            f.now = None
+    what = _what(files)
+    shown = files[0].rel if len(files) == 1 else f"{len(files)} files"
     if place.git:
-        committed = _committed(place.top, entry["path"])
-        if isinstance(committed, str):
-            return Undone(False, f"cannot undo: {committed} (nothing was changed)", what, shown)
-        if now is not None and committed is not None and _lf(committed) == _lf(now):
-            return Undone(False, f"nothing to undo: the last change cap made ({what}) is committed; cap undo "
-                                 "takes back only what is not committed yet (git revert takes back a commit)",
-                          what, shown)
-    if now is None or _digest(now) != entry["after"]:
-        state = "is gone" if now is None else "has changed since cap wrote it (by hand, or by git)"
-        return Undone(False, f"cannot undo {what}: {shown} {state}, and undo would lose that "
-                             f"(nothing was changed; `git diff {shown}` shows the file's changes)", what, shown)
+        for f in files:
+            committed = _committed(place.top, f.rel)
+            if isinstance(committed, str):
+                return Undone(False, f"cannot undo: {committed} (nothing was changed)", what, shown)
+            if f.now is not None and committed is not None and _lf(committed) == _lf(f.now):
+                return Undone(False, f"nothing to undo: the last change cap made ({what}) is committed; cap undo "
+                                     "takes back only what is not committed yet (git revert takes back a commit)",
+                              what, shown)
+    for f in files:
+        if f.now is None or _digest(f.now) != f.after:
+            state = "is gone" if f.now is None else "has changed since cap wrote it (by hand, or by git)"
+            return Undone(False, f"cannot undo {what}: {f.rel} {state}, and undo would lose that "
+                                 f"(nothing was changed; `git diff {f.rel}` shows the file's changes)", what, shown)
     if not dry_run:
         from cap.store import atomic_write
 
-        if before is None:
-            path.unlink()
-        else:
-            atomic_write(path, before)
+        for f in reversed(files):
+            path = place.top / f.rel
+            if f.before is None:
+                path.unlink()
+            else:
+                atomic_write(path, f.before)
         newest.unlink()
-    return Undone(True, "", what, shown, removes=before is None)
+    return Undone(True, "", what, shown, removes=len(files) == 1 and files[0].before is None)
+
+
+def _what(files: list[_File]) -> str:
+    """The change in the plan's words: each action file's change; other files by name."""
+    described = [describe(f.before, f.now, Path(f.rel).stem) if Path(f.rel).parent.name == "actions"
+                 else f"{Path(f.rel).name} changed" for f in files]
+    if len(described) <= 3:
+        return "; ".join(described)
+    refs = [Path(f.rel).stem for f in files if Path(f.rel).parent.name == "actions"]
+    others = [Path(f.rel).name for f in files if Path(f.rel).parent.name != "actions"]
+    names = [*others, *refs]
+    return f"changes to {len(files)} files ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})"
 
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _read(entry: Path) -> dict:
-    """An entry's fields (`data`, `path`, `after`, and `before` unless the file was new),
-    or {} for an entry that cannot be read."""
+def _read(entry: Path) -> tuple[str | None, list[_File]]:
+    """An entry's data folder and files, or (None, []) for an entry that cannot be read."""
     try:
-        fields = dict(line.split(" ", 1) for line in entry.read_text(encoding="ascii").splitlines() if " " in line)
-        out: dict = {"after": fields["after"]}
-        out["data"] = base64.b64decode(fields["data"], validate=True).decode("utf-8")
-        out["path"] = base64.b64decode(fields["path"], validate=True).decode("utf-8")
-        if "before" in fields:
-            out["before"] = fields["before"]
-        return out
-    except (OSError, ValueError, KeyError):
-        return {}
+        data, files = None, []
+        for line in entry.read_text(encoding="ascii").splitlines():
+            key, _, value = line.partition(" ")
+            if key == "data":
+                data = base64.b64decode(value, validate=True).decode("utf-8")
+            elif key == "path":
+                files.append(_File(base64.b64decode(value, validate=True).decode("utf-8"), "", None))
+            elif key == "after" and files:
+                files[-1].after = value
+            elif key == "before" and files:
+                files[-1].before = base64.b64decode(value, validate=True)
+        if data is None or not files or any(not f.after for f in files):
+            return None, []
+        return data, files
+    except (OSError, ValueError):
+        return None, []
 
 
 def _lf(raw: bytes) -> bytes:
@@ -267,4 +319,4 @@ def _action(raw: bytes | None):
     return None if problems else record
 
 
-__all__ = ["KEPT", "Place", "Undone", "describe", "place_of", "record", "undo_last"]
+__all__ = ["KEPT", "Place", "Undone", "before_of", "describe", "place_of", "record", "record_many", "undo_last"]

@@ -128,3 +128,38 @@ def test_installed_cap_undo(repo):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "took back 4.4: progress entry of 2017-06-28 added (data/actions/4.4.yaml as it was before)\n"
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_an_import_is_taken_back_whole(repo, fixed_today):
+    from tests.conftest import SOURCE
+
+    data = repo / "data"
+    for path in (data / "actions").glob("*.yaml"):
+        path.unlink()
+    git(repo, "commit", "-q", "-am", "an empty plan")
+    before = sorted(p.name for p in (data).rglob("*"))
+    imported = Cap(data)("import", str(SOURCE), "--progress-date", "2017-01-31")
+    assert imported.exit_code == 0, imported.output
+    assert len(list((data / "actions").glob("*.yaml"))) == 22
+    result = Cap(data)("undo")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("took back changes to 22 files (1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 2.3, 2.4, ...) "
+                             "(22 files as they were before)\n")
+    assert sorted(p.name for p in (data).rglob("*")) == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_fmt_is_taken_back_whole(repo, fixed_today):
+    data = repo / "data"
+    for ref in ("1.1", "2.2"):
+        path = data / "actions" / f"{ref}.yaml"
+        path.write_bytes(path.read_bytes().replace(b"status: in-progress", b"status:   in-progress"))
+    git(repo, "commit", "-q", "-am", "hand-written spacing")
+    hand = {ref: file_bytes(repo, ref) for ref in ("1.1", "2.2")}
+    assert Cap(data)("fmt").exit_code == 0
+    assert file_bytes(repo, "1.1") != hand["1.1"]
+    result = Cap(data)("undo")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("took back 1.1: its file rewritten in the canonical format; 2.2: its file rewritten in the "
+                             "canonical format (2 files as they were before)\n")
+    assert {ref: file_bytes(repo, ref) for ref in ("1.1", "2.2")} == hand

@@ -19,8 +19,8 @@ def undo_command(
 
     Nothing committed is touched (git revert takes back a commit), and nothing edited by
     hand since cap wrote it is lost: undo then refuses and says why. Outside git, undo
-    takes back any of cap's last 50 changes. What cap import and cap fmt write is not
-    taken back (git restore does that: nothing of theirs is committed yet).
+    takes back any of cap's last 50 changes. A command that writes many files (cap
+    import, cap fmt) is taken back whole.
 
     \b
     Examples:
@@ -33,7 +33,9 @@ def undo_command(
     result = guarded_write(lambda: undo_last(folder, dry_run=dry_run), "the action file")
     if not result.done:
         fail(result.message)
-    after = f"{result.shown} {'removed' if result.removes else 'as it was before'}"
+    after = (f"{result.shown} removed" if result.removes else
+             f"{result.shown} as it was before" if not result.shown.endswith(" files") else
+             f"{result.shown} as they were before")
     if dry_run:
         say(f"would take back {result.what} ({after})")
     else:

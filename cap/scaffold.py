@@ -225,6 +225,12 @@ The second line lets git merge two people's changes to the same action (progress
 by both) cleanly; `cap git-setup` does the same for you. The third checks the plan before
 every commit (`.pre-commit-config.yaml`).
 
+## No Python on your computer?
+
+Open this repository in GitHub Codespaces (Code > Codespaces > Create codespace): an
+editor in your browser with cap installed, described by `.devcontainer/` (the line in
+`.devcontainer/requirements.txt` says where it gets cap). VS Code opens it the same way.
+
 ## Bring the current plan in
 
 An Excel workbook imports as it is (a CSV does too); from Word, copy the table into a
@@ -318,6 +324,8 @@ def agencies_file_text() -> str:
 
 def repository_files(blank: bool = False) -> dict[str, str]:
     """Every file of a new repository, by path relative to its root."""
+    from cap.devcontainer import devcontainer_files, this_install_spec
+
     return {
         "data/themes.yaml": themes_text(blank),
         "data/scrs.yaml": scrs_text(),
@@ -328,6 +336,7 @@ def repository_files(blank: bool = False) -> dict[str, str]:
         ".github/workflows/cap-site.yml": PAGES_WORKFLOW,
         ".gitattributes": GITATTRIBUTES,
         ".gitignore": GITIGNORE,
+        **devcontainer_files(this_install_spec()),  # the plan in Codespaces / VS Code, cap installed
     }
 
 

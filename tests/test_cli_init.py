@@ -14,6 +14,8 @@ from tests.conftest import DATA, Cap
 from tests.test_cli_show import run_cap
 
 FILES = [
+    ".devcontainer/devcontainer.json",
+    ".devcontainer/requirements.txt",
     ".gitattributes",
     ".github/workflows/cap-site.yml",
     ".github/workflows/cap-validate.yml",

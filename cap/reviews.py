@@ -186,7 +186,7 @@ def review_paper(plan: Plan, case_id: str, lives: Lives, as_of: dt.date, title: 
         rec_blocks.append(Block(
             f"{rec.id}: {rec.response}", paragraphs=(rec.text, f"Response: {response}", *([warn] if warn else [])),
             tables=(Table("", ("Ref", "Action", "Lead agency", "Target", "State"),
-                          tuple((a.ref, a.action, "/".join(a.lead), format_uk(a.target_date), _state(a, as_of))
+                          tuple((a.ref, a.action, "/".join(a.lead), format_uk(a.target_date, full_year=True), _state(a, as_of))
                                 for a in answering), empty="No action answers it."),),
             level=3))
     blocks.append(Block(f"Recommendations: {len(scr.recommendations)}",
@@ -195,7 +195,7 @@ def review_paper(plan: Plan, case_id: str, lives: Lives, as_of: dt.date, title: 
     others = [a for a in actions if a.ref not in answered]
     blocks.append(Block("Other actions citing the case", tables=(Table(
         "", ("Ref", "Action", "Lead agency", "Target", "State"),
-        tuple((a.ref, a.action, "/".join(a.lead), format_uk(a.target_date), _state(a, as_of)) for a in others),
+        tuple((a.ref, a.action, "/".join(a.lead), format_uk(a.target_date, full_year=True), _state(a, as_of)) for a in others),
         empty="None."),)))
     data = {"review": {
         "id": scr.id, "title": scr.title, "kind": scr.kind, "published": scr.published.isoformat() if scr.published else None,

@@ -132,7 +132,7 @@ def test_report_kind_annual_in_every_format(data):
     assert "| A | A-2 | not-accepted | Out of scope. |" in md.stdout
     assert "all from the data files" in md.stdout
     html = cap("report", "--kind", "annual", "--year", "2017-18", "--as-of", "2018-06-30", "-f", "html").stdout
-    assert html.count("<svg") == 1 and "<title>2017-06: 1 opened</title>" in html
+    assert html.count("<svg") == 1 and "<title>Jun 2017: 1 opened</title>" in html
     csv = cap("report", "--kind", "annual", "--year", "2017-18", "--as-of", "2018-06-30", "-f", "csv").stdout
     assert csv.startswith("\ufeff") and "Actions withdrawn,1" in csv
 

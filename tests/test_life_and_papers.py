@@ -205,7 +205,8 @@ def test_signoff_pack(tmp_path):
     assert '<p class="text decision">Decision:' in html
     csv = cap("report", "--kind", "signoff", "--as-of", AS_OF.isoformat(), "-f", "csv").stdout
     assert "Progress log" in csv
-    assert cap("report", "--since", "2017-01-01").exit_code == 2
+    # --since is the plan paper's "what changed" (tests/test_report_since.py) or the sign-off pack's; not annual
+    assert cap("report", "--kind", "annual", "--year", "2016-17", "--since", "2017-01-01").exit_code == 2
 
 
 def test_signoff_pack_escapes_agency_text(tmp_path):

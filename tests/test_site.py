@@ -236,7 +236,7 @@ def test_every_page_and_every_link_resolves(repo, tmp_path):
 def test_action_page_shows_everything_and_its_history(repo, tmp_path):
     build(repo.data, tmp_path / "site")
     html = (tmp_path / "site" / "actions" / "1.2.html").read_text(encoding="utf-8")
-    for text in ("Action 1.2", "Health", "NSCB", "2017-07-31", "Staff changes.", "started", "MEO",
+    for text in ("Action 1.2", "Health", "NSCB", "31/07/2017", "Staff changes.", "started", "MEO",
                  "January plan", "February update", "April update", "status", "in-progress",
                  "target date", "Ann Manager"):
         assert text in html, text

@@ -20,6 +20,11 @@ def _uk(day: dt.date | str | None) -> str:
     return format_uk(day, full_year=True) if day else ""
 
 
+def _month(month: str) -> str:
+    """`2017-04` as a paper names the month: `Apr 2017`."""
+    return dt.datetime.strptime(month, "%Y-%m").strftime("%b %Y")
+
+
 def _log(action: Action) -> str:
     if not action.progress:
         return "No progress recorded."
@@ -150,7 +155,7 @@ def annual_paper(a: Annual, lives: Lives, refs: list[str], title: str) -> Paper:
         Block("By lead agency", paragraphs=("An action with two lead agencies counts for each.",),
               tables=(count_table("", "Lead agency", grouped(a.by_lead), columns, SHORT),)),
         Block("Opened and completed per month",
-              chart=Chart("Actions opened and completed per month", tuple(a.months),
+              chart=Chart("Actions opened and completed per month", tuple(_month(m) for m in a.months),
                           (("opened", tuple(a.opened_by_month)), ("completed", tuple(a.completed_by_month))))),
     ]
     data = {

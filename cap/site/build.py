@@ -26,12 +26,13 @@ from markupsafe import Markup
 from cap import templating
 from cap.changes import FieldEdited, ProgressEdited
 from cap.dates import format_uk
-from cap.historyview import FIELD_NAMES, detail, label, shorten_equal
+from cap.historyview import FIELD_NAMES, label, shorten_equal
 from cap.models import STATUSES, Plan, natural_key
 from cap.problems import Problem
 from cap.query import Filters, days_overdue, lead_groups
 from cap.reports import html as report_html
 from cap.reports.model import DEFAULT_TITLE, Report, Row, build_report
+from cap.reports.since import paper_detail
 from cap.outputs import check_output
 from cap.site import charts
 from cap.site.files import SiteFolderError, write_site_files
@@ -126,7 +127,7 @@ def _change_view(change) -> dict[str, Any]:
     prefix = ""
     if isinstance(change, ProgressEdited):
         prefix = f"{format_uk(change.after.date, full_year=True)}" + (f" ({change.after.author})" if change.after.author else "") + ": "
-    return {"label": label(change), "detail": detail(change), "segments": segments, "prefix": prefix,
+    return {"label": label(change), "detail": paper_detail(change), "segments": segments, "prefix": prefix,
             "sep": getattr(change, "separator", " ") if isinstance(change, FieldEdited) else " "}
 
 

@@ -73,3 +73,20 @@ def test_any_set_of_names_gives_distinct_valid_names(names):
     assert set(slugs) == set(names)
     assert len(set(slugs.values())) == len(slugs)
     assert all(windows_valid(s) and len(s) <= MAX_LEN for s in slugs.values())
+
+
+def test_an_agency_has_one_file_name_in_packs_site_and_round_forms(data_copy, tmp_path, fixed_today):
+    """Children's Services is childrens-services everywhere: its pack, its site page, its return form."""
+    from tests.conftest import Cap
+
+    cap = Cap(data_copy)
+    assert cap("report", "--kind", "agency", "--each", "--as-of", "2017-07-01", "-o", str(tmp_path / "packs")).exit_code == 0
+    assert cap("site", "-o", str(tmp_path / "site"), "--as-of", "2017-07-01").exit_code == 0
+    started = cap("round", "start", "--due", "14/07/17", "--as-of", "2017-07-01", "-o", str(tmp_path / "forms"))
+    assert started.exit_code == 0, started.output
+    packs = {p.stem for p in (tmp_path / "packs").iterdir()}
+    pages = {p.stem for p in (tmp_path / "site" / "agencies").iterdir()}
+    forms = {p.stem for p in (tmp_path / "forms").iterdir() if p.suffix == ".xlsx"}
+    assert "childrens-services" in packs & pages & forms
+    assert packs <= pages and forms <= pages
+    assert all(file_slug(stem) == stem for stem in packs | pages | forms)

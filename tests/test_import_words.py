@@ -226,3 +226,27 @@ def test_a_value_cap_cannot_store_is_an_error_at_its_source_cell(repo, tmp_path)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "row 2, column E: the cell holds the control character \\x1b" in lines[0], lines
     assert "data/actions" not in result.stderr and ".yaml" not in result.stderr
+
+
+def test_caps_own_columns_take_board_dates_and_skip_row(repo, tmp_path):
+    source = csv_file(tmp_path, "Theme,Ref,SCR Ref,Action,Lead agency,Target date,Progress",
+                      "curiosity,1.1,D,Audit.,NSCB,Q2 2017/18,Begun.", "curiosity,1.2,D,Train.,NSCB,TBC,",
+                      "curiosity,1.3,D,Example: delete this row,NSCB,dd/mm/yy,", "curiosity,1.4,D,Brief.,NSCB,31/4/15,",
+                      name="plan.csv")
+    refused = run(repo, source, "--skip-row", "4")
+    assert refused.exit_code == 1
+    assert "row 5, column F: Target date: '31/4/15' is not a real date" in refused.stderr
+    assert "or give --fix-date \"31/4/15=DD/MM/YYYY\" to say what was meant" in refused.stderr
+    dry = run(repo, source, "--skip-row", "4", "--fix-date", "31/4/15=30/04/2015", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "row 4: skipped (--skip-row)" in dry.stdout
+    assert "  row 2 column F: Target date 'Q2 2017/18' -> 30/09/2017 (the financial year's quarter 2" in dry.stdout
+    assert "  row 3 column F: Target date 'TBC' -> ongoing (no date in the words" in dry.stdout
+    assert run(repo, source, "--skip-row", "4", "--fix-date", "31/4/15=30/04/2015").exit_code == 0
+    got = {a.ref: a for a in loaded(repo).actions}
+    assert sorted(got) == ["1.1", "1.2", "1.4"]
+    assert got["1.1"].target_date == D(2017, 9, 30)
+    assert [e.text for e in got["1.1"].progress] == ["Begun."]
+    assert (got["1.2"].target_date, [e.text for e in got["1.2"].progress]) == (
+        "ongoing", ["Target date in the source: TBC"])
+    assert got["1.4"].target_date == D(2015, 4, 30)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from cap.dates import DateError, parse_date, parse_target
+from cap.dates import DateError, format_uk, parse_date, parse_target
 from cap.importer.columns import COLUMNS, JOINED, header_columns, is_header, norm
 from cap.importer.outcome import ImportOutcome
 from cap.importer.rows import Located, SourceRow
@@ -367,8 +367,36 @@ def life_dates(status: str, date: dt.date, progress: list[ProgressEntry], signed
     return out
 
 
-def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | None:
-    """One record -> an Action, or its problems (each naming the column)."""
+def _column(loc: Located, row: SourceRow, name: str) -> int | None:
+    from openpyxl.utils import column_index_from_string
+
+    letter = (row.letters or loc.letters.get(row.sheet, {})).get(name)
+    return column_index_from_string(letter) - 1 if letter else None
+
+
+def board_target(text: str, reference: dt.date, fixes, error: Exception, bad):
+    """A target date cap's own form does not take, read as boards write it (`Q2 2017/18`,
+    `TBC`: cap.importer.boarddates); None, with the problem said, when it is no date at all."""
+    from cap.importer.boarddates import BoardDateError, read_board_date
+
+    from cap.importer.words import NO_DATE_WORDS
+
+    written = " ".join(text.split())
+    try:
+        reading = read_board_date(text, reference, fixes)
+    except BoardDateError:
+        reading = None
+    if reading is not None and (reading.value != "ongoing" or written.lower().rstrip(".") in NO_DATE_WORDS):
+        return reading
+    bad(f"Target date: {error}; correct the cell (a date, Ongoing, TBC), or give --fix-date \"{written}=DD/MM/YYYY\" "
+        "to say what was meant")
+    return None
+
+
+def map_record(rec: Record, progress_date: dt.date, loc: Located, fixes: dict | None = None,
+               readings: list[str] | None = None) -> Action | None:
+    """One record -> an Action, or its problems (each naming the column). A target date not
+    in cap's own form is read as boards write them (`fixes`: --fix-date), how in `readings`."""
     cells, row = rec.cells, rec.row
     ok = True
 
@@ -395,13 +423,21 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
     if not lead:
         bad("Lead agency is empty")
     target: dt.date | str = "ongoing"
+    kept_target = None
     if not cells["target"]:
         bad("Target date is empty (write a date such as 01/06/17, or Ongoing)")
     else:
         try:
             target = parse_target(cells["target"])
         except DateError as exc:
-            bad(f"Target date: {exc}")
+            reading = board_target(cells["target"], progress_date, fixes, exc, bad)
+            if reading is not None:
+                target = reading.value
+                kept_target = cells["target"] if reading.kept else None
+                if readings is not None:
+                    shown = target if isinstance(target, str) else format_uk(target, full_year=True)
+                    readings.append(f"{loc.place(rec.row, _column(loc, rec.row, 'Target date'))}: Target date "
+                                    f"{' '.join(cells['target'].split())!r} -> {shown} ({reading.how})")
     date, date_given = progress_date, False
     if cells.get("progress_date"):
         try:
@@ -413,6 +449,12 @@ def map_record(rec: Record, progress_date: dt.date, loc: Located) -> Action | No
         progress = parse_progress(cells["progress"], date, date_given, parse_authors(cells.get("authors", "")))
     except ValueError as exc:
         bad(str(exc))
+    if kept_target:  # the words of a target that is no plain date: kept, as a tracker's are
+        note = f"Target date in the source: {kept_target}"
+        if progress and progress[0].date == date:
+            progress[0] = progress[0].model_copy(update={"text": f"{progress[0].text}\n{note}"})
+        else:
+            progress.insert(0, ProgressEntry(date=date, text=note))
     signed_off, history = None, []
     try:
         signed_off = parse_signed_off(cells.get("signed_off", ""))

@@ -165,10 +165,16 @@ def prepare_import(
         if loc.problems and not pairs:
             return outcome, loc.problems
     else:
-        records = assemble(rows, outcome.kind, book, loc, outcome)
+        kept = []
+        for row in rows:  # --skip-row: rows named on the command line
+            if (row.table, row.number) in tracker.skip_rows if row.table is not None else row.number in tracker.skip_rows:
+                outcome.skipped.append(f"{loc.place(row)}: skipped (--skip-row)")
+            else:
+                kept.append(row)
+        records = assemble(kept, outcome.kind, book, loc, outcome)
         if loc.problems and not records:
             return outcome, loc.problems
-        pairs = [(rec, map_record(rec, progress_date, loc)) for rec in records]
+        pairs = [(rec, map_record(rec, progress_date, loc, tracker.fixes, outcome.readings)) for rec in records]
         outcome.new_themes = _settle_new_themes(book, themes, loc)
 
     actions: list[tuple[Record, Action]] = []
@@ -306,7 +312,12 @@ def _would_be_problems(
                 continue
             ref = refs.get(problem.path)
             if ref is None:
-                others.append(problem)
+                if problem.path in (sources.themes.shown, sources.scrs.shown):
+                    # a file the import would write: said of the import, never at a line of it
+                    loc.add(None, problem.code, f"{problem.message} (in {Path(problem.path).name} as this import "
+                            "would write it: nothing was written)")
+                else:
+                    others.append(problem)
                 continue
             hint = _HINTS.get(problem.code)
             loc.add(rows.get(ref), problem.code, f"{ref}: {problem.message}" + (f" ({hint})" if hint else ""))

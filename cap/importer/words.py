@@ -50,6 +50,10 @@ def status_key(text: str) -> str:
 ONGOING_WORDS = {"ongoing", "on-going", "on going", "continuous", "continual", "rolling", "business as usual"}
 #: A target that is due at once: due on the day the tracker stood at (its progress date).
 IMMEDIATE_WORDS = {"immediate", "immediately", "with immediate effect", "now", "asap", "as soon as possible"}
+#: A target that says it has no date yet: ongoing, the words kept (any other text without a date is too,
+#: in a tracker; in cap's own columns only these are).
+NO_DATE_WORDS = {"tbc", "tba", "tbd", "to be confirmed", "to be agreed", "to be determined", "to be arranged",
+                 "date to be confirmed", "date to be agreed", "not yet agreed", "not known"}
 #: Words put before a date that add nothing to it (`By 31/12/2016`).
 DATE_PREFIXES = re.compile(r"^(?:by|before|due|due by|no later than|not later than|deadline|on or before)\b[\s:]*",
                            re.IGNORECASE)

@@ -32,6 +32,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "completed": ("Completed", ("completed", "date completed")),
     "withdrawn_on": ("Withdrawn on", ("withdrawn on", "date withdrawn")),
     "impact_review": ("Impact review", ("impact review", "impact review date")),
+    # Texts whose whitespace a trimmed cell would lose, exactly (cap/importer/exact.py).
+    "exact": ("Exact texts", ("exact texts",)),
 }
 REQUIRED = ("ref", "scr", "action", "lead", "target", "progress")
 #: Cells a run-on row may add to (the prototype joins every non-empty cell).

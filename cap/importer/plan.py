@@ -175,6 +175,7 @@ def prepare_import(
         if loc.problems and not records:
             return outcome, loc.problems
         pairs = [(rec, map_record(rec, progress_date, loc, tracker.fixes, outcome.readings)) for rec in records]
+        _restore_exact(pairs, outcome)
         outcome.new_themes = _settle_new_themes(book, themes, loc)
 
     actions: list[tuple[Record, Action]] = []
@@ -249,6 +250,15 @@ def prepare_import(
         outcome.writes = []
         return outcome, problems
     return outcome, []
+
+
+def _restore_exact(pairs, outcome: ImportOutcome) -> None:
+    """Texts whose whitespace a cell lost, put back from the Exact texts column (cap/importer/exact.py)."""
+    from cap.importer.exact import restore
+
+    for rec, action in pairs:
+        if action is not None and rec.cells.get("exact"):
+            outcome.notes.extend(restore(action, rec.cells["exact"]))
 
 
 def layout(rows: list[SourceRow], tracker: TrackerOptions) -> str:

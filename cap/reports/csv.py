@@ -28,6 +28,10 @@ accepts):
   never appear in the Progress text, so words in brackets stay words;
 - where some action listed has them, two more columns: Board rating (the rating the
   board's own tracker gave, imported) and Source ref (that tracker's ref);
+- where some action listed holds a text whose whitespace a trimmed cell would lose (a
+  text beginning or ending with a space or a tab, such as `\\t=1+1`), a last column,
+  Exact texts: a JSON object of those texts by where they are in the action
+  (cap/importer/exact.py), which `cap import` puts back;
 - in Progress (with `--full`), Signed off, Target history and Progress authors, a value
   holding a line break continues on the next line indented by two spaces: a line that
   starts with two spaces always continues the one before, so a text line that happens to
@@ -68,11 +72,18 @@ _LOG_START = re.compile(r"^\d{4}-\d{2}-\d{2}: .*\S")
 
 
 def logged(entry) -> str:
-    return f"{entry.date.isoformat()}: {continued(entry.text)}"
+    """`YYYY-MM-DD: text`; the text trimmed, so that the line reads as a log line (whitespace
+    at its edges is carried exactly in the Exact texts column: cap/importer/exact.py)."""
+    return f"{entry.date.isoformat()}: {continued(entry.text.strip())}"
+
+
+def _entries(report: Report, row: Row) -> tuple:
+    """The progress entries the row's Progress cell holds."""
+    return row.progress if report.full else ((row.latest,) if row.latest else ())
 
 
 def cells(report: Report, row: Row) -> list[str]:
-    entries = row.progress if report.full else ((row.latest,) if row.latest else ())
+    entries = _entries(report, row)
     if report.full:
         progress = "\n".join(logged(e) for e in entries)
     elif row.latest is None:
@@ -145,9 +156,15 @@ def render(report: Report) -> str:
         return render_paper(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    from cap.importer.exact import NAME, exact_texts, row_texts
+
     ratings, sources = report.has_ratings, report.has_source_refs
-    writer.writerow([*COLUMNS, *(["Board rating"] if ratings else []), *(["Source ref"] if sources else [])])
-    for row in report.rows:
-        extra = ([row.rating or ""] if ratings else []) + ([row.source_ref or ""] if sources else [])
+    exact = [exact_texts(row_texts(row, _entries(report, row))) for row in report.rows]
+    exacts = any(exact)
+    writer.writerow([*COLUMNS, *(["Board rating"] if ratings else []), *(["Source ref"] if sources else []),
+                     *([NAME] if exacts else [])])
+    for row, kept in zip(report.rows, exact):
+        extra = ([row.rating or ""] if ratings else []) + ([row.source_ref or ""] if sources else []) + \
+            ([kept] if exacts else [])
         writer.writerow([csv_cell(cell) for cell in cells(report, row) + extra])
     return BOM + out.getvalue()

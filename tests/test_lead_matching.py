@@ -193,3 +193,18 @@ def test_tab_completion_offers_the_agencies_names_and_aliases(no_agencies):
     assert [n for n, _help in leads(DATA, "nscb")] == [
         "NSCB", "NSCB Business Manager", "NSCB Monitoring and Evaluation Officer (MEO)"]  # the id nscb once, as NSCB
     assert leads(no_agencies, "norf") == []
+
+
+def test_the_counts_by_lead_agency_count_each_agency_once_by_its_name(tmp_path, no_agencies):
+    stats = Cap(DATA)("stats", "--as-of", "2017-07-01").stdout
+    assert "NSCB                       6  1.1, 1.2, 1.3, 2.2, 4.9, 4.11" in stats
+    assert "NSCB Business Manager" not in stats
+    assert "NSCB Business Manager" in Cap(no_agencies)("stats", "--as-of", "2017-07-01").stdout
+    # An agency whose name no action writes (only its alias): its count links to its page.
+    (no_agencies / "agencies.yaml").write_text(
+        "agencies:\n- id: health\n  name: Health Trust\n  aliases:\n  - Health\n")
+    result = Cap(no_agencies)("site", "-o", str(tmp_path / "site"), "--as-of", "2017-07-01")
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert '<a href="agencies/health-trust.html">Health Trust</a>' in home
+    assert (tmp_path / "site" / "agencies" / "health-trust.html").exists()

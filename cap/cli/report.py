@@ -100,6 +100,10 @@ def build_report_for(plan, filters, day, amber_days, stale_since, **options):
             since = parse_date(stale_since)
         except DateError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--stale-since'") from None
+    if "agencies" not in options:
+        from cap.cli.common import load_agencies
+
+        options["agencies"] = load_agencies()
     try:
         return build_report(plan, filters, day, amber_days=amber_days, stale_since=since, **options)
     except ReportError as exc:

@@ -418,17 +418,20 @@ def _row(action, as_of: dt.date, amber_days: int, stale_since: dt.date, full: bo
     )
 
 
-def by_lead(rows: list[Row]) -> tuple[LeadCount, ...]:
-    """The rows' refs under each lead agency, most first (an action counts for each of its leads)."""
+def by_lead(rows: list[Row], names: dict[str, str] | None = None) -> tuple[LeadCount, ...]:
+    """The rows' refs under each lead agency, most first (an action counts for each of its
+    leads); `names` gives the agency a lead text names (data/agencies.yaml), counted once."""
+    names = names or {}
     leads: dict[str, list[str]] = {}
     for row in rows:
-        for lead in dict.fromkeys(row.lead):
+        for lead in dict.fromkeys(names.get(text, text) for text in row.lead):
             leads.setdefault(lead, []).append(row.ref)
     counts = (LeadCount(lead, tuple(refs)) for lead, refs in leads.items())
     return tuple(sorted(counts, key=lambda c: (-c.count, c.lead.casefold(), c.lead)))
 
 
-def _summary(rows: list[Row], themes: tuple[ThemeInfo, ...], as_of: dt.date) -> Summary:
+def _summary(rows: list[Row], themes: tuple[ThemeInfo, ...], as_of: dt.date,
+             names: dict[str, str] | None = None) -> Summary:
     by_theme = []
     for theme in themes:
         mine = [r for r in rows if r.theme == theme.id]
@@ -444,12 +447,22 @@ def _summary(rows: list[Row], themes: tuple[ThemeInfo, ...], as_of: dt.date) -> 
         by_theme=tuple(by_theme),
         brag_counts=tuple((b, sum(1 for r in rows if r.brag == b)) for b in BRAG),
         overdue=tuple(overdue),
-        overdue_by_lead=by_lead(overdue),
+        overdue_by_lead=by_lead(overdue, names),
         due_soon=tuple(due_soon),
         slipped=tuple(r for r in rows if r.slipped and r.is_active),
         stale=tuple(stale),
-        stale_by_lead=by_lead(stale),
+        stale_by_lead=by_lead(stale, names),
     )
+
+
+def _agency_names(plan: Plan, agencies: list | None) -> dict[str, str]:
+    """Each lead text of the plan that names an agency of data/agencies.yaml -> its name."""
+    if not agencies:
+        return {}
+    from cap.agencies import match_lead
+
+    found = {text: match_lead(text, agencies) for action in plan.actions for text in action.lead}
+    return {text: agency.name for text, agency in found.items() if agency is not None}
 
 
 def build_report(
@@ -466,8 +479,10 @@ def build_report(
     lives=None,
     since: dt.date | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    agencies: list | None = None,
 ) -> Report:
-    """The report of the actions `filters` select, as of `as_of`.
+    """The report of the actions `filters` select, as of `as_of`; with the `agencies` of
+    data/agencies.yaml, the counts by lead agency count each agency once, by its name.
 
     The summary covers every selected action; `kind` narrows the rows listed under it:
     `plan` all of them, `exceptions` the open or in-progress ones that are overdue, have
@@ -499,7 +514,7 @@ def build_report(
         # An agency report names its agency in its description; the selection need not repeat it.
         selection=describe(replace(filters, lead=None, lead_names=()) if kind == "agency" else filters, themes),
         themes=themes,
-        summary=_summary(selected, themes, as_of),
+        summary=_summary(selected, themes, as_of, _agency_names(plan, agencies)),
         rows=tuple(rows),
         plan_total=len(plan.actions),
         lead=" or ".join(filters.lead_names) or filters.lead or filters.lead_is,

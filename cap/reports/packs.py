@@ -53,7 +53,7 @@ def agency_packs(plan: Plan, as_of: dt.date, *, amber_days: int = AMBER_DAYS, st
         chosen = dataclasses.replace(filters or Filters(), lead=lead.name, lead_is=None,
                                      lead_texts=frozenset(groups[lead]), lead_names=(lead.name,))
         report = build_report(plan, chosen, as_of, amber_days=amber_days, stale_since=since,
-                              kind="agency", full=full, title=title, stamp=stamp)
+                              kind="agency", full=full, title=title, stamp=stamp, agencies=agencies)
         rows = tuple(r for r in report.rows if _wanted(r, since))
         report = dataclasses.replace(report, rows=rows, lead=lead.name) if rows else None
         packs.append(Pack(lead.name, stems[lead.name], report))

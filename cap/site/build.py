@@ -110,10 +110,11 @@ class Group:
 def _lead_pages(plan: Plan, agencies: list | None) -> tuple[dict, dict[str, str], dict[str, str]]:
     """The lead agency pages, as `--lead` chooses leads (cap.query.resolve_lead): each lead
     (an agency of agencies.yaml with every lead text naming it, or a lead text naming none)
-    with its lead texts; its page's file name; and each lead text's page."""
+    with its lead texts; its page's file name; and the page of each lead text and agency name."""
     groups = {lead: texts for lead, (_names, texts) in lead_groups(plan.actions, agencies).items() if texts}
     slugs = unique_slugs(lead.name for lead in groups)
-    pages = {text: slugs[lead.name] for lead, texts in groups.items() for text in texts}
+    pages = {lead.name: slugs[lead.name] for lead in groups}  # (the counts by agency name it)
+    pages.update({text: slugs[lead.name] for lead, texts in groups.items() for text in texts})
     return groups, slugs, pages
 
 
@@ -173,11 +174,11 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
     if timeline is None:
         timeline = read_timeline(data_dir, as_of)
     title = title or DEFAULT_TITLE
-    report = build_report(plan, Filters(), as_of, title=title, stamp=stamp)
+    report = build_report(plan, Filters(), as_of, title=title, stamp=stamp, agencies=agencies)
     from cap.rounds.status import round_block
 
     report = dataclasses.replace(report, round=round_block(data_dir, plan, as_of))  # the latest round (issue 23)
-    lead_texts, lead_slugs, agencies = _lead_pages(plan, agencies)
+    lead_texts, lead_slugs, lead_pages = _lead_pages(plan, agencies)
     rows = {r.ref: r for r in report.rows}
     actions = {a.ref: a for a in plan.actions}
     theme_names = {t.id: f"{t.number}. {t.title}" for t in plan.themes}
@@ -203,7 +204,7 @@ def build_site(data_dir: Path, out: Path, as_of: dt.date, plan: Plan, *, title: 
 
     def page(path: str, template: str, **context: Any) -> None:
         root = "../" * path.count("/")
-        links = Links(root, agencies)
+        links = Links(root, lead_pages)
         pages[path] = templating.render(f"site/{template}", site=links, root=root, path=path,
                                         stylesheet=root + "site.css", **common, **context)
 

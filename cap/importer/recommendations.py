@@ -30,7 +30,7 @@ REVIEW_WORDS = {
 }
 _REVIEW = re.compile(r"^(" + "|".join(sorted((re.escape(w) for w in REVIEW_WORDS), key=len, reverse=True))
                      + r")\b[\s:\-\u2013]*(?:into\s+|for\s+|of\s+)?(.+?)\s*(?:\((\d{4})\))?\s*\Z", re.IGNORECASE)
-_RECOMMENDATION = re.compile(r"^(?:(?:scr|sar|dhr|cspr|lcspr|review)\s+)?(recommendation|finding|rec|learning point)"
+_RECOMMENDATION = re.compile(r"^(?:(?:scr|sar|dhr|cspr|lcspr|review)\s+)?(recommendation|finding|rec|learning point)\b"
                              r"\s*(?:no\.?\s*)?(\d{1,3})?\s*[:.\-\u2013]?\s*(.*?)\s*\Z", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:recommendation\s*|rec\s*|finding\s*)?(\d{1,3})\s*[.:)\-\u2013]\s+(.*\S)\s*\Z",
                        re.IGNORECASE | re.DOTALL)
@@ -42,7 +42,7 @@ def review_heading(text: str) -> tuple[str, str, str] | None:
     if m is None or not m.group(2):
         return None
     name = re.split(r"\s*[(:\u2013]|\s+-\s+", m.group(2))[0].strip(" :-")
-    if not re.search(r"[A-Za-z0-9]", name) or len(name) > 60:
+    if not re.match(r"[A-Z0-9]", name) or len(name) > 60:  # a case's name: `Child A`, `Q`, never `learning`
         return None
     year = re.search(r"\((\d{4})\)", text)
     title = f"{m.group(1)} {name}" + (f" ({year.group(1)})" if year else "")

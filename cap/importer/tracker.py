@@ -72,8 +72,9 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
     under = Under(reviews.review(opts.review) if reviews is not None and opts.review else None)
     out: list[TrackerRow] = []
 
-    def heading(text: str, row: SourceRow) -> bool:
-        """Whether the heading is a review's or a recommendation's (and so no theme)."""
+    def heading(text: str, row: SourceRow, title: bool = False) -> bool:
+        """Whether the heading is a review's or a recommendation's (and so no theme). A
+        `title` (above the table) naming a review not in scrs.yaml is noted, not refused."""
         if reviews is None:
             return False
         rec = recommendation_heading(text)
@@ -83,8 +84,12 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
         named = review_heading(text)
         if named is None:
             return False
-        kind, name, title = named
-        scr = reviews.review(name, kind, title)
+        kind, name, full = named
+        scr = reviews.review(name, kind, full)
+        if scr is None and title:
+            outcome.notes.append(f"{loc.place(row)}: the title names the review {name!r}, not in scrs.yaml: give "
+                                 "--add-reviews to record the actions as its own")
+            return False
         if scr is None:
             loc.add(row, "CAP805", f"heading {clip(text)!r} names a review that is not in scrs.yaml (the reviews: "
                     f"{', '.join(s.id for s in reviews.scrs) or 'none'}); give --add-reviews to add it")
@@ -116,7 +121,7 @@ def read_rows(rows: list[SourceRow], book: ThemeBook, loc: Located, outcome: Imp
                 return []
             continue
         if columns is None:  # title rows above the table; one that names a theme or review is the table's
-            if len(filled) == 1 and not heading(cells[filled[0]].strip(), row):
+            if len(filled) == 1 and not heading(cells[filled[0]].strip(), row, title=True):
                 found = book.find(cells[filled[0]].strip())
                 if isinstance(found, Theme):
                     theme = found

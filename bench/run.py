@@ -5,6 +5,7 @@
     python bench/run.py --sizes 2000 --runs 3 --out /tmp/r.json
     python bench/run.py --keep /tmp/cap-bench            # reuse the generated plans next time
     python bench/run.py --compare bench/results.json     # show the change against an earlier run
+    python bench/run.py --sizes '' --round --runs 3      # the update round alone (bench/round_bench.py)
 
 For each size it writes a realistic plan (the four real themes, hundreds of cases, many lead
 agencies, 1-10 progress entries, target revisions, sign-offs, withdrawals, all through the
@@ -703,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate-into", type=Path, help=argparse.SUPPRESS)  # the generating child
     parser.add_argument("--site", action="store_true", help="also time `cap site` on a generated history")
     parser.add_argument("--site-generate-into", type=Path, help=argparse.SUPPRESS)  # the generating child
+    parser.add_argument("--round", action="store_true",
+                        help="also time the update round (cap round start and collect, bench/round_bench.py)")
+    parser.add_argument("--round-generate-into", type=Path, help=argparse.SUPPRESS)  # the generating child
     args = parser.parse_args(argv)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -711,7 +715,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.site_generate_into:
         site_generate_into(args.site_generate_into, args.seed)
         return 0
-    if (not sizes and not args.site) or min(sizes, default=1) < 1 or args.runs < 1 or args.warmup < 0:
+    if args.round_generate_into:
+        from round_bench import round_generate_into
+
+        round_generate_into(args.round_generate_into, args.seed)
+        return 0
+    if (not sizes and not args.site and not args.round) or min(sizes, default=1) < 1 or args.runs < 1 or args.warmup < 0:
         parser.error("--sizes must be positive, --runs at least 1, --warmup at least 0")
     if args.generate_into:
         generate_into(args.generate_into, sizes[0], args.seed)
@@ -751,6 +760,10 @@ def main(argv: list[str] | None = None) -> int:
             print(table(size, before), flush=True)
         if args.site:
             result["site"] = bench_site(cap, args.runs, args.warmup, work, args.keep, args.seed, log)
+        if args.round:
+            from round_bench import bench_round
+
+            result["round"] = bench_round(cap, args.runs, args.warmup, work, args.keep, args.seed, log)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print("\nratio: median over the baseline's median (pass/fail is judged on it); min ratio: min over min."

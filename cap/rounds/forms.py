@@ -18,6 +18,7 @@ validation's bound is a number, not a formula. The same round and plan give the 
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -127,25 +128,42 @@ def build_xlsx(form: FormRequest):
     fill_in = PatternFill("solid", fgColor=FILL_IN)
     unlocked = Protection(locked=False)
 
-    def put(ws, row, col, value, *, bold=False, size=None, fill=None, open_=False, boxed=True, date=False):
+    looks: dict[tuple, object] = {}
+
+    def put(ws, row, col, value, *, bold=False, size=None, fill=None, open_=False, boxed=True, date=False,
+            brag_=None):
+        """One cell; each distinct look is styled once, then copied (openpyxl's style
+        look-up is the slow part of fifty forms)."""
         cell = ws.cell(row=row, column=col)
-        if isinstance(value, dt.date):
+        is_date = isinstance(value, dt.date)
+        if is_date:
             cell.value = value
-            cell.number_format = DATE_FORMAT
         elif value is not None and value != "":
             cell.value = inert(str(value))
             cell.data_type = "s"  # a text cell, never a formula
-        elif date:
+        key = (id(ws.parent), is_date or date, bold, size, fill, open_, boxed, brag_)
+        look = looks.get(key)
+        if look is not None:
+            cell._style = copy(look)
+            return cell
+        if is_date or date:
             cell.number_format = DATE_FORMAT
         if bold or size:
             cell.font = Font(bold=bold, size=size)
         cell.alignment = wrap
         if boxed:
             cell.border = border
-        if fill:
-            cell.fill = fill
+        if fill == "locked":
+            cell.fill = locked_fill
+        elif fill == "open":
+            cell.fill = fill_in
+        if brag_:
+            colour, ink = BRAG_COLOURS[brag_]
+            cell.fill = PatternFill("solid", fgColor=colour)
+            cell.font = Font(bold=True, color=ink)
         if open_:
             cell.protection = unlocked
+        looks[key] = copy(cell._style)
         return cell
 
     # ---- cover
@@ -158,11 +176,11 @@ def build_xlsx(form: FormRequest):
     row = 3
     date_cell = None
     for label, value in cover_lines(form):
-        put(cover, row, 1, label, bold=True, fill=locked_fill)
+        put(cover, row, 1, label, bold=True, fill="locked")
         if label == "Date of this update":
-            date_cell = put(cover, row, 2, None, fill=fill_in, open_=True, date=True)
+            date_cell = put(cover, row, 2, None, fill="open", open_=True, date=True)
         else:
-            put(cover, row, 2, value, fill=locked_fill)
+            put(cover, row, 2, value, fill="locked")
         row += 1
     row += 1
     put(cover, row, 1, "How to fill it in", bold=True, boxed=False)
@@ -186,7 +204,7 @@ def build_xlsx(form: FormRequest):
                   f"{format_uk(form.due, full_year=True)}", bold=True, size=12, boxed=False)
     for col, (header, width, filled) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        put(ws, HEADER_ROW, col, header, bold=True, fill=fill_in if filled else locked_fill)
+        put(ws, HEADER_ROW, col, header, bold=True, fill="open" if filled else "locked")
     ws.column_dimensions[last_col].hidden = True
     row = FIRST_ROW
     for action, print_ in zip(form.actions, form.fingerprints):
@@ -195,13 +213,9 @@ def build_xlsx(form: FormRequest):
         target = action.target_date if isinstance(action.target_date, dt.date) else "Ongoing"
         values = (action.ref, action.action, target, action.status, rating, text, day)
         for col, value in enumerate(values, start=1):
-            cell = put(ws, row, col, value, fill=locked_fill)
-            if col == 5 and rating:
-                colour, ink = BRAG_COLOURS[rating]
-                cell.fill = PatternFill("solid", fgColor=colour)
-                cell.font = Font(bold=True, color=ink)
+            put(ws, row, col, value, fill="locked", brag_=rating if col == 5 else None)
         for col in range(8, 14):
-            put(ws, row, col, None, fill=fill_in, open_=True, date=col == 10)
+            put(ws, row, col, None, fill="open", open_=True, date=col == 10)
         put(ws, row, 14, form_key(form.round_id, action.ref, print_), boxed=False)
         row += 1
     last = max(row - 1, FIRST_ROW)

@@ -74,7 +74,7 @@ def body_text(*, agency: str, round_id: str, due: dt.date, actions: Sequence, fo
              *textwrap.wrap(back, 72), "", "The actions:"]
     for action in actions:
         first = " ".join(action.action.split())
-        short = first if len(first) <= 60 else first[:57].rstrip() + "..."
+        short = first if len(first) <= 44 else first[:41].rstrip() + "..."
         target = format_uk(action.target_date, full_year=True)
         lines.append(f"  {action.ref}  {short} (target {target})")
     lines += ["", "Thank you,", signed or "The business manager", ""]

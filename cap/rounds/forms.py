@@ -34,19 +34,19 @@ STATUS_CHOICES = ("in progress", "complete")
 
 #: The form's columns: (header, width, filled in by the agency).
 COLUMNS: tuple[tuple[str, int, bool], ...] = (
-    ("Ref", 7, False),
-    ("Action", 50, False),
-    ("Target date", 12, False),
-    ("Status", 12, False),
-    ("BRAG", 9, False),
-    ("Latest progress", 45, False),
-    ("Progress date", 12, False),
-    ("Done since then", 45, True),
-    ("Status now", 14, True),
-    ("Proposed new target date", 14, True),
-    ("Reason for new date", 30, True),
-    ("Evidence", 30, True),
-    ("Who is reporting", 20, True),
+    ("Ref", 6, False),
+    ("Action", 42, False),
+    ("Target date", 11, False),
+    ("Status", 11, False),
+    ("BRAG", 7, False),
+    ("Latest progress", 38, False),
+    ("Progress date", 11, False),
+    ("Done since then", 42, True),
+    ("Status now", 12, True),
+    ("Proposed new target date", 13, True),
+    ("Reason for new date", 24, True),
+    ("Evidence", 24, True),
+    ("Who is reporting", 16, True),
     ("Form key", 10, False),
 )
 KEY_HEADER = "Form key"
@@ -123,7 +123,7 @@ def build_xlsx(form: FormRequest):
     wb = Workbook()
     side = Side(style="thin", color="C8CCD1")
     border = Border(left=side, right=side, top=side, bottom=side)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
     locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
     fill_in = PatternFill("solid", fgColor=FILL_IN)
     unlocked = Protection(locked=False)
@@ -170,7 +170,7 @@ def build_xlsx(form: FormRequest):
     cover = wb.active
     cover.title = COVER_SHEET
     cover.column_dimensions["A"].width = 22
-    cover.column_dimensions["B"].width = 80
+    cover.column_dimensions["B"].width = 62
     put(cover, 1, 1, f"Action plan update: {form.agency_name}", bold=True, size=14, boxed=False)
     cover.merge_cells("A1:B1")
     row = 3
@@ -196,12 +196,18 @@ def build_xlsx(form: FormRequest):
     dates.add(date_cell.coordinate)
     cover.protection.sheet = True
     cover.protection.formatColumns = cover.protection.formatRows = False
+    cover.page_setup.orientation = "portrait"
+    cover.page_setup.paperSize = PAPERSIZE_A4
+    cover.page_setup.fitToWidth, cover.page_setup.fitToHeight = 1, 0
+    cover.sheet_properties.pageSetUpPr.fitToPage = True
 
     # ---- actions
     ws = wb.create_sheet(ACTIONS_SHEET)
     last_col = get_column_letter(len(COLUMNS))
     put(ws, 1, 1, f"Actions led by {form.agency_name}: round {form.round_id}, return by "
                   f"{format_uk(form.due, full_year=True)}", bold=True, size=12, boxed=False)
+    ws.merge_cells(f"A1:{get_column_letter(len(COLUMNS) - 1)}1")
+    ws.row_dimensions[HEADER_ROW].height = 30
     for col, (header, width, filled) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         put(ws, HEADER_ROW, col, header, bold=True, fill="open" if filled else "locked")
@@ -217,6 +223,7 @@ def build_xlsx(form: FormRequest):
         for col in range(8, 14):
             put(ws, row, col, None, fill="open", open_=True, date=col == 10)
         put(ws, row, 14, form_key(form.round_id, action.ref, print_), boxed=False)
+        ws.row_dimensions[row].height = _height((action.action, 42), (text or "", 38))
         row += 1
     last = max(row - 1, FIRST_ROW)
     status = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
@@ -260,6 +267,13 @@ def build_xlsx(form: FormRequest):
     props.creator = "cap"
     props.created = props.modified = stamp
     return wb
+
+
+def _height(*texts: tuple[str, int]) -> float:
+    """A row tall enough for its wrapped texts (Excel sizes no row openpyxl wrote), and
+    for three lines of the agency's own at least."""
+    lines = max(-(-len(text) * 11 // (width * 10)) for text, width in texts)
+    return float(min(409, 15 * max(3, lines)))
 
 
 def render_xlsx(form: FormRequest) -> bytes:

@@ -171,3 +171,18 @@ def test_the_docs_example_word_plan(repo):
     assert (got["1.4"].lead, got["1.4"].target_date, got["1.4"].status) == (["Police", "Health"], "ongoing", "open")
     assert [a.recommendations for a in plan.actions] == [["Child-A-1"]] * 4 + [["Child-A-2"]]
     assert Cap(repo)("validate", "--as-of", "2018-07-01").exit_code == 0
+
+
+@pytest.mark.slow
+def test_the_installed_cap_imports_a_word_document(repo, tmp_path):
+    """`cap import plan.docx` as a real process: the dry run first, then the import, all or nothing."""
+    from tests.test_cli_show import run_cap
+
+    source = Path(__file__).resolve().parent.parent / "docs" / "examples" / "findings.docx"
+    args = ("--data", str(repo), "import", str(source), "--progress-date", "2018-03-31", "--theme", "curiosity")
+    refused = run_cap(*args, cwd=tmp_path)
+    assert refused.returncode == 1 and "give --add-reviews" in refused.stderr
+    assert not [p for p in (repo / "actions").iterdir() if p.suffix == ".yaml"]
+    done = run_cap(*args, "--add-reviews", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "5 created, 0 updated, 0 unchanged" in done.stdout

@@ -326,3 +326,153 @@ def test_no_field_of_themes_or_scrs_reaches_an_internal_error(where, value, args
         indent = next(line for line in text.splitlines() if "__FUZZ__" in line).index("__FUZZ__")
         path.write_text(text.replace("__FUZZ__", value.replace("\n", "\n" + " " * (indent + 2)), 1), encoding="utf-8")
         assert_no_internal_error(invoke(root, args), args)
+
+
+# ------------------------------------------------------------------ workbook parts and Word tables (issue 21)
+
+XML_TEXT = st.one_of(st.sampled_from(HOSTILE[:40] + ["&amp;", "&lt;", "]]>", "<", "&#0;", "&#x1F600;"]),
+                     st.text(max_size=12))
+COORDS = st.one_of(st.sampled_from(["A1", "B2", "XFD1048576", "A0", "ZZZZ1", "A99999999", "", "1A", "$C$15", "a3"]),
+                   st.builds(lambda c, r: f"{c}{r}", st.sampled_from(["A", "C", "G", "SF", "SG", "XFD"]),
+                             st.integers(0, 2_000_000)))
+
+
+def _escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape("".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20 and not 0xD800 <= ord(ch) <= 0xDFFF))
+
+
+@st.composite
+def sheet_cells(draw) -> str:
+    kind = draw(st.sampled_from(["s", "inlineStr", "n", "b", "e", "str", "d", "", "garbage"]))
+    value = draw(st.one_of(XML_TEXT, st.integers(-5, 10 ** 20).map(str), st.floats(allow_nan=True).map(str)))
+    formula = draw(st.sampled_from(["", "<f>1+1</f>", '<f t="shared" si="0"/>', "<f>SUM(A1:XFD1048576)</f>"]))
+    body = (f"<is><t>{_escape(value)}</t></is>" if kind == "inlineStr"
+            else draw(st.sampled_from(["", f"<v>{_escape(value)}</v>", "<v></v>"])))
+    t = f' t="{kind}"' if kind else ""
+    return f'<c r="{draw(COORDS)}"{t}>{formula}{body}</c>'
+
+
+@st.composite
+def sheet_xml(draw) -> bytes:
+    rows = draw(st.lists(st.tuples(st.one_of(st.integers(0, 2_000_000).map(str), st.just("x")),
+                                   st.lists(sheet_cells(), max_size=5)), max_size=6))
+    merges = draw(st.lists(st.builds(lambda a, b: f"{a}:{b}", COORDS, COORDS), max_size=4))
+    dimension = draw(COORDS)
+    head = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                   for i, h in enumerate(["Theme", "Ref", "SCR Ref", "Action", "Lead agency", "Target date", "Progress"]))
+    body = "".join(f'<row r="{r}">{"".join(cs)}</row>' for r, cs in rows)
+    merged = f'<mergeCells>{"".join(f"<mergeCell ref={chr(34)}{m}{chr(34)}/>" for m in merges)}</mergeCells>' \
+        if merges else ""
+    return (f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<dimension ref="A1:{dimension}"/><sheetData><row r="1">{head}</row>{body}</sheetData>{merged}'
+            "</worksheet>").encode()
+
+
+def _workbook(sheet: bytes, strings: bytes | None = None) -> bytes:
+    """A workbook made by openpyxl, its first sheet's XML (and its shared strings) replaced."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "x"
+    raw = io.BytesIO()
+    wb.save(raw)
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet
+            elif info.filename == "xl/sharedStrings.xml" and strings is not None:
+                data = strings
+            zf.writestr(info.filename, data)
+        if strings is not None and "xl/sharedStrings.xml" not in src.namelist():
+            zf.writestr("xl/sharedStrings.xml", strings)
+    return out.getvalue()
+
+
+STRINGS = st.one_of(st.none(), st.builds(
+    lambda texts: ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   + "".join(f"<si><t>{_escape(t)}</t></si>" for t in texts) + "</sst>").encode(),
+    st.lists(XML_TEXT, max_size=5)), st.sampled_from([b"", b"<sst", b"not xml", b'<!DOCTYPE x [<!ENTITY a "b">]><sst/>']))
+
+
+@pytest.mark.slow
+@FUZZ_FILES
+@given(sheet_xml(), STRINGS, st.integers(0, 400), st.binary(max_size=3))
+def test_no_workbook_part_reaches_an_internal_error(sheet, strings, cut, junk):
+    """cap.intake reads a workbook (or refuses it, IntakeError) whatever its parts hold,
+    and `cap import` of it is never an internal error."""
+    from cap.intake import IntakeError, open_workbook
+
+    raw = _workbook(sheet, strings)
+    for candidate in (raw, raw[:len(raw) - cut] + junk):
+        try:
+            book = open_workbook(candidate, "plan.xlsx")
+            for title in book.sheetnames:
+                book.sheet(title)
+        except IntakeError as exc:
+            assert "\n" not in str(exc)
+    with scratch() as root:
+        (root / "plan.xlsx").write_bytes(raw)
+        args = ["import", "plan.xlsx", "--progress-date", "2017-03-31", "--dry-run"]
+        assert_no_internal_error(invoke(root, args), args)
+
+
+@st.composite
+def word_tables(draw) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for _ in range(draw(st.integers(0, 3))):
+        rows, cols = draw(st.integers(1, 4)), draw(st.integers(1, 5))
+        table = document.add_table(rows=rows, cols=cols)
+        for r in range(rows):
+            for c in range(cols):
+                table.cell(r, c).text = _escape(draw(st.one_of(
+                    st.sampled_from(["Ref", "Action", "Lead agency", "Target date", "Progress", "1.1", "01/06/17"]),
+                    XML_TEXT)))
+        if draw(st.booleans()) and rows > 1:
+            table.cell(0, 0).merge(table.cell(rows - 1, 0))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+@FUZZ_FILES
+@given(word_tables(), st.sampled_from([None, b"", b"<w:document", b'<!DOCTYPE d [<!ENTITY a "b">]><d/>',
+                                       b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                                       b'2006/main"><w:body><w:tbl><w:tc/><w:tr><w:tr/></w:tr></w:tbl></w:body>'
+                                       b"</w:document>"]))
+def test_no_word_table_reaches_an_internal_error(raw, document_xml):
+    """cap.intake opens a Word document (or refuses it) whatever its tables hold, and
+    `cap import` of it is never an internal error."""
+    import io
+    import zipfile
+
+    from cap.intake import IntakeError, open_document
+
+    if document_xml is not None:
+        src = zipfile.ZipFile(io.BytesIO(raw))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            for info in src.infolist():
+                zf.writestr(info.filename, document_xml if info.filename == "word/document.xml" else src.read(info))
+        raw = out.getvalue()
+    try:
+        document = open_document(raw, "plan.docx")
+        _ = [[cell.text for row in table.rows for cell in row.cells] for table in document.tables]
+    except IntakeError as exc:
+        assert "\n" not in str(exc)
+    with scratch() as root:
+        (root / "plan.docx").write_bytes(raw)
+        args = ["import", "plan.docx", "--progress-date", "2017-03-31", "--dry-run"]
+        assert_no_internal_error(invoke(root, args), args)

@@ -248,8 +248,13 @@ def read_workbook(raw: bytes, loc: Located, *, sheet: str | None = None, all_she
     """
     from cap.reports.xlsx import LOG_SHEET, SUMMARY_SHEET
 
+    from cap.intake import IntakeError
+
     wb = load(raw, loc.shown)
-    rows, from_cap = _read(wb, loc, sheet=sheet, all_sheets=all_sheets, header_test=header_test)
+    try:  # a sheet is read (and its bounds checked) when it is first asked for
+        rows, from_cap = _read(wb, loc, sheet=sheet, all_sheets=all_sheets, header_test=header_test)
+    except IntakeError as exc:
+        raise WorkbookError(exc.refusal.where + exc.refusal.message, exc.refusal) from None
     # A formula with no saved value is an error at its cell, never an empty cell (cap.intake).
     loc.problems.extend(p.problem("CAP804") for p in wb.problems())
     return rows, from_cap

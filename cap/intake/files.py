@@ -78,7 +78,8 @@ class IntakeError(ValueError):
 
 
 def refuse(shown: str, message: str, **where) -> IntakeError:
-    return IntakeError(Refusal(shown, message, **where))
+    """The error for one refusal; its message made one line (a library's own words may span several)."""
+    return IntakeError(Refusal(shown, " ".join(message.split()), **where))
 
 
 # ------------------------------------------------------------------ size first
@@ -178,7 +179,8 @@ def save_as(kind: str, wanted: str = "xlsx") -> str | None:
     if kind == wanted or (kind == "text" and wanted == "csv"):
         return None
     if {kind, wanted} == {"xlsx", "docx"}:
-        return f"{_WHAT[kind]}, not {'an' if wanted == 'xlsx' else 'a'} {_SAVE[wanted]}: send the {_SAVE[wanted]} asked for"
+        article = "an" if wanted == "xlsx" else "a"
+        return f"{_WHAT[kind]}, not {article} {_SAVE[wanted]}: send the {_SAVE[wanted]} asked for"
     what = _WHAT.get(kind, f"is not a {wanted} file")
     if kind in ("encrypted", "xls", "doc", "ods", "odt", "xlsm", "docm") and wanted in ("xlsx", "docx"):
         if kind in ("xls", "ods", "xlsm") and wanted == "docx" or kind in ("doc", "odt", "docm") and wanted == "xlsx":
@@ -233,7 +235,8 @@ def open_zip(raw: bytes, shown: str, *, kind: str = "workbook", max_member: int 
             raise refuse(shown, f"part {info.filename!r} is {info.file_size:,} bytes unpacked (limit {limit:,}, "
                          "MAX_MEMBER_BYTES): too large to be read", bound="MAX_MEMBER_BYTES")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise refuse(shown, f"part {info.filename!r} is compressed {info.file_size // max(info.compress_size, 1):,} "
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise refuse(shown, f"part {info.filename!r} is compressed {ratio:,} "
                          f"to 1 (limit {MAX_RATIO} to 1, MAX_RATIO): refused as a zip bomb", bound="MAX_RATIO")
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
@@ -279,9 +282,11 @@ def scan_xml(zf: zipfile.ZipFile, name: str, shown: str, *, start: Callable | No
                 parser.Parse(chunk, not chunk)
                 if not chunk:
                     break
+    except IntakeError:
+        raise  # a bound passed, found by a handler
     except xml.parsers.expat.ExpatError as exc:
         raise refuse(shown, f"part {name!r} is not well-formed XML ({exc})") from None
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise refuse(shown, f"part {name!r} cannot be unpacked ({exc}): a damaged file") from None
 
 

@@ -102,4 +102,5 @@ def open_document(raw: bytes, shown: str):
     except IntakeError:
         raise
     except Exception as exc:  # KeyError, ValueError, lxml's XMLSyntaxError ...
-        raise refuse(shown, f"not a Word document Word or cap can read ({type(exc).__name__}: {exc})") from None
+        first = (str(exc).splitlines() or [""])[0]  # openpyxl's own words run over three lines
+        raise refuse(shown, f"not a Word document Word or cap can read ({type(exc).__name__}: {first})") from None

@@ -149,7 +149,8 @@ def open_workbook(raw: bytes, shown: str) -> Workbook:
     except IntakeError:
         raise
     except Exception as exc:  # KeyError, InvalidFileException, ValueError ...
-        raise refuse(shown, f"not a workbook Excel or cap can read ({type(exc).__name__}: {exc})") from None
+        first = (str(exc).splitlines() or [""])[0]  # openpyxl's own words run over three lines
+        raise refuse(shown, f"not a workbook Excel or cap can read ({type(exc).__name__}: {first})") from None
     return Workbook(shown, zf, wb)
 
 

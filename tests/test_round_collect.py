@@ -296,3 +296,20 @@ def test_a_formula_with_a_saved_value_is_never_taken(round_, data_copy, tmp_path
     result = collect(data_copy, patched)
     assert result.exit_code == 1
     assert "patched.xlsx: sheet Actions, row 4, column H: holds a formula, which cap never takes" in result.stderr
+
+
+def test_a_plan_with_errors_takes_no_returns(round_, data_copy, tmp_path):
+    form = fill(round_ / "health.xlsx", tmp_path / "h.xlsx", {"2.2": {"H": "Done."}})
+    (data_copy / "actions" / "4.4.yaml").write_text("ref: '4.4'\n", encoding="utf-8")
+    result = collect(data_copy, form)
+    assert result.exit_code == 1
+    assert "data/actions/4.4.yaml" in result.stderr
+    assert "the plan has errors (cap validate): fix them first; nothing was collected" in result.stderr
+
+
+def test_a_form_of_a_round_not_recorded(round_, data_copy, tmp_path):
+    form = fill(round_ / "health.xlsx", tmp_path / "h.xlsx", {"2.2": {"H": "Done."}})
+    (data_copy / "rounds" / "2017-07.yaml").unlink()
+    result = collect(data_copy, form)
+    assert result.exit_code == 1
+    assert "h.xlsx: is a form of round 2017-07, which data/rounds/ does not hold (rounds: none)" in result.stderr

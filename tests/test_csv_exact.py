@@ -27,9 +27,9 @@ def plan(tmp_path: Path, action: Action, name: str = "repo") -> Path:
     return data
 
 
-def round_trip(tmp_path: Path, data: Path, *full: str) -> Path:
-    out = tmp_path / "plan.csv"
-    result = Cap(data)("report", "--as-of", "2017-12-01", "--format", "csv", *full, "-o", str(out))
+def round_trip(tmp_path: Path, data: Path, *full: str, kind: str = "csv") -> Path:
+    out = tmp_path / f"plan.{kind}"
+    result = Cap(data)("report", "--as-of", "2017-12-01", "--format", kind, *full, "-o", str(out))
     assert result.exit_code == 0, result.output
     again = tmp_path / "again"
     assert Cap()("init", str(again)).exit_code == 0
@@ -53,6 +53,14 @@ def test_a_tab_leading_text_comes_back_with_its_tab(tmp_path):
         assert (again / "actions" / "1.1.yaml").read_bytes() == (data / "actions" / "1.1.yaml").read_bytes()
         first, second = (tmp_path / name / "plan.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
         assert first.endswith(",Exact texts") and ",'\t=1+1," in second   # still inert for a spreadsheet
+
+
+def test_the_workbook_round_trip_keeps_the_edges_too(tmp_path):
+    data = plan(tmp_path, action(withdrawn_reason=None))
+    for name, full in (("short", []), ("full", ["--full"])):
+        (tmp_path / name).mkdir()
+        again = round_trip(tmp_path / name, data, *full, kind="xlsx")
+        assert (again / "actions" / "1.1.yaml").read_bytes() == (data / "actions" / "1.1.yaml").read_bytes()
 
 
 def test_a_plan_without_such_texts_gets_no_extra_column(tmp_path):

@@ -209,7 +209,8 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
         heading = _HEADING.match(rows[0].cells[0] if rows[0].cells else "")
         # A workbook made before the life-date columns: without them, as the CSV without them.
         width = len(CSV_COLUMNS) if "Opened" in at else len(CSV_COLUMNS) - 4
-        out.append(SourceRow(rows[1].number, rows[1].line, list(CSV_COLUMNS[:width]), sheet=ws.title))
+        exact = ["Exact texts"] if "Exact texts" in at else []   # cap/importer/exact.py
+        out.append(SourceRow(rows[1].number, rows[1].line, list(CSV_COLUMNS[:width]) + exact, sheet=ws.title))
         for row in rows[2:]:
             def get(name: str) -> str:
                 i = at.get(name)
@@ -224,14 +225,16 @@ def cap_rows(wb, only: str | None = None) -> list[SourceRow]:
                 theme = theme_match.group(1)
             entries = log.get(ref) or ([(get("Progress date"), get("Progress"), get("Progress by"))]
                                        if get("Progress") else [])
-            progress = "\n".join(f"{d}: {_continued(t)}" for d, t, _b in entries)
+            # each entry trimmed, to read as a log line: its edge whitespace is in Exact texts
+            progress = "\n".join(f"{d}: {_continued(t.strip())}" for d, t, _b in entries)
             authors = "\n".join(f"{n}: {_continued(b)}" for n, (_d, _t, b) in enumerate(entries, start=1) if b)
             signed = f"{get('Signed off')} by {_continued(get('Signed off by'))}" if get("Signed off") else ""
             cells = [theme, ref, get("SCR Ref"), get("Action"), get("Lead agency"), get("Target date"),
                      "withdrawn" if withdrawn else get("Status"), entries[-1][0] if entries else "", progress,
                      signed, get("Reason") if withdrawn else "", get("Target history"), authors,
                      get("Board rating"), get("Source ref"),
-                     get("Opened"), get("Completed"), get("Withdrawn on"), get("Impact review")][:width]
+                     get("Opened"), get("Completed"), get("Withdrawn on"), get("Impact review")][:width] + \
+                [get(name) for name in exact]
             out.append(SourceRow(row.number, row.line, cells, sheet=ws.title,
                                  letters={name: column_letter(i) for name, i in at.items()}))
     return out

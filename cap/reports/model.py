@@ -299,6 +299,20 @@ class Report:
     def has_source_refs(self) -> bool:
         return any(r.source_ref for r in self.rows)
 
+    @cached_property
+    def exact_texts(self) -> dict[str, str]:
+        """Each row's Exact texts cell, by ref, for the rows that need one: texts whose
+        edge whitespace a trimmed cell would lose (cap/importer/exact.py)."""
+        from cap.importer.exact import exact_texts, row_texts
+
+        cells = {}
+        for row in self.rows:
+            entries = row.progress if self.full else ((row.latest,) if row.latest else ())
+            cell = exact_texts(row_texts(row, entries))
+            if cell:
+                cells[row.ref] = cell
+        return cells
+
     def theme(self, theme_id: str) -> ThemeInfo:
         return next((t for t in self.themes if t.id == theme_id), ThemeInfo(theme_id, 0, theme_id))
 

@@ -332,6 +332,8 @@ def _history(row: Row) -> str | None:
 #: cap's BRAG) and the source tracker's ref (with the record columns).
 RATING_COLUMN = ("Board rating", 9)
 SOURCE_REF_COLUMN = ("Source ref", 10)
+#: Texts whose edge whitespace a trimmed cell would lose, exactly (cap/importer/exact.py): last.
+EXACT_COLUMN = ("Exact texts", 20)
 BRAG_COLUMN = 9
 
 
@@ -344,6 +346,8 @@ def theme_columns(report: Report) -> tuple[tuple, int]:
         printed += 1
     if report.has_source_refs:
         columns.append(SOURCE_REF_COLUMN)
+    if report.exact_texts:
+        columns.append(EXACT_COLUMN)
     return tuple(columns), printed
 
 
@@ -359,6 +363,8 @@ def theme_values(report: Report, row: Row) -> list:
         values.insert(BRAG_COLUMN, row.rating)
     if report.has_source_refs:
         values.append(row.source_ref)
+    if report.exact_texts:
+        values.append(report.exact_texts.get(row.ref))
     return values
 
 
@@ -371,7 +377,8 @@ def _life(row: Row) -> list:
 
 def withdrawn_columns(report: Report) -> tuple:
     return (WITHDRAWN_COLUMNS + LIFE_COLUMNS + ((RATING_COLUMN,) if report.has_ratings else ())
-            + ((SOURCE_REF_COLUMN,) if report.has_source_refs else ()))
+            + ((SOURCE_REF_COLUMN,) if report.has_source_refs else ())
+            + ((EXACT_COLUMN,) if report.exact_texts else ()))
 
 
 def withdrawn_values(report: Report, row: Row) -> list:
@@ -384,6 +391,8 @@ def withdrawn_values(report: Report, row: Row) -> list:
         values.append(row.rating)
     if report.has_source_refs:
         values.append(row.source_ref)
+    if report.exact_texts:
+        values.append(report.exact_texts.get(row.ref))
     return values
 
 

@@ -166,6 +166,7 @@ def _names(commands) -> list[str]:
         (["--help"], None),
         (["--version"], None),
         (["shwo", "4.4"], None),  # a misspelt command: every command, for the suggestion
+        (["round", "status"], []),  # a group of commands (cap round): the group alone, no other command
         (["--data"], None),
     ],
 )

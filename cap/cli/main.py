@@ -100,6 +100,10 @@ def _only_command(args: list[str], commands: list) -> list:
         else:
             from typer.main import get_command_name
 
+            from cap.cli.common import app
+
+            if any(g.name == word for g in app.registered_groups):  # `cap round ...`: the group alone
+                return []
             named = [c for c in commands
                      if (c.name or get_command_name(c.callback.__name__)) == word]
             return named if len(named) == 1 else commands

@@ -45,12 +45,12 @@ def escape(value: Any) -> Markup:
     return markupsafe.escape(shown(value))
 
 
-@lru_cache(maxsize=1)
 def _paper_date(value, full_year: bool = True) -> str:
     """The `uk` filter: `dd/mm/yyyy`, the one date style of every paper and page."""
     return format_uk(value, full_year=full_year)
 
 
+@lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cap", "templates"),

@@ -244,3 +244,11 @@ def test_writing_an_office_report_of_2000_actions_adds_little_memory(plan_2000, 
     assert probe["rows"] == 2000 and probe["size"] > 100_000 and probe["same"]
     for measure in ("grown", "traced"):
         assert probe[measure] < RENDER_BOUND_AT_2000, f"{fmt}: {measure} {probe[measure] / 1e6:.1f} MB"
+
+
+def test_the_template_environment_is_built_once():
+    """Every page of a report or site shares one Jinja environment (its compiled templates):
+    a decorator slipping off `environment()` made each page build and compile its own."""
+    from cap.templating import environment
+
+    assert environment() is environment()

@@ -138,7 +138,7 @@ def test_summary_sheet_has_the_html_reports_figures(cap):
     assert ("Total", 0, 21, 1, 0, 0, 22, 11) in rows
     assert ("Blue", 1, "Closed, or complete and awaiting sign-off.") in rows
     assert ("Red", 11, "Overdue: open or in progress and past its target date.") in rows
-    assert ("NSCB", 6, "1.1, 1.2, 1.3, 2.2, 4.9, 4.11")  # the NSCB with its aliases (agencies.yaml) in rows
+    assert ("NSCB", 6, "1.1, 1.2, 1.3, 2.2, 4.9, 4.11") in rows  # the NSCB with its aliases (agencies.yaml) in rows
     assert ("No progress since 02/04/2017",) in rows
     assert ("Due in the next 30 days (to 31/07/2017)",) in rows
     due = [r for r in rows if len(r) == 4 and r[1] in ("3.3", "4.1")]

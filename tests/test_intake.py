@@ -349,3 +349,16 @@ def test_a_20_gb_file_is_refused_in_little_memory(tmp_path):
     got = peak(tmp_path, "plan.csv")
     assert got["exit"] == 1 and "a plan is far smaller" in got["err"], got
     assert got["peak_mb"] < 200, got
+
+
+def test_cap_import_of_an_ods_or_an_encrypted_file_of_any_name_says_what_to_do(tmp_path):
+    assert Cap()("init", str(tmp_path / "repo")).exit_code == 0
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<x/>")
+    for name, raw, said in (("plan.ods", ods.getvalue(), "save it as Excel Workbook (.xlsx)"),
+                            ("plan.csv", encrypted_looking(), "is password-protected (encrypted)")):
+        (tmp_path / name).write_bytes(raw)
+        result = Cap(tmp_path / "repo" / "data")("import", str(tmp_path / name), "--progress-date", "2017-01-31")
+        assert result.exit_code == 1 and said in result.stderr, result.output

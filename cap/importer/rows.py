@@ -107,6 +107,11 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     if len(raw) > MAX_IMPORT_BYTES:
         return refuse("CAP801", f"file is {len(raw):,} bytes; a plan is far smaller (limit {MAX_IMPORT_BYTES:,})")
     if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        from cap.intake import save_as, sniff
+
+        kind = sniff(raw, shown)
+        if kind in ("encrypted", "ods", "odt"):  # what to save it as, in words (cap.intake)
+            return refuse("CAP801", "this " + (save_as(kind, "docx" if kind == "odt" else "xlsx") or ""))
         return refuse(
             "CAP801",
             "this is an Excel workbook or a Word document, not text: each imports as it is when its name "

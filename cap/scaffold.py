@@ -58,6 +58,9 @@ GITIGNORE = """\
 # The papers made from the plan (cap report -o papers/board.html): made again any day
 # from the data, so never committed.
 papers/
+# The round's forms and the email drafts (cap round start): what the agencies send back
+# comes into the plan through cap round collect, so the files themselves stay out of git.
+returns/
 # What cap undo takes back, kept here when the plan was not yet under git.
 .cap-undo/
 """

@@ -110,7 +110,8 @@ def test_a_round_as_agencies_fill_it(round_, data_copy, tmp_path):
     done = action(data_copy, "3.1")
     assert done.status == "complete" and done.completed == dt.date(2017, 7, 10)
     last = done.progress[-1]
-    assert (last.date, last.text, last.author) == (dt.date(2017, 7, 10), "Training delivered to 40 schools.",
+    # the line break the agency typed in its cell is kept (a progress entry holds lines)
+    assert (last.date, last.text, last.author) == (dt.date(2017, 7, 10), "Training delivered\nto 40 schools.",
                                                   "Jo Bloggs (Education)")
     assert done.evidence[-1] == "Attendance registers"
     audit = action(data_copy, "4.7")
@@ -313,3 +314,34 @@ def test_a_form_of_a_round_not_recorded(round_, data_copy, tmp_path):
     result = collect(data_copy, form)
     assert result.exit_code == 1
     assert "h.xlsx: is a form of round 2017-07, which data/rounds/ does not hold (rounds: none)" in result.stderr
+
+
+def test_a_cells_lines_are_kept_and_its_spaces_tidied():
+    from cap.rounds.reading import lines_text
+
+    assert lines_text("  1. Audit done.  \r\n\r\n\r\n2. Report   written.\n\n") == "1. Audit done.\n\n2. Report written."
+    assert lines_text("\n \n") is None
+    assert lines_text(None) is None
+    assert lines_text(dt.date(2017, 7, 1)) == "01/07/2017"
+
+
+def test_cap_undo_takes_a_collect_back_whole(round_, data_copy, tmp_path):
+    form = fill(round_ / "health.xlsx", tmp_path / "h.xlsx", {"2.2": {"H": "Done.", "I": "complete"},
+                                                              "2.1": {"H": "Begun."}})
+    before = {p: p.read_bytes() for p in [*(data_copy / "actions").iterdir(), data_copy / "rounds" / "2017-07.yaml"]}
+    assert collect(data_copy, form).exit_code == 0
+    assert (data_copy / "actions" / "2.2.yaml").read_bytes() != before[data_copy / "actions" / "2.2.yaml"]
+    result = Cap(data_copy)("undo")
+    assert result.exit_code == 0, result.stderr
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_collect_keeps_a_crlf_files_endings(round_, data_copy, tmp_path):
+    path = data_copy / "actions" / "2.2.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    lines = path.read_bytes().split(b"\r\n")
+    form = fill(round_ / "health.xlsx", tmp_path / "h.xlsx", {"2.2": {"H": "Done."}})
+    assert collect(data_copy, form).exit_code == 0
+    after = path.read_bytes()
+    assert b"\n" not in after.replace(b"\r\n", b"")
+    assert after.split(b"\r\n")[: len(lines) - 1] == lines[:-1]  # lines added at the end only

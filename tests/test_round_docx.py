@@ -71,7 +71,7 @@ def test_the_word_form_round_trip(data_copy, today, tmp_path):
         "  not in the form (rows deleted): 4.7",
     ]
     done = action(data_copy, "3.1")
-    assert done.status == "complete" and done.progress[-1].text == "Trained 40 schools. More in September."
+    assert done.status == "complete" and done.progress[-1].text == "Trained 40 schools.\nMore in September."  # its paragraphs kept
     (record,), _ = load_rounds(data_copy)
     assert record.format == "docx" and record.agency("education").requests[0].to == dt.date(2017, 9, 30)
     again = collect(data_copy, tmp_path / "Education reply (final).docx")

@@ -32,7 +32,7 @@ from typing import Sequence
 
 from cap.models import Action
 from cap.problems import Problem
-from cap.rounds.reading import Cell, FormError, FormRow, Issue, ReadForm, date_of, one_text, read_form
+from cap.rounds.reading import Cell, FormError, FormRow, Issue, ReadForm, date_of, lines_text, one_text, read_form
 from cap.rounds.record import AgencyRound, Request, Returned, Round
 
 #: What agencies write in "Status now" -> the status it means (never `closed`).
@@ -300,9 +300,10 @@ def _collect_row(row: FormRow, asked, agency: AgencyRound, outcome: Collection, 
     texts: dict[str, str | None] = {}
     for name in ("done", "reason", "evidence", "who", "status"):
         cell = cells.get(name)
-        text = one_text(cell.value) if cell is not None else None
+        one_line = name in ("who", "status")
+        text = None if cell is None else one_text(cell.value) if one_line else lines_text(cell.value)
         if text is not None:
-            problem = control_problem(text, one_line=True)
+            problem = control_problem(text, one_line=one_line)
             if problem:
                 _issue(result, row, cell, f"the text {problem}: remove it")
                 return
@@ -462,9 +463,18 @@ def _check_writes(data_dir: Path, outcome: Collection) -> None:
 
 
 def write(data_dir: Path, outcome: Collection) -> None:
-    """Write what `prepare` checked (the caller holds the lock); each write atomic."""
+    """Write what `prepare` checked (the caller holds the lock); each write atomic, and the
+    whole collect journalled as one change that `cap undo` takes back."""
+    from cap.lineends import ending_of, with_ending
     from cap.store import atomic_write
+    from cap.undo import record_many
 
-    for path, text in outcome.texts.items():
-        atomic_write(path, text)
-        outcome.written.append(path)
+    writes = []
+    try:
+        for path, text in outcome.texts.items():
+            before = path.read_bytes() if path.exists() else None
+            atomic_write(path, with_ending(text, ending_of(path)) if before is not None else text)
+            outcome.written.append(path)
+            writes.append((path, before))
+    finally:
+        record_many(data_dir, writes)

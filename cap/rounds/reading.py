@@ -311,6 +311,23 @@ def one_text(value: object) -> str | None:
     return text or None
 
 
+def lines_text(value: object) -> str | None:
+    """A cell's text with the line breaks its writer typed (Alt+Enter) kept, as a progress
+    entry, a reason or evidence can hold them: each line's spaces tidied, blank lines at
+    the ends dropped and a run of blank lines kept as one. `one_text` for one-line fields."""
+    if value is None or isinstance(value, (dt.date, int, float)):
+        return one_text(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept) or None
+
+
 def date_of(value: object, today: dt.date) -> tuple[dt.date | str | None, str | None]:
     """A date cell's date (or `ongoing`), or None with why not: a real date cell, or a
     date typed as text (`14/7/17`, `14 July 2017`, `July 2017`: its month's last day)."""

@@ -362,3 +362,21 @@ def test_cap_import_of_an_ods_or_an_encrypted_file_of_any_name_says_what_to_do(t
         (tmp_path / name).write_bytes(raw)
         result = Cap(tmp_path / "repo" / "data")("import", str(tmp_path / name), "--progress-date", "2017-01-31")
         assert result.exit_code == 1 and said in result.stderr, result.output
+
+
+def test_a_large_styles_part_is_refused_before_it_is_parsed():
+    """A 1.6 MB workbook whose styles.xml unpacks to 30 MB of varied XML made openpyxl
+    use 620 MB parsing it whole; now refused from the zip's listing (MAX_WHOLE_PART_BYTES)."""
+    import random
+
+    src = zipfile.ZipFile(io.BytesIO(base_workbook()))
+    styles = src.read("xl/styles.xml").decode()
+    rnd = random.Random(1)
+    xfs = "".join(f'<xf numFmtId="{rnd.randint(0, 49)}" fontId="0"><alignment indent="{rnd.randint(0, 99999)}"/></xf>'
+                  for _ in range(150_000))
+    big = styles[:styles.index("<cellXfs")] + f"<cellXfs>{xfs}" + styles[styles.index("</cellXfs>"):]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, big if info.filename == "xl/styles.xml" else src.read(info.filename))
+    assert "part 'xl/styles.xml' is" in refusal(out.getvalue()) and "(limit 5,000,000" in refusal(out.getvalue())

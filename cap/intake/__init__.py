@@ -10,6 +10,7 @@ A file past a bound is refused with one line naming the bound (`IntakeError`, wh
 MAX_FILE_BYTES      10,000,000   bytes of any file sent in (asked with stat, before reading)
 MAX_MEMBERS         1,000        parts in a workbook or Word document (a zip)
 MAX_MEMBER_BYTES    32,000,000   bytes of one part unpacked (Word XML: MAX_WORD_PART_BYTES 10 MB)
+MAX_WHOLE_PART_BYTES 5,000,000   bytes of a workbook's XML part parsed whole (styles ...; sheets are streamed)
 MAX_TOTAL_BYTES     64,000,000   bytes of all parts unpacked
 MAX_RATIO           100          to 1, compression of a part over 1 MB unpacked (zip bombs)
 MAX_ROWS            20,000       last row of a sheet holding a value

@@ -26,6 +26,9 @@ MAX_MEMBERS = 1_000
 MAX_DIRECTORY_BYTES = 1_000_000
 #: A zip's members unpacked: each one, and all together.
 MAX_MEMBER_BYTES = 32_000_000
+#: An XML part a library parses whole (a workbook's styles, its sheet list ...): a tree
+#: takes some twenty times its bytes (a sheet and the shared strings are streamed).
+MAX_WHOLE_PART_BYTES = 5_000_000
 MAX_TOTAL_BYTES = 64_000_000
 #: A member larger than RATIO_FLOOR unpacked may not be compressed more than this (zip bombs).
 MAX_RATIO = 100
@@ -203,10 +206,11 @@ def _directory_size(raw: bytes) -> int | None:
     return None if size == 0xFFFFFFFF else size
 
 
-def open_zip(raw: bytes, shown: str, *, kind: str = "workbook", max_member: int = MAX_MEMBER_BYTES) -> zipfile.ZipFile:
+def open_zip(raw: bytes, shown: str, *, kind: str = "workbook", max_member: int = MAX_MEMBER_BYTES,
+             streamed=lambda name: False) -> zipfile.ZipFile:
     """The zip, its every bound checked from the central directory before anything is
     unpacked: its listing's size, the number of members, each member's unpacked size
-    (and `max_member` for XML parts), the total, each compression ratio, no encryption.
+    (`max_member` for an XML part parsed whole, MAX_MEMBER_BYTES for one `streamed`), the total, each compression ratio, no encryption.
     (Python's zipfile never unpacks past a member's listed size: a member that lies
     about it fails its CRC.)"""
     if raw[:8] == OLE2:
@@ -230,10 +234,12 @@ def open_zip(raw: bytes, shown: str, *, kind: str = "workbook", max_member: int 
             raise refuse(shown, f"is password-protected (encrypted zip part {info.filename!r}): remove the "
                          "password and send it again")
         xml = info.filename.endswith((".xml", ".rels", ".vml")) or "." not in info.filename.rsplit("/", 1)[-1]
-        limit = max_member if xml else MAX_MEMBER_BYTES
+        limit = (MAX_MEMBER_BYTES if streamed(info.filename) else max_member) if xml else MAX_MEMBER_BYTES
         if info.file_size > limit:
+            bound = {MAX_MEMBER_BYTES: "MAX_MEMBER_BYTES", MAX_WHOLE_PART_BYTES: "MAX_WHOLE_PART_BYTES"}.get(
+                limit, "MAX_WORD_PART_BYTES")
             raise refuse(shown, f"part {info.filename!r} is {info.file_size:,} bytes unpacked (limit {limit:,}, "
-                         "MAX_MEMBER_BYTES): too large to be read", bound="MAX_MEMBER_BYTES")
+                         f"{bound}): too large to be read", bound=bound)
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise refuse(shown, f"part {info.filename!r} is compressed {ratio:,} "

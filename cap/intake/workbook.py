@@ -137,7 +137,10 @@ def open_workbook(raw: bytes, shown: str) -> Workbook:
     kind = sniff(raw, shown)
     if kind not in ("xlsx", "xlsm", "zip"):  # another zip: opened, to say what is wrong with it
         raise refuse(shown, save_as(kind, "xlsx") or "not an Excel workbook")
-    zf = open_zip(raw, shown, kind="workbook")
+    from cap.intake.files import MAX_WHOLE_PART_BYTES
+
+    zf = open_zip(raw, shown, kind="workbook", max_member=MAX_WHOLE_PART_BYTES,
+                  streamed=lambda n: n == "xl/sharedStrings.xml" or n.startswith("xl/worksheets/"))
     sheets = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
     check_all_xml(zf, shown, skip=sheets)  # the sheets are streamed when read, with their own bounds
     from openpyxl import load_workbook

@@ -5,26 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from cap.agencies import load_agencies
 from tests.conftest import Cap
+from tests.importing import repo, run  # noqa: F401 (repo: a fixture)
 
 CSV = """\
 Theme,Ref,SCR Ref,Action,Lead agency,Target date,Progress
 curiosity,1.1,,Audit the chronologies.,Health/Police,01/12/2017,
 curiosity,1.2,,Train the staff.,health/Housing,01/12/2017,
 """
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    assert Cap()("init", str(tmp_path / "repo")).exit_code == 0
-    return tmp_path / "repo" / "data"
-
-
-def run(data: Path, source: Path, *args: str):
-    return Cap(data)("import", str(source), "--progress-date", "2017-01-31", *args)
 
 
 def plan_csv(tmp_path: Path, text: str = CSV) -> Path:

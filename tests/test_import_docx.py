@@ -10,19 +10,10 @@ import docx
 import pytest
 
 from tests.conftest import Cap
+from tests.importing import repo, run  # noqa: F401 (repo: a fixture)
 from tests.test_cli_import import loaded, snapshot
 
 D = dt.date
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    assert Cap()("init", str(tmp_path / "repo")).exit_code == 0
-    return tmp_path / "repo" / "data"
-
-
-def run(data: Path, source: Path, *args: str):
-    return Cap(data)("import", str(source), "--progress-date", "2017-01-31", *args)
 
 
 def table(document, header: list[str], rows: list[list[str]]):

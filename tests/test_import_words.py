@@ -4,29 +4,19 @@ and every problem at its cell (cap/importer/words.py, boarddates.py, rowaction.p
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from cap.importer.boarddates import BoardDateError, read_board_date
 from cap.importer.columns import FIELDS
 from tests.conftest import Cap
+from tests.importing import repo, run  # noqa: F401 (repo: a fixture)
 from tests.test_cli_import import loaded, snapshot
 from tests.test_import_tracker import csv_file
 from tests.test_import_xlsx import make_workbook
 
 D = dt.date
 TRACKER_DAY = D(2017, 1, 31)
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    assert Cap()("init", str(tmp_path / "repo")).exit_code == 0
-    return tmp_path / "repo" / "data"
-
-
-def run(data: Path, source: Path, *args: str):
-    return Cap(data)("import", str(source), "--progress-date", "2017-01-31", *args)
 
 
 # ------------------------------------------------------------------ vague dates

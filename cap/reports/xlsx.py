@@ -542,13 +542,7 @@ def _paper_sheet(wb, report: Report) -> None:
                                 tuple((label, *(str(v[i]) for _n, v in c.series)) for i, label in enumerate(c.labels)),
                                 numeric=tuple(range(1, len(c.series) + 1))))
         for table in tables:
-            if table.title:
-                sheet.line(table.title, bold=True)
-            if not table.rows:
-                sheet.line(table.empty)
-                continue
-            _table(sheet, [(name, 0) for name in table.columns],
-                   [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
+            _block_table(sheet, table)
         for paragraph in block.closing:
             sheet.line(paragraph, bold=True)
     sheet.blank()
@@ -575,16 +569,21 @@ def _block_sheet(wb, block, name: str, footer: str) -> None:
         sheet.line(paragraph)
     for table in block.tables:
         sheet.blank()
-        if table.title:
-            sheet.line(table.title, bold=True)
-        if not table.rows:
-            sheet.line(table.empty)
-            continue
-        _table(sheet, [(name, 0) for name in table.columns],
-               [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
+        _block_table(sheet, table)
     for paragraph in block.closing:
         sheet.line(paragraph, bold=True)
     sheet.close()
+
+
+def _block_table(sheet, table) -> None:
+    """One table of a Block: its title, then its rows (or the words it has for none)."""
+    if table.title:
+        sheet.line(table.title, bold=True)
+    if not table.rows:
+        sheet.line(table.empty)
+        return
+    _table(sheet, [(name, 0) for name in table.columns],
+           [[_number(v, i in table.numeric) for i, v in enumerate(row)] for row in table.rows])
 
 
 def build_workbook(report: Report, write_only: bool = False):

@@ -129,12 +129,21 @@ def _csv_cell(key: str, value: Any) -> str:
 
 def cells(text: str) -> int:
     """The columns `text` takes in a terminal: a CJK character or an emoji takes two, a
-    combining accent none (rich.cells, as the terminal output itself is measured)."""
+    combining accent none (rich.cells, as the terminal output itself is measured); a
+    character that is not printable (unassigned, a format character) is counted as one,
+    since a terminal may draw it as a box where rich counts none."""
     if text.isascii():
         return len(text)
     from rich.cells import cell_len
 
-    return cell_len(text)
+    return cell_len(text) + sum(1 for ch in text if _unseen(ch))
+
+
+def _unseen(char: str) -> bool:
+    """A character rich counts as no column that a terminal may still draw as one."""
+    from rich.cells import get_character_cell_size
+
+    return not char.isprintable() and get_character_cell_size(char) == 0
 
 
 def shorten(text: str, width: int, collapse: bool = True) -> str:
@@ -152,7 +161,7 @@ def shorten(text: str, width: int, collapse: bool = True) -> str:
 
     used, cut = 0, 0
     for cut, char in enumerate(text):
-        size = get_character_cell_size(char)
+        size = get_character_cell_size(char) or int(_unseen(char))
         if used + size > width - 1:
             break
         used += size

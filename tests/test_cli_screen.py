@@ -317,7 +317,7 @@ def test_show_has_no_trailing_spaces(cap, monkeypatch):
 
 # ------------------------------------------------------------------ properties
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
@@ -339,6 +339,7 @@ def _real_actions():
 
 @settings(max_examples=60, deadline=None)
 @given(texts=st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=3), width=st.integers(10, 200))
+@example(texts=["\U000e0000"], width=27)  # a character rich counts as no column made a line 28 long
 def test_list_lines_never_exceed_the_width(texts, width):
     import datetime as dt
 
@@ -347,4 +348,5 @@ def test_list_lines_never_exceed_the_width(texts, width):
     actions = [a.model_copy(update={"action": t, "lead": [t[:30]]}) for a, t in zip(_real_actions(), texts)]
     for line in render.list_lines(actions, dt.date(2017, 7, 1), width):
         assert len(line.text) <= width and "\n" not in line.text
+        assert render.cells(line.text) <= width
         no_raw(line.text)

@@ -55,6 +55,8 @@ def test_a_word_table_with_merged_cells_and_several_paragraphs_per_cell(repo, tm
     assert "columns of the header at table 1 row 1:\n  column A 'No.' -> ref\n" in out
     assert "columns of the header at table 2 row 1: as at table 1 row 1\n" in out     # one plan
     assert "  table 1 row 2 column D: Target date 'Q2 2017/18' -> 30/09/2017" in out
+    assert ("1 paragraph of text outside the tables not read (the first: 'This plan was agreed by the board in "
+            "January 2017.')") in out
     assert run(repo, path).exit_code == 0
     got = {a.ref: a for a in loaded(repo).actions}
     assert sorted(got) == ["1.1", "1.2", "1.3", "2.1"]

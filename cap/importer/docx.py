@@ -9,7 +9,7 @@
   (leads) splits on them.
 - The headings between tables (a Heading or Title style, or a short line all in bold) are
   rows of their own, before the table's: a theme, a recommendation or a review for the
-  rows that follow (cap.importer.tracker decides). Other prose is not read.
+  rows that follow (cap.importer.tracker decides). Other prose is not read: a note counts it.
 
 Every row knows its table and its row in it (`table 2, row 5, column C` in a message).
 The document is opened in one place, `open_document`, through cap.intake's bounds.
@@ -98,13 +98,16 @@ def read_document(raw: bytes, loc: Located, *, table: int | None = None, header_
     out: list[SourceRow] = []
     count = 0
     left_out: list[int] = []
+    prose: list[str] = []
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = Paragraph(child, document)
+            text = " ".join(paragraph.text.split())
             if _is_heading(paragraph):
-                text = " ".join(paragraph.text.split())
                 pending.append(SourceRow(0, 0, [text], tabbed=False, label=f"the heading {text[:40]!r}"))
+            elif text:
+                prose.append(text)
             continue
         if tag != "tbl":
             continue
@@ -135,4 +138,8 @@ def read_document(raw: bytes, loc: Located, *, table: int | None = None, header_
         return []
     loc.notes.extend(f"table {n}: no header row naming the fields; not read (--table {n} reads it)"
                      for n in left_out)
+    if prose:  # nothing the source says is dropped unsaid
+        first = prose[0] if len(prose[0]) <= 60 else prose[0][:59] + "…"
+        loc.notes.append(f"{len(prose)} paragraph{'s' if len(prose) != 1 else ''} of text outside the tables "
+                         f"not read (the first: {first!r}); only headings name a theme or a recommendation")
     return out

@@ -146,6 +146,16 @@ def cap() -> Cap:
     return Cap(DATA)
 
 
+def pytest_collection_modifyitems(config, items):
+    """On Windows, the tests marked `posix` (named pipes, links, resource limits, a pty) skip."""
+    if os.name != "nt":
+        return
+    skip = pytest.mark.skip(reason="POSIX only: a named pipe, a link, a resource limit or a pty")
+    for item in items:
+        if item.get_closest_marker("posix"):
+            item.add_marker(skip)
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--update-golden", action="store_true", default=False,

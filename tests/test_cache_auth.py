@@ -129,6 +129,7 @@ def test_a_key_file_others_can_write_is_not_used(tmp_path):
     assert cache_secret(env) == b"x" * 32
 
 
+@pytest.mark.posix
 def test_a_link_at_the_key_files_place_is_not_followed(tmp_path):
     if os.name != "posix":
         pytest.skip("links")

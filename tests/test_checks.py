@@ -133,6 +133,7 @@ def test_oversized_file_is_refused(clean):
     only(clean, {"data/actions/1.2.yaml": b"a: " + b"x" * 1_000_001}, "data/actions/1.2.yaml:1:1: error: CAP001 file is 1,000,004 bytes")
 
 
+@pytest.mark.posix
 def test_symlink_outside_the_data_folder_is_refused(clean, tmp_path):
     outside = write_files(tmp_path, {"secret.yaml": canonical_action("1.2")}) / "secret.yaml"
     os.symlink(outside, clean / "actions" / "1.2.yaml")
@@ -141,6 +142,7 @@ def test_symlink_outside_the_data_folder_is_refused(clean, tmp_path):
     assert [a.ref for a in plan.actions] == ["1.1"]  # every command refuses it, not only validate
 
 
+@pytest.mark.posix
 def test_every_command_refuses_an_action_linked_from_outside(clean, tmp_path):
     from cap.loader import load_action_file
 
@@ -150,6 +152,7 @@ def test_every_command_refuses_an_action_linked_from_outside(clean, tmp_path):
     assert action is None and [p.code for p in problems] == ["CAP010"]
 
 
+@pytest.mark.posix
 def test_symlink_to_themes_outside_is_refused(clean, tmp_path):
     outside = write_files(tmp_path, {"elsewhere/themes.yaml": MINIMAL_THEMES}) / "elsewhere" / "themes.yaml"
     (clean / "themes.yaml").unlink()
@@ -157,6 +160,7 @@ def test_symlink_to_themes_outside_is_refused(clean, tmp_path):
     assert any("data/themes.yaml:1:1: error: CAP010" in p for p in found(clean))
 
 
+@pytest.mark.posix
 def test_symlink_inside_the_data_folder_is_read(clean):
     write_files(clean.parent, {"data/drafts/1.2.yaml": canonical_action("1.2")})
     os.symlink(clean / "drafts" / "1.2.yaml", clean / "actions" / "1.2.yaml")
@@ -164,6 +168,7 @@ def test_symlink_inside_the_data_folder_is_read(clean):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.posix
 def test_a_named_pipe_is_not_read(clean):
     os.mkfifo(clean / "actions" / "1.2.yaml")
     only(clean, {}, "data/actions/1.2.yaml:1:1: error: CAP009 cannot read: it is a pipe (FIFO), not a file")

@@ -52,6 +52,7 @@ def test_output_is_utf8_whatever_the_locale(tmp_path):
         assert "Agreed 🎉 → next step" in result.stdout.decode("utf-8")
 
 
+@pytest.mark.posix
 def test_closed_standard_output_is_one_line():
     result = subprocess.run([cap_exe(), "list"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, preexec_fn=lambda: os.close(1))

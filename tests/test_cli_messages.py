@@ -83,6 +83,7 @@ def test_validate_and_fmt_agree_on_a_trailing_comment(small_data):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.posix
 def test_a_pipe_where_an_action_belongs_is_named(small_data):
     os.mkfifo(small_data / "actions" / "1.2.yaml")
     for args in (("show", "1.2"), ("progress", "1.2", "x")):
@@ -92,6 +93,7 @@ def test_a_pipe_where_an_action_belongs_is_named(small_data):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.posix
 def test_history_of_a_pipe_says_it_is_a_pipe(tmp_path):
     from tests.gitrepo import GitRepo
 

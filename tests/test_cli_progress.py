@@ -263,6 +263,7 @@ def test_twenty_writers_at_once_lose_nothing(repo):
     assert removed == [] and len(added) == 40
 
 
+@pytest.mark.posix
 def test_a_link_leading_outside_the_data_is_not_written_through(small_data, fixed_today, tmp_path):
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text(action_yaml("1.2"))

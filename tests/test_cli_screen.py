@@ -249,6 +249,7 @@ def run_on_a_terminal(*args: str, columns: int = 80) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.posix
 def test_list_on_a_real_terminal_of_80_columns():
     out = run_on_a_terminal("list", "--as-of", "2017-07-01")
     fits(out, 80)
@@ -257,6 +258,7 @@ def test_list_on_a_real_terminal_of_80_columns():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [("stats", "--as-of", "2017-07-01"), ("show", "4.4", "--as-of", "2017-07-01")])
+@pytest.mark.posix
 def test_views_on_a_real_terminal_of_80_columns(args):
     out = run_on_a_terminal(*args)
     fits(out, 80)

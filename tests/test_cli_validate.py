@@ -138,6 +138,7 @@ def test_installed_cap_validates_the_real_data():
     assert result.stdout == "22 actions checked, 0 errors, 0 warnings\n"
 
 
+@pytest.mark.posix
 def test_installed_cap_survives_hostile_files(clean, tmp_path):
     marker = tmp_path / "ran"
     write_files(tmp_path, {"outside.yaml": canonical_action("1.5")})

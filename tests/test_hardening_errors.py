@@ -277,6 +277,7 @@ def test_placing_the_errors_of_a_large_mapping_is_linear(small_data, monkeypatch
     assert 0 < compared["n"] < 50 * 4000  # a scan per error would be 4,000 x 4,000
 
 
+@pytest.mark.posix
 def test_a_file_of_50000_unknown_keys_is_checked_within_a_cpu_bound(small_data, tmp_path):
     """Under a CPU limit (not a timer): a 550 KB file of 50,000 unknown keys took minutes
     of CPU before (each error's place found by scanning every key); now about a second."""

@@ -88,6 +88,7 @@ def test_a_blob_over_the_limit_is_refused_by_its_size_unread(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.posix
 def test_a_large_blob_in_history_costs_no_memory(tmp_path):
     """Peak memory of `cap history` and `cap site` as processes, with a 60 MB file once
     committed: the same as without it (it was read whole before being refused)."""

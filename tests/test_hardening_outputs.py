@@ -30,6 +30,7 @@ def test_report_refuses_a_new_file_in_the_data_folder(cap_copy, data_copy):
     assert not (data_copy / "actions" / "9.9.yaml").exists()
 
 
+@pytest.mark.posix
 def test_report_does_not_write_through_a_link_into_the_data_folder(cap_copy, data_copy, tmp_path):
     before = (data_copy / "actions" / "1.1.yaml").read_bytes()
     link = tmp_path / "link.md"
@@ -41,6 +42,7 @@ def test_report_does_not_write_through_a_link_into_the_data_folder(cap_copy, dat
     assert link.is_symlink()
 
 
+@pytest.mark.posix
 def test_a_dangling_link_into_the_data_folder_is_refused(cap_copy, data_copy, tmp_path):
     link = tmp_path / "new.md"
     link.symlink_to(data_copy / "actions" / "7.7.yaml")
@@ -49,6 +51,7 @@ def test_a_dangling_link_into_the_data_folder_is_refused(cap_copy, data_copy, tm
     assert not (data_copy / "actions" / "7.7.yaml").exists()
 
 
+@pytest.mark.posix
 def test_a_folder_linked_to_the_data_folder_is_refused(cap_copy, data_copy, tmp_path):
     (tmp_path / "papers").symlink_to(data_copy)
     result = cap_copy("report", "-o", str(tmp_path / "papers" / "plan.md"))
@@ -86,6 +89,7 @@ def test_a_killed_reports_temporary_file_is_swept_by_the_next_run(cap_copy, tmp_
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == [other.name]
 
 
+@pytest.mark.posix
 def test_a_link_at_a_temporary_name_is_not_swept_nor_followed(tmp_path, data_copy):
     victim = tmp_path / "victim.txt"
     victim.write_text("mine", encoding="utf-8")
@@ -169,6 +173,7 @@ def test_an_edited_manifest_cannot_point_the_site_at_other_files(site_data, tmp_
     assert victim.read_text(encoding="utf-8") == "mine" and (out / "CNAME").exists()
 
 
+@pytest.mark.posix
 def test_site_does_not_write_through_a_linked_subfolder(site_data, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -184,6 +189,7 @@ def test_site_does_not_write_through_a_linked_subfolder(site_data, tmp_path):
     assert all(p.read_text(encoding="utf-8") == "theirs" for p in elsewhere.iterdir())
 
 
+@pytest.mark.posix
 def test_site_does_not_follow_a_link_at_a_temporary_name(site_data, tmp_path):
     outside = tmp_path / "outside.html"
     outside.write_text("keep me", encoding="utf-8")
@@ -196,6 +202,7 @@ def test_site_does_not_follow_a_link_at_a_temporary_name(site_data, tmp_path):
     assert (out / "index.html").read_text(encoding="utf-8").startswith("<!")
 
 
+@pytest.mark.posix
 def test_site_refuses_a_link_where_a_page_goes(site_data, tmp_path):
     outside = tmp_path / "outside.html"
     outside.write_text("keep me", encoding="utf-8")
@@ -259,6 +266,7 @@ def _snapshot(folder):
             for p in sorted(folder.rglob("*"))}
 
 
+@pytest.mark.posix
 def test_no_shape_of_output_path_writes_into_the_data_folder(tmp_path, data_copy):
     """Paths made of the parts people and attackers use: the data folder's own names,
     `..`, `.`, links to the data folder, to a data file and to nowhere yet."""

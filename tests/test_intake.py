@@ -328,6 +328,7 @@ HOSTILE = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.posix
 def test_hostile_workbooks_are_refused_or_read_in_little_memory(tmp_path, name):
     got = peak(tmp_path, "plan.xlsx", HOSTILE[name]())
     assert got["exit"] in (0, 1), got
@@ -336,6 +337,7 @@ def test_hostile_workbooks_are_refused_or_read_in_little_memory(tmp_path, name):
 
 
 @pytest.mark.slow
+@pytest.mark.posix
 def test_a_csv_of_blank_lines_is_read_in_little_memory(tmp_path):
     got = peak(tmp_path, "plan.csv", b"Ref,Action\n" + b"\n" * 9_900_000)
     assert got["exit"] == 1 and "CAP802" in got["err"] or "CAP8" in got["err"], got
@@ -343,6 +345,7 @@ def test_a_csv_of_blank_lines_is_read_in_little_memory(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.posix
 def test_a_20_gb_file_is_refused_in_little_memory(tmp_path):
     with open(tmp_path / "plan.csv", "wb") as fh:
         fh.truncate(20 * 1024 ** 3)

@@ -360,6 +360,7 @@ def test_a_streamed_report_is_the_rendered_one(plan, fmt, monkeypatch):
         stream(report, "xlsx")
 
 
+@pytest.mark.posix
 def test_write_output_takes_text_in_pieces(tmp_path):
     from cap.store import write_output
 

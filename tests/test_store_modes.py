@@ -140,6 +140,7 @@ def test_report_output_new_and_existing(tmp_path, umask):
 # ------------------------------------------------------------------ cap report -o: links, pipes, devices
 
 
+@pytest.mark.posix
 def test_report_writes_through_a_link(tmp_path):
     real = tmp_path / "papers" / "board.md"
     real.parent.mkdir()
@@ -155,6 +156,7 @@ def test_report_writes_through_a_link(tmp_path):
     assert sorted(p.name for p in real.parent.iterdir()) == ["board.md"]  # no temp file left
 
 
+@pytest.mark.posix
 def test_report_through_a_dangling_link_makes_its_file(tmp_path):
     real = tmp_path / "board.md"
     link = tmp_path / "latest.md"
@@ -163,6 +165,7 @@ def test_report_through_a_dangling_link_makes_its_file(tmp_path):
     assert link.is_symlink() and real.is_file()
 
 
+@pytest.mark.posix
 def test_report_writes_a_fifo_in_place(tmp_path):
     fifo = tmp_path / "paper.pipe"
     os.mkfifo(fifo)
@@ -218,6 +221,7 @@ def test_report_to_a_folder_is_one_line(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+@pytest.mark.posix
 def test_installed_cap_reports_to_its_stdout_through_a_link_and_to_a_file_through_a_link(tmp_path):
     # Like `-o /dev/stdout`, but through a link of our own: if the fix regressed, only the
     # link in tmp_path would be replaced, never the system's /dev/stdout.

@@ -38,6 +38,7 @@ LeadsOpt = Annotated[
     Optional[list[str]],
     typer.Option("--lead", metavar="AGENCY", help="Only this agency (an id, name or alias; repeatable)."),
 ]
+FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="ADDRESS", help="The drafts' From address (yours).")]
 OutOpt = Annotated[
     Optional[Path],
     typer.Option("--output", "-o", metavar="DIR", help="Where the forms go (default: returns/ROUND-ID/)."),
@@ -55,9 +56,7 @@ def start_command(
     reply_to: Annotated[
         Optional[str], typer.Option("--reply-to", metavar="WHO", help="Whom the form says to send it back to.")
     ] = None,
-    sender: Annotated[
-        Optional[str], typer.Option("--from", metavar="ADDRESS", help="The drafts' From address (yours).")
-    ] = None,
+    sender: FromOpt = None,
 ) -> None:
     """Write one return form per agency leading an open or in-progress action.
 
@@ -200,9 +199,7 @@ def chase_command(
     forms: Annotated[
         Optional[Path], typer.Option("--forms", metavar="DIR", help="Where the round's forms are (default: returns/ROUND-ID/).")
     ] = None,
-    sender: Annotated[
-        Optional[str], typer.Option("--from", metavar="ADDRESS", help="The drafts' From address (yours).")
-    ] = None,
+    sender: FromOpt = None,
 ) -> None:
     """Write a reminder draft (.eml, the form attached again) for each agency that has
     not returned, and say who they are.

@@ -70,6 +70,12 @@ def import_plan(
     return outcome, problems
 
 
+def _too_large(raw: bytes, shown: str) -> Problem:
+    """A workbook or Word document over the import's size bound, as one problem."""
+    return Problem(shown, 1, 1, "error", "CAP801",
+                   f"file is {len(raw):,} bytes; a plan is far smaller (limit {MAX_IMPORT_BYTES:,})")
+
+
 def prepare_import(
     data_dir: Path,
     raw: bytes,
@@ -111,8 +117,7 @@ def prepare_import(
         outcome.kind = "xlsx"
         loc = Located(shown, "xlsx")
         if len(raw) > MAX_IMPORT_BYTES:
-            return outcome, [Problem(shown, 1, 1, "error", "CAP801", f"file is {len(raw):,} bytes; a plan is far "
-                                     f"smaller (limit {MAX_IMPORT_BYTES:,})")]
+            return outcome, [_too_large(raw, shown)]
         try:
             rows, outcome.from_cap = read_workbook(raw, loc, sheet=sheet, all_sheets=all_sheets, header_test=header_test)
         except WorkbookError as exc:
@@ -126,8 +131,7 @@ def prepare_import(
         outcome.kind = "docx"
         loc = Located(shown, "docx")
         if len(raw) > MAX_IMPORT_BYTES:
-            return outcome, [Problem(shown, 1, 1, "error", "CAP801", f"file is {len(raw):,} bytes; a plan is far "
-                                     f"smaller (limit {MAX_IMPORT_BYTES:,})")]
+            return outcome, [_too_large(raw, shown)]
         try:
             rows = read_document(raw, loc, table=table, header_test=header_test)
         except DocumentError as exc:

@@ -345,3 +345,10 @@ def test_collect_keeps_a_crlf_files_endings(round_, data_copy, tmp_path):
     after = path.read_bytes()
     assert b"\n" not in after.replace(b"\r\n", b"")
     assert after.split(b"\r\n")[: len(lines) - 1] == lines[:-1]  # lines added at the end only
+
+
+def test_a_folder_given_as_a_return_is_named(round_, data_copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = collect(data_copy, ".")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("cap: error: .: cannot read file")  # "." has no name of its own

@@ -155,7 +155,7 @@ def prepare(data_dir: Path, paths: Sequence[Path], *, today: dt.date, date: dt.d
 def _collect_file(path: Path, outcome: Collection, *, today: dt.date, date: dt.date | None,
                   seen: dict[str, str]) -> FileResult:
     """One file, worked out against copies: merged into `outcome` only when it is good."""
-    shown = path.name
+    shown = path.name or str(path)  # "." and "/" have no name
     try:
         form = read_form(path, shown)
     except FormError as exc:
